@@ -1,0 +1,338 @@
+// Word2Vec training kernels (skip-gram / CBOW × negative sampling / hierarchical softmax), faithful to
+// word2vec.c: sigmoid table (MAX_EXP 6, 1000 bins), dynamic window, subsampling, linear alpha decay.
+// The host lays everything out in memory and passes a descriptor; nothing here allocates, there is no
+// top-level code and no static data, so many instances (one per worker) can share one memory.
+import { dot, accumulateAndUpdate, add, scale, zero } from './lib/simd';
+import { lcgNext, mixSeed } from './lib/rng';
+
+// Descriptor fields (8-byte slots); mirrored in src/train/word2vec-layout.ts.
+const D_DIM: usize = 0;
+const D_VOCAB: usize = 8;
+const D_WINDOW: usize = 16;
+const D_NEGATIVE: usize = 24;
+const D_HS: usize = 32;
+const D_CBOW: usize = 40;
+const D_SAMPLE: usize = 48;
+const D_SYN0: usize = 56;
+const D_SYN1NEG: usize = 64;
+const D_SYN1: usize = 72;
+const D_EXP: usize = 80;
+const D_LOSS: usize = 88;
+const D_KEEP: usize = 96;
+const D_CUM: usize = 104;
+const D_CODELEN: usize = 112;
+const D_CODES: usize = 120;
+const D_POINTS: usize = 128;
+const D_ALPHA0: usize = 136;
+const D_MINALPHA: usize = 144;
+const D_TOTAL: usize = 152;
+const D_MAXCODE: usize = 160;
+const D_MAXSENT: usize = 168;
+
+// Per-thread scratch block fields.
+const S_RNG: usize = 0;
+const S_LOSS: usize = 8;
+const S_TRAINED: usize = 16;
+const S_PAIRS: usize = 24;
+const S_NEU1: usize = 64;
+
+const EXP_TABLE_SIZE: i32 = 1000;
+const MAX_EXP: f32 = 6;
+// word2vec.c computes EXP_TABLE_SIZE / MAX_EXP / 2 in integer arithmetic: 1000 / 6 / 2 = 83.
+const EXP_SCALE: f32 = 83;
+
+// Per-instance globals double as thread-local storage: each worker's instance has its own copy.
+let desc: usize = 0;
+let scratch: usize = 0;
+let dim: i32 = 0;
+let rowBytes: usize = 0;
+let window: i32 = 0;
+let negative: i32 = 0;
+let useHs: bool = false;
+let cbow: bool = false;
+let sample: bool = false;
+let syn0: usize = 0;
+let syn1neg: usize = 0;
+let syn1: usize = 0;
+let expTable: usize = 0;
+let lossTable: usize = 0;
+let keep: usize = 0;
+let cum: usize = 0;
+let vocab: i32 = 0;
+let codeLen: usize = 0;
+let codes: usize = 0;
+let points: usize = 0;
+let maxCode: i32 = 0;
+let maxSent: i32 = 0;
+let neu1: usize = 0;
+let neu1e: usize = 0;
+let sentence: usize = 0;
+// Hot-loop state of the current trainChunk call (loaded from / saved to scratch around it).
+let rng: u64 = 0;
+let lossAcc: f64 = 0;
+
+@inline function field(off: usize): usize { return <usize>load<u32>(desc + off); }
+
+/** Bytes of per-thread scratch for a given dim and max sentence length (64-byte aligned pieces). */
+export function scratchBytes(d: i32, maxSentence: i32): usize {
+  const vec = (<usize>d * 4 + 63) & ~63;
+  return S_NEU1 + 2 * vec + ((<usize>maxSentence * 4 + 63) & ~63);
+}
+
+/** Binds this instance to a model descriptor and its own scratch block; seeds its RNG stream. */
+export function setup(descPtr: usize, scratchPtr: usize, seed: u64, thread: i32): void {
+  desc = descPtr;
+  scratch = scratchPtr;
+  dim = <i32>field(D_DIM);
+  rowBytes = <usize>dim << 2;
+  vocab = <i32>field(D_VOCAB);
+  window = <i32>field(D_WINDOW);
+  negative = <i32>field(D_NEGATIVE);
+  useHs = field(D_HS) != 0;
+  cbow = field(D_CBOW) != 0;
+  sample = field(D_SAMPLE) != 0;
+  syn0 = field(D_SYN0);
+  syn1neg = field(D_SYN1NEG);
+  syn1 = field(D_SYN1);
+  expTable = field(D_EXP);
+  lossTable = field(D_LOSS);
+  keep = field(D_KEEP);
+  cum = field(D_CUM);
+  codeLen = field(D_CODELEN);
+  codes = field(D_CODES);
+  points = field(D_POINTS);
+  maxCode = <i32>field(D_MAXCODE);
+  maxSent = <i32>field(D_MAXSENT);
+  const vec = (<usize>dim * 4 + 63) & ~63;
+  neu1 = scratch + S_NEU1;
+  neu1e = neu1 + vec;
+  sentence = neu1e + vec;
+  store<u64>(scratch + S_RNG, mixSeed(seed, <u64>thread));
+}
+
+/** Fills word2vec.c's sigmoid table and a matching -log(sigmoid) table for the training loss. */
+export function initTables(descPtr: usize): void {
+  const e = <usize>load<u32>(descPtr + D_EXP);
+  const l = <usize>load<u32>(descPtr + D_LOSS);
+  for (let i = 0; i < EXP_TABLE_SIZE; i++) {
+    const x = (<f64>i / <f64>EXP_TABLE_SIZE * 2 - 1) * <f64>MAX_EXP;
+    const ex = Math.exp(x);
+    store<f32>(e + (<usize>i << 2), <f32>(ex / (ex + 1)));
+    // -log(sigmoid(x)) = log(1 + exp(-x))
+    store<f32>(l + (<usize>i << 2), <f32>Math.log(1 + Math.exp(-x)));
+  }
+}
+
+/**
+ * Subsampling keep thresholds as in word2vec.c / gensim: keep probability
+ * (sqrt(c / (s·T)) + 1) · (s·T) / c, stored as a u32 fraction of 2^32 compared with 32 random bits.
+ */
+export function initKeep(descPtr: usize, counts: usize, n: i32, sampleRate: f64, trainWords: f64): void {
+  const k = <usize>load<u32>(descPtr + D_KEEP);
+  const threshold = sampleRate * trainWords;
+  for (let i = 0; i < n; i++) {
+    const c = load<f64>(counts + (<usize>i << 3));
+    let p = sampleRate > 0 ? (Math.sqrt(c / threshold) + 1) * threshold / c : 1.0;
+    if (p > 1) p = 1;
+    store<u32>(k + (<usize>i << 2), p >= 1 ? 0xFFFFFFFF : <u32>Math.round(p * 4294967296.0));
+  }
+}
+
+/** gensim's cumulative noise table over count^power (domain 2^31-1): vocabulary-sized, not 100M entries. */
+export function initNoise(descPtr: usize, counts: usize, n: i32, power: f64): void {
+  const table = <usize>load<u32>(descPtr + D_CUM);
+  let total: f64 = 0;
+  for (let i = 0; i < n; i++) total += Math.pow(load<f64>(counts + (<usize>i << 3)), power);
+  let acc: f64 = 0;
+  const domain: f64 = 2147483647.0;
+  for (let i = 0; i < n; i++) {
+    acc += Math.pow(load<f64>(counts + (<usize>i << 3)), power);
+    store<u32>(table + (<usize>i << 2), <u32>Math.round(acc / total * domain));
+  }
+}
+
+/** word2vec.c's initialisation: syn0 uniform in [-0.5, 0.5)/dim from the LCG, output layers zero. */
+export function initWeights(descPtr: usize, seed: u64): void {
+  const d = <i32>load<u32>(descPtr + D_DIM);
+  const v = <i32>load<u32>(descPtr + D_VOCAB);
+  const s0 = <usize>load<u32>(descPtr + D_SYN0);
+  let r: u64 = mixSeed(seed, 0xFFFF);
+  const inv: f32 = <f32>1.0 / <f32>d;
+  const total = <usize>v * <usize>d;
+  for (let i: usize = 0; i < total; i++) {
+    r = lcgNext(r);
+    store<f32>(s0 + (i << 2), (<f32>(<u32>(r & 0xFFFF)) / <f32>65536 - <f32>0.5) * inv);
+  }
+}
+
+@inline function drawNegative(r: u64): i32 {
+  // bisect_left over the cumulative table, as gensim does.
+  const target = <u32>((r >> 16) % <u64>load<u32>(cum + (<usize>(vocab - 1) << 2)));
+  let lo = 0;
+  let hi = vocab;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (load<u32>(cum + (<usize>mid << 2)) <= target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < vocab ? lo : vocab - 1;
+}
+
+@inline function lossOf(x: f32): f64 {
+  // -log(sigmoid(x)) from the table; outside [-6, 6] it is ~ -x resp. ~0.
+  if (x <= -MAX_EXP) return <f64>(-x);
+  if (x >= MAX_EXP) return 0;
+  return <f64>load<f32>(lossTable + (<usize>(<i32>((x + MAX_EXP) * EXP_SCALE)) << 2));
+}
+
+/** Trains the output layers for one input vector l1 (a syn0 row or the CBOW mean); accumulates neu1e. */
+@inline function trainOutput(l1: usize, word: i32, alpha: f32): void {
+  if (useHs) {
+    const len = <i32>load<u8>(codeLen + <usize>word);
+    const cbase = codes + <usize>word * <usize>maxCode;
+    const pbase = points + ((<usize>word * <usize>maxCode) << 2);
+    for (let d = 0; d < len; d++) {
+      const l2 = syn1 + <usize>load<i32>(pbase + (<usize>d << 2)) * rowBytes;
+      let f = dot(l1, l2, dim);
+      const code = <f32>load<u8>(cbase + <usize>d);
+      lossAcc += lossOf(code > 0 ? -f : f);
+      if (f <= -MAX_EXP || f >= MAX_EXP) continue;
+      f = load<f32>(expTable + (<usize>(<i32>((f + MAX_EXP) * EXP_SCALE)) << 2));
+      const g = (<f32>1 - code - f) * alpha;
+      accumulateAndUpdate(g, l1, l2, neu1e, dim);
+    }
+  }
+  if (negative > 0) {
+    for (let d = 0; d <= negative; d++) {
+      let target: i32;
+      let label: f32;
+      if (d == 0) {
+        target = word;
+        label = 1;
+      } else {
+        rng = lcgNext(rng);
+        target = drawNegative(rng);
+        if (target == word) continue;
+        label = 0;
+      }
+      const l2 = syn1neg + <usize>target * rowBytes;
+      const f = dot(l1, l2, dim);
+      let g: f32;
+      if (f > MAX_EXP) g = (label - 1) * alpha;
+      else if (f < -MAX_EXP) g = label * alpha;
+      else g = (label - load<f32>(expTable + (<usize>(<i32>((f + MAX_EXP) * EXP_SCALE)) << 2))) * alpha;
+      lossAcc += lossOf(label > 0 ? f : -f);
+      accumulateAndUpdate(g, l1, l2, neu1e, dim);
+    }
+  }
+}
+
+@inline function alphaAt(words: f64): f32 {
+  const a0 = load<f64>(desc + D_ALPHA0);
+  const aMin = load<f64>(desc + D_MINALPHA);
+  const total = load<f64>(desc + D_TOTAL);
+  let a = a0 - (a0 - aMin) * (words / total);
+  if (a < aMin) a = aMin;
+  return <f32>a;
+}
+
+/**
+ * Trains on `n` ids at `ids` (sentences separated by -1). `wordsBefore` is how many corpus words all
+ * epochs had before this chunk, which fixes the learning rate independently of thread timing.
+ * Returns the number of words kept after subsampling; the chunk's loss is left at scratch+8.
+ */
+export function trainChunk(ids: usize, n: i32, wordsBefore: f64): i32 {
+  rng = load<u64>(scratch + S_RNG);
+  lossAcc = 0;
+  let pairs: f64 = 0;
+  let trained = 0;
+  let seen: f64 = 0;
+  let pos = 0;
+  while (pos < n) {
+    const alpha = alphaAt(wordsBefore + seen);
+    // Gather one sentence, subsampling as word2vec.c does (each read word counts toward progress).
+    let len = 0;
+    while (pos < n && len < maxSent) {
+      const w = load<i32>(ids + (<usize>pos << 2));
+      pos++;
+      if (w < 0) break;
+      seen += 1;
+      if (sample) {
+        rng = lcgNext(rng);
+        if (load<u32>(keep + (<usize>w << 2)) < <u32>(rng >> 16)) continue;
+      }
+      store<i32>(sentence + (<usize>len << 2), w);
+      len++;
+    }
+    trained += len;
+    for (let sp = 0; sp < len; sp++) {
+      const word = load<i32>(sentence + (<usize>sp << 2));
+      rng = lcgNext(rng);
+      const b = <i32>(rng % <u64>window);
+      const span = window * 2 + 1 - b;
+      if (cbow) {
+        zero(neu1, dim);
+        let cw = 0;
+        for (let a = b; a < span; a++) {
+          if (a == window) continue;
+          const c = sp - window + a;
+          if (c < 0 || c >= len) continue;
+          add(syn0 + <usize>load<i32>(sentence + (<usize>c << 2)) * rowBytes, neu1, dim);
+          cw++;
+        }
+        if (cw == 0) continue;
+        scale(<f32>1 / <f32>cw, neu1, dim);
+        zero(neu1e, dim);
+        trainOutput(neu1, word, alpha);
+        pairs += 1;
+        for (let a = b; a < span; a++) {
+          if (a == window) continue;
+          const c = sp - window + a;
+          if (c < 0 || c >= len) continue;
+          add(neu1e, syn0 + <usize>load<i32>(sentence + (<usize>c << 2)) * rowBytes, dim);
+        }
+      } else {
+        for (let a = b; a < span; a++) {
+          if (a == window) continue;
+          const c = sp - window + a;
+          if (c < 0 || c >= len) continue;
+          const l1 = syn0 + <usize>load<i32>(sentence + (<usize>c << 2)) * rowBytes;
+          zero(neu1e, dim);
+          trainOutput(l1, word, alpha);
+          add(neu1e, l1, dim);
+          pairs += 1;
+        }
+      }
+    }
+  }
+  store<u64>(scratch + S_RNG, rng);
+  store<f64>(scratch + S_LOSS, lossAcc);
+  store<i32>(scratch + S_TRAINED, trained);
+  store<f64>(scratch + S_PAIRS, pairs);
+  return trained;
+}
+
+/** The loss accumulated by this instance's last trainChunk call. */
+export function lastLoss(): f64 {
+  return load<f64>(scratch + S_LOSS);
+}
+
+/** The (centre, context) pairs or CBOW windows trained by this instance's last trainChunk call. */
+export function lastPairs(): f64 {
+  return load<f64>(scratch + S_PAIRS);
+}
+
+/** Number of non-finite floats in [ptr, ptr + 4n): the numerical health check after each epoch. */
+export function countNonFinite(ptr: usize, n: i32): i32 {
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const bits = load<u32>(ptr + (<usize>i << 2));
+    if ((bits & 0x7F800000) == 0x7F800000) bad++;
+  }
+  return bad;
+}
+
+/** End of the module's static area; the host lays out its regions above it. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,46 @@
+import { invalidOption } from './errors.js';
+
+/** Small validators shared by every trainer: each names the option, the value and the range. */
+export function intOption(name: string, value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    invalidOption(name, value, `an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}]`);
+  }
+  return value;
+}
+
+export function numberOption(
+  name: string, value: unknown, fallback: number, min: number, max = Infinity, exclusiveMin = false,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || (exclusiveMin ? value <= min : value < min) || value > max) {
+    invalidOption(name, value, `a finite number ${exclusiveMin ? '>' : '>='} ${min}${max === Infinity ? '' : ` and <= ${max}`}`);
+  }
+  return value;
+}
+
+export function boolOption(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') invalidOption(name, value, 'true or false');
+  return value;
+}
+
+export function enumOption<T extends string>(name: string, value: unknown, fallback: T, allowed: readonly T[]): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !allowed.includes(value as T)) invalidOption(name, value, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+  return value as T;
+}
+
+export function signalOption(value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || typeof (value as AbortSignal).aborted !== 'boolean') {
+    invalidOption('signal', value, 'an AbortSignal');
+  }
+  return value as AbortSignal;
+}
+
+export function functionOption<F extends (...a: never[]) => unknown>(name: string, value: unknown): F | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') invalidOption(name, value, 'a function');
+  return value as F;
+}

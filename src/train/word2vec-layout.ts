@@ -1,0 +1,63 @@
+import { MemoryLayout } from '../runtime/memory-layout.js';
+
+/** Descriptor slots shared with assembly/word2vec.ts (8 bytes each). */
+export const DESC = {
+  DIM: 0, VOCAB: 8, WINDOW: 16, NEGATIVE: 24, HS: 32, CBOW: 40, SAMPLE: 48,
+  SYN0: 56, SYN1NEG: 64, SYN1: 72, EXP: 80, LOSS: 88, KEEP: 96, CUM: 104,
+  CODELEN: 112, CODES: 120, POINTS: 128, ALPHA0: 136, MINALPHA: 144, TOTAL: 152, MAXCODE: 160, MAXSENT: 168,
+} as const;
+export const DESC_BYTES = 256;
+
+export interface Word2VecShape {
+  vocab: number;
+  dim: number;
+  negative: number;
+  hs: boolean;
+  maxCode: number;
+  threads: number;
+  chunkCapacity: number;
+  maxSentenceLength: number;
+}
+
+export interface Word2VecRegions {
+  desc: number; exp: number; loss: number; counts: number; keep: number; cum: number;
+  codeLen: number; codes: number; points: number;
+  syn0: number; syn1neg: number; syn1: number;
+  scratch: number[]; input: number[];
+}
+
+/** Per-thread scratch bytes; mirrors scratchBytes() in assembly/word2vec.ts. */
+function scratchBytes(dim: number, maxSentence: number): number {
+  const vec = Math.ceil((dim * 4) / 64) * 64;
+  return 64 + 2 * vec + Math.ceil((maxSentence * 4) / 64) * 64;
+}
+
+/** Lays out one Word2Vec model in a single memory and refuses, in words, what wasm32 cannot hold. */
+export function planWord2Vec(s: Word2VecShape): { layout: MemoryLayout; regions: Word2VecRegions } {
+  const L = new MemoryLayout();
+  const rows = s.vocab * s.dim * 4;
+  const what = `vocabulary ${s.vocab.toLocaleString('en-US')} × dim ${s.dim} × 4 bytes`;
+  const r: Word2VecRegions = {
+    desc: L.alloc('descriptor', DESC_BYTES),
+    exp: L.alloc('sigmoid table', 4000),
+    loss: L.alloc('loss table', 4000),
+    counts: L.alloc('word counts', s.vocab * 8),
+    keep: L.alloc('subsampling table', s.vocab * 4),
+    cum: L.alloc('noise table', s.vocab * 4),
+    codeLen: s.hs ? L.alloc('Huffman code lengths', s.vocab) : 0,
+    codes: s.hs ? L.alloc('Huffman codes', s.vocab * s.maxCode) : 0,
+    points: s.hs ? L.alloc('Huffman points', s.vocab * s.maxCode * 4) : 0,
+    syn0: L.alloc('input vectors (syn0)', rows, what),
+    syn1neg: s.negative > 0 ? L.alloc('output vectors (syn1neg)', rows, what) : 0,
+    syn1: s.hs ? L.alloc('hierarchical softmax vectors (syn1)', rows, what) : 0,
+    scratch: [],
+    input: [],
+  };
+  for (let t = 0; t < s.threads; t++) {
+    r.scratch.push(L.alloc(`thread ${t} scratch`, scratchBytes(s.dim, s.maxSentenceLength)));
+    r.input.push(L.alloc(`thread ${t} input`, s.chunkCapacity * 4));
+  }
+  L.check('Word2Vec');
+  return { layout: L, regions: r };
+}
+

@@ -1,0 +1,270 @@
+import { Wasm2VecError, throwIfAborted } from '../errors.js';
+import { intOption, numberOption, boolOption, enumOption, signalOption, functionOption } from '../options.js';
+import { availableCores } from '../runtime/capabilities.js';
+import { KernelPool, type KernelCall } from '../runtime/kernel-pool.js';
+import { type CorpusInput } from '../text/corpus.js';
+import { scanCorpus, type IdStream } from '../text/id-stream.js';
+import { createTokenizer, type Tokenizer } from '../text/tokenizer.js';
+import { Vocabulary } from '../text/vocabulary.js';
+import { Embeddings } from '../vectors/embeddings.js';
+import { buildHuffman } from './huffman.js';
+import { DESC, planWord2Vec, type Word2VecRegions } from './word2vec-layout.js';
+
+export interface Word2VecProgress {
+  /** Corpus words (in vocabulary, before subsampling) processed so far, over all epochs. */
+  words: number;
+  /** words / (epochs × corpus words). */
+  progress: number;
+  epoch: number;
+  epochs: number;
+  alpha: number;
+  wordsPerSecond: number;
+  /** Sum of -log σ over all output-layer terms in this epoch so far (accumulated in f64). */
+  loss: number;
+  /** loss divided by the number of (centre, context) pairs or CBOW windows trained this epoch. */
+  meanLoss: number;
+  threads: number;
+  /** Set once, on the first report, when the run had to fall back (e.g. to one thread). */
+  note?: string;
+}
+
+export interface Word2VecOptions {
+  model?: 'skipgram' | 'cbow';
+  dim?: number;
+  window?: number;
+  negative?: number;
+  hs?: boolean;
+  sample?: number;
+  minCount?: number;
+  maxVocab?: number;
+  epochs?: number;
+  alpha?: number;
+  minAlpha?: number;
+  threads?: number;
+  seed?: number;
+  maxSentenceLength?: number;
+  tokenizer?: Tokenizer;
+  onProgress?: (p: Word2VecProgress) => void;
+  signal?: AbortSignal;
+}
+
+interface Resolved {
+  model: 'skipgram' | 'cbow'; dim: number; window: number; negative: number; hs: boolean; sample: number;
+  minCount: number; maxVocab?: number; epochs: number; alpha: number; minAlpha: number; threads?: number;
+  seed: number; maxSentenceLength: number; tokenizer: Tokenizer;
+  onProgress?: (p: Word2VecProgress) => void; signal?: AbortSignal;
+}
+
+const KNOWN = new Set(['model', 'dim', 'window', 'negative', 'hs', 'sample', 'minCount', 'maxVocab', 'epochs', 'alpha',
+  'minAlpha', 'threads', 'seed', 'maxSentenceLength', 'tokenizer', 'onProgress', 'signal']);
+const CHUNK_TOKENS = 16384;
+
+/** Validates everything up front, before the corpus is read or memory is reserved. */
+function resolveOptions(o: Word2VecOptions = {}): Resolved {
+  if (typeof o !== 'object' || o === null) throw new Wasm2VecError('INVALID_OPTION', 'Word2Vec.train: options must be an object');
+  for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new Wasm2VecError('INVALID_OPTION', `Word2Vec.train: unknown option ${JSON.stringify(k)}`);
+  const model = enumOption('model', o.model, 'skipgram', ['skipgram', 'cbow'] as const);
+  const hs = boolOption('hs', o.hs, false);
+  const negative = intOption('negative', o.negative, hs ? 0 : 5, 0, 1000);
+  if (!hs && negative === 0) throw new Wasm2VecError('INVALID_OPTION', 'option negative: 0 needs hs: true (otherwise nothing is trained)');
+  const alpha = numberOption('alpha', o.alpha, model === 'cbow' ? 0.05 : 0.025, 0, 10, true);
+  const minAlpha = numberOption('minAlpha', o.minAlpha, 0.0001, 0, alpha);
+  const tokenizer = functionOption<Tokenizer>('tokenizer', o.tokenizer) ?? createTokenizer();
+  return {
+    model, hs, negative, alpha, minAlpha, tokenizer,
+    dim: intOption('dim', o.dim, 100, 1, 100000),
+    window: intOption('window', o.window, 5, 1, 1000),
+    sample: numberOption('sample', o.sample, 1e-3, 0, 1),
+    minCount: intOption('minCount', o.minCount, 5, 1),
+    maxVocab: o.maxVocab === undefined ? undefined : intOption('maxVocab', o.maxVocab, 0, 1),
+    epochs: intOption('epochs', o.epochs, 5, 1, 100000),
+    threads: o.threads === undefined ? undefined : intOption('threads', o.threads, 1, 1, 256),
+    seed: intOption('seed', o.seed, 1, 0, Number.MAX_SAFE_INTEGER),
+    maxSentenceLength: intOption('maxSentenceLength', o.maxSentenceLength, 1000, 1, 1_000_000),
+    onProgress: functionOption('onProgress', o.onProgress),
+    signal: signalOption(o.signal),
+  };
+}
+
+export interface Word2VecStats {
+  /** Corpus tokens read (all, before vocabulary filtering). */
+  rawTokens: number;
+  /** In-vocabulary tokens per epoch (word2vec.c's train_words). */
+  tokens: number;
+  /** Tokens kept after subsampling, summed over epochs. */
+  effectiveTokens: number;
+  epochsCompleted: number;
+  /** Training seconds (excluding the vocabulary scan). */
+  seconds: number;
+  scanSeconds: number;
+  /** In-vocabulary tokens trained per second, over all epochs (word2vec.c's words/sec). */
+  tokensPerSecond: number;
+  threads: number;
+  aborted: boolean;
+  finalLoss: number;
+}
+
+/** A trained Word2Vec model: its vectors, vocabulary, and the workers/memory that trained it. */
+export class Word2Vec {
+  private constructor(
+    readonly embeddings: Embeddings,
+    readonly vocabulary: Vocabulary,
+    readonly options: Readonly<Omit<Resolved, 'tokenizer' | 'onProgress' | 'signal'>>,
+    readonly stats: Word2VecStats,
+    private pool: KernelPool | null,
+  ) {}
+
+  /** Trains on `corpus` (text, iterable of strings, stream, or `{ path }`) and resolves with the model. */
+  static async train(corpus: CorpusInput, options?: Word2VecOptions): Promise<Word2Vec> {
+    const o = resolveOptions(options);
+    const scanStart = performance.now();
+    const scanned = await scanCorpus(corpus, { tokenizer: o.tokenizer, signal: o.signal });
+    try {
+      const vocab = Vocabulary.fromCounts(scanned.counts, { minCount: o.minCount, maxVocab: o.maxVocab });
+      const stream = scanned.encode(vocab, { maxSentenceLength: o.maxSentenceLength, chunkTokens: CHUNK_TOKENS });
+      const scanSeconds = (performance.now() - scanStart) / 1000;
+      return await trainOnStream(o, vocab, stream, scanned.rawTokens, scanSeconds);
+    } finally {
+      await scanned.dispose();
+    }
+  }
+
+  /** The output-layer vectors (syn1neg), e.g. for "dual embedding" similarity; null for hs-only models. */
+  async outputEmbeddings(): Promise<Embeddings | null> {
+    if (!this.pool || !this.regions || this.options.negative === 0) return null;
+    const v = await this.pool.readF32(this.regions.syn1neg, this.embeddings.size * this.embeddings.dim);
+    return new Embeddings(this.embeddings.words, v, this.embeddings.dim);
+  }
+
+  /** @internal set by the trainer */
+  regions: Word2VecRegions | null = null;
+
+  /** Ends the model's workers and releases its WebAssembly memory; the embeddings stay usable. */
+  dispose(): void {
+    this.pool?.dispose();
+    this.pool = null;
+  }
+
+  /** @internal */
+  static create(e: Embeddings, v: Vocabulary, o: Resolved, s: Word2VecStats, pool: KernelPool, regions: Word2VecRegions): Word2Vec {
+    const { tokenizer: _t, onProgress: _p, signal: _s, ...opts } = o;
+    const m = new Word2Vec(e, v, opts, s, pool);
+    m.regions = regions;
+    return m;
+  }
+}
+
+export async function trainOnStream(o: Resolved, vocab: Vocabulary, stream: IdStream, rawTokens: number, scanSeconds: number): Promise<Word2Vec> {
+  const requested = o.threads ?? await availableCores();
+  const huff = o.hs ? buildHuffman(vocab.counts) : null;
+  const chunkCapacity = CHUNK_TOKENS + o.maxSentenceLength + 2;
+  const { layout, regions } = planWord2Vec({
+    vocab: vocab.size, dim: o.dim, negative: o.negative, hs: o.hs, maxCode: huff?.maxCode ?? 0,
+    threads: requested, chunkCapacity, maxSentenceLength: o.maxSentenceLength,
+  });
+  throwIfAborted(o.signal, 'Word2Vec training');
+  const pool = await KernelPool.create('word2vec', layout, { threads: requested });
+  try {
+    const threads = pool.threads;
+    const totalWords = stream.tokens * o.epochs;
+    // Descriptor: u32 fields in 8-byte slots, f64 fields as f64.
+    const desc = new DataView(new ArrayBuffer(256));
+    const u32 = (slot: number, v: number) => desc.setUint32(slot, v, true);
+    u32(DESC.DIM, o.dim); u32(DESC.VOCAB, vocab.size); u32(DESC.WINDOW, o.window); u32(DESC.NEGATIVE, o.negative);
+    u32(DESC.HS, o.hs ? 1 : 0); u32(DESC.CBOW, o.model === 'cbow' ? 1 : 0); u32(DESC.SAMPLE, o.sample > 0 ? 1 : 0);
+    u32(DESC.SYN0, regions.syn0); u32(DESC.SYN1NEG, regions.syn1neg); u32(DESC.SYN1, regions.syn1);
+    u32(DESC.EXP, regions.exp); u32(DESC.LOSS, regions.loss); u32(DESC.KEEP, regions.keep); u32(DESC.CUM, regions.cum);
+    u32(DESC.CODELEN, regions.codeLen); u32(DESC.CODES, regions.codes); u32(DESC.POINTS, regions.points);
+    desc.setFloat64(DESC.ALPHA0, o.alpha, true); desc.setFloat64(DESC.MINALPHA, o.minAlpha, true);
+    desc.setFloat64(DESC.TOTAL, Math.max(1, totalWords), true);
+    u32(DESC.MAXCODE, huff?.maxCode ?? 0); u32(DESC.MAXSENT, o.maxSentenceLength);
+    await pool.write(regions.desc, desc);
+    await pool.write(regions.counts, vocab.counts);
+    if (huff) {
+      await pool.write(regions.codeLen, huff.codeLength);
+      await pool.write(regions.codes, huff.codes);
+      await pool.write(regions.points, huff.points);
+    }
+    const seed = BigInt(o.seed);
+    await pool.call(0, [
+      ['initTables', regions.desc],
+      ['initKeep', regions.desc, regions.counts, vocab.size, o.sample, stream.tokens],
+      ['initNoise', regions.desc, regions.counts, vocab.size, 0.75],
+      ['initWeights', regions.desc, seed],
+    ]);
+    await Promise.all(Array.from({ length: threads }, (_, t) => pool.call(t, [['setup', regions.desc, regions.scratch[t], seed, t]])));
+
+    const start = performance.now();
+    let done = 0; // words of completed chunks, over all epochs
+    let effective = 0;
+    let aborted = false;
+    let epochsCompleted = 0;
+    let lastReport = 0;
+    let noteSent = false;
+    let epochLoss = 0, epochPairs = 0, lastAlpha = o.alpha;
+    const report = (epoch: number, force: boolean) => {
+      if (!o.onProgress) return;
+      const now = performance.now();
+      if (!force && now - lastReport < 250) return;
+      lastReport = now;
+      const seconds = (now - start) / 1000;
+      const p: Word2VecProgress = {
+        words: done, progress: totalWords ? done / totalWords : 1, epoch, epochs: o.epochs, alpha: lastAlpha,
+        wordsPerSecond: seconds > 0 ? done / seconds : 0, loss: epochLoss, meanLoss: epochPairs ? epochLoss / epochPairs : 0, threads,
+      };
+      if (!noteSent && pool.fallbackReason) p.note = pool.fallbackReason;
+      noteSent = true;
+      o.onProgress(p);
+    };
+
+    for (let epoch = 0; epoch < o.epochs && !aborted; epoch++) {
+      epochLoss = 0; epochPairs = 0;
+      const chunks = stream.chunks()[Symbol.asyncIterator]();
+      let position = epoch * stream.tokens; // words before the next chunk: fixes alpha regardless of timing
+      let pulling: Promise<unknown> = Promise.resolve();
+      // Serialised pulls keep chunk order (and so alpha and RNG use) deterministic for a given thread count.
+      const next = (): Promise<{ ids: Int32Array; before: number; words: number } | null> => {
+        const p = pulling.then(async () => {
+          if (o.signal?.aborted) { aborted = true; return null; }
+          const r = await chunks.next();
+          if (r.done) return null;
+          let words = 0;
+          for (let i = 0; i < r.value.length; i++) if (r.value[i] >= 0) words++;
+          const before = position;
+          position += words;
+          return { ids: r.value, before, words };
+        });
+        pulling = p.catch(() => undefined);
+        return p;
+      };
+      const workerLoop = async (t: number) => {
+        for (let c = await next(); c; c = await next()) {
+          await pool.write(regions.input[t], c.ids);
+          const calls: KernelCall[] = [['trainChunk', regions.input[t], c.ids.length, c.before], ['lastLoss'], ['lastPairs']];
+          const [kept, loss, pairs] = await pool.call(t, calls);
+          effective += kept; epochLoss += loss; epochPairs += pairs; done += c.words;
+          lastAlpha = Math.max(o.minAlpha, o.alpha - (o.alpha - o.minAlpha) * ((c.before + c.words) / Math.max(1, totalWords)));
+          report(epoch + 1, false);
+        }
+      };
+      await Promise.all(Array.from({ length: threads }, (_, t) => workerLoop(t)));
+      if (!aborted) epochsCompleted++;
+      const [bad] = await pool.call(0, [['countNonFinite', regions.syn0, vocab.size * o.dim]]);
+      if (bad > 0) {
+        throw new Wasm2VecError('NUMERIC', `Word2Vec: ${bad} non-finite values in the vectors after epoch ${epoch + 1}; lower alpha (${o.alpha})`);
+      }
+      report(epoch + 1, true);
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const vectors = await pool.readF32(regions.syn0, vocab.size * o.dim);
+    const embeddings = new Embeddings(vocab.words, vectors, o.dim, { counts: vocab.counts });
+    const stats: Word2VecStats = {
+      rawTokens, tokens: stream.tokens, effectiveTokens: effective, epochsCompleted, seconds, scanSeconds,
+      tokensPerSecond: seconds > 0 ? done / seconds : 0, threads, aborted, finalLoss: epochPairs ? epochLoss / epochPairs : 0,
+    };
+    return Word2Vec.create(embeddings, vocab, o, stats, pool, regions);
+  } catch (e) {
+    pool.dispose();
+    throw e;
+  }
+}
