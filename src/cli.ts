@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs, formatFlags, UsageError, type CliCommand, type CliIO } from './cli/args.js';
+import { Wasm2VecError } from './errors.js';
+
+/** Command name → lazily loaded module, so `wasm2vec train` does not load the classifier code. */
+const commands: Record<string, () => Promise<{ command: CliCommand }>> = {
+  train: () => import('./cli/train.js'),
+};
+
+function help(io: CliIO): void {
+  io.out('wasm2vec — word embeddings in WebAssembly\n\nUsage: wasm2vec <command> [options]\n\nCommands:\n');
+  io.out(Object.keys(commands).map((c) => `  ${c}`).join('\n') + '\n\nRun `wasm2vec <command> --help` for its options.\n');
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') { help(io); return name ? 0 : 2; }
+  const load = commands[name];
+  if (!load) { io.err(`wasm2vec: unknown command ${JSON.stringify(name)}\n`); help(io); return 2; }
+  const { command } = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`${command.summary}\n\nUsage: ${command.usage}\n\nOptions:\n${formatFlags(command.flags)}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(parseArgs(rest, command.flags), io);
+  } catch (e) {
+    if (e instanceof UsageError) { io.err(`wasm2vec ${name}: ${e.message}\nUsage: ${command.usage}\n`); return 2; }
+    if (e instanceof Wasm2VecError && e.code === 'INVALID_OPTION') { io.err(`wasm2vec ${name}: ${e.message}\n`); return 2; }
+    io.err(`wasm2vec ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  const io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), tty: Boolean(process.stderr.isTTY) };
+  process.exitCode = await main(process.argv.slice(2), io);
+}
