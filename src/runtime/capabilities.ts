@@ -13,10 +13,18 @@ export function canShareMemory(): boolean {
   return isNode || coi === true;
 }
 
+/**
+ * Loads a Node built-in at run time. The specifier goes through a parameter so bundlers (esbuild, Vite)
+ * leave it alone instead of failing to resolve `node:*` for browser builds; browsers never call it.
+ */
+export function importNode<T = any>(specifier: `node:${string}`): Promise<T> {
+  return import(/* @vite-ignore */ specifier);
+}
+
 /** Cores available to this process (Node) or reported by the browser. */
 export async function availableCores(): Promise<number> {
   if (isNode) {
-    const os = await import(/* @vite-ignore */ 'node:' + 'os');
+    const os = await importNode<typeof import('node:os')>('node:os');
     return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
   }
   const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;

@@ -1,5 +1,5 @@
 import { Wasm2VecError } from '../errors.js';
-import { canShareMemory, isNode } from './capabilities.js';
+import { canShareMemory, isNode, importNode } from './capabilities.js';
 import { kernelModule, type KernelModuleName } from './wasm-modules.js';
 import { MemoryLayout, BASE_OFFSET, formatBytes } from './memory-layout.js';
 import { nodeWorkerSource, browserWorkerSource } from './worker-source.js';
@@ -18,7 +18,7 @@ class KernelWorker {
 
   static async spawn(index: number, onFail: (e: Error) => void): Promise<KernelWorker> {
     if (isNode) {
-      const wt = await import(/* @vite-ignore */ 'node:' + 'worker_threads');
+      const wt = await importNode<typeof import('node:worker_threads')>('node:worker_threads');
       const w = new wt.Worker(nodeWorkerSource, { eval: true });
       const kw = new KernelWorker(w, true, onFail);
       w.on('message', (m: any) => kw.receive(m));

@@ -1,4 +1,5 @@
 import { Wasm2VecError } from '../errors.js';
+import { importNode } from '../runtime/capabilities.js';
 
 export interface ScoredWord { word: string; score: number }
 
@@ -122,7 +123,7 @@ export class Embeddings {
   async save(target: string, options: { format?: 'word2vec-text' } = {}): Promise<void> {
     const format = options.format ?? 'word2vec-text';
     if (format !== 'word2vec-text') throw new Wasm2VecError('UNSUPPORTED', `save: format ${format} is not supported yet`);
-    const fs = await import(/* @vite-ignore */ 'node:' + 'fs');
+    const fs = await importNode<typeof import('node:fs')>('node:fs');
     const out = fs.createWriteStream(target);
     const write = (s: string) => new Promise<void>((res, rej) => (out.write(s) ? res() : out.once('drain', res), out.once('error', rej)));
     await write(`${this.size} ${this.dim}\n`);
