@@ -16,7 +16,7 @@ function workerMain(listen: (fn: (msg: any) => void) => void, post: (msg: any, t
       if (msg.type === 'init') {
         // An unshared Memory cannot be posted, so in the fallback the worker creates (and owns) it.
         memory = msg.memory ?? new WebAssembly.Memory({ initial: msg.pages, maximum: msg.pages });
-        const inst = await WebAssembly.instantiate(msg.module, { env: { memory } });
+        const inst = await WebAssembly.instantiate(msg.module as WebAssembly.Module, { env: { memory: memory! } });
         exports = inst.exports as Record<string, any>;
         post({ type: 'ready', seq });
       } else if (msg.type === 'call') {
