@@ -1,4 +1,5 @@
 import { Wasm2VecError, describe, invalidOption } from '../errors.js';
+import { importNode } from '../runtime/capabilities.js';
 import { intOption, signalOption } from '../options.js';
 import { textCutIndex } from './tokenizer.js';
 
@@ -11,7 +12,8 @@ import { textCutIndex } from './tokenizer.js';
  * punctuation, else hard) so no piece ever needs more memory than that, even for a 1 GB one-line
  * file. Empty lines produce no piece, except an empty closing piece for a line that was cut.
  *
- * This module loads in browsers: Node built-ins are imported dynamically, only for { path }.
+ * This module loads in browsers and bundlers: Node built-ins are loaded at run time through
+ * importNode (a non-literal import bundlers leave alone), and only for { path }.
  */
 
 /** The parts of a Node.js Readable we use (structural, so this file needs no Node types). */
@@ -279,9 +281,9 @@ async function loadNode(path: string): Promise<NodeModules> {
     );
   }
   const [fs, zlib, stream] = await Promise.all([
-    import(/* @vite-ignore */ 'node:fs'),
-    import(/* @vite-ignore */ 'node:zlib'),
-    import(/* @vite-ignore */ 'node:stream'),
+    importNode<typeof import('node:fs')>('node:fs'),
+    importNode<typeof import('node:zlib')>('node:zlib'),
+    importNode<typeof import('node:stream')>('node:stream'),
   ]);
   return { fs, zlib, pipeline: stream.pipeline };
 }

@@ -1,4 +1,5 @@
 import { Wasm2VecError, describe, invalidOption } from '../errors.js';
+import { importNode } from '../runtime/capabilities.js';
 import { functionOption, intOption, signalOption } from '../options.js';
 import { corpusPieces, type CorpusInput } from './corpus.js';
 import { createTokenizer, type Tokenizer } from './tokenizer.js';
@@ -275,9 +276,9 @@ function loadNodeFs(): Promise<NodeFs | undefined> {
   const proc = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
   if (typeof proc?.versions?.node !== 'string') return Promise.resolve(undefined);
   nodeFs ??= Promise.all([
-    import(/* @vite-ignore */ 'node:fs'),
-    import(/* @vite-ignore */ 'node:os'),
-    import(/* @vite-ignore */ 'node:path'),
+    importNode<typeof import('node:fs')>('node:fs'),
+    importNode<typeof import('node:os')>('node:os'),
+    importNode<typeof import('node:path')>('node:path'),
   ]).then(([fs, os, path]) => ({ fs, os, path }));
   return nodeFs;
 }
