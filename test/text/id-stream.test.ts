@@ -189,6 +189,28 @@ describe('IdStream', () => {
   });
 });
 
+describe('scanCorpus: memory', () => {
+  it('does not keep the text of 1 MB pieces alive through its word map', () => {
+    // Each document is ~1 MB with one long (sliced-substring) word; keeping the words must not keep
+    // the documents: 40 of them would pin ~40 MB of heap. Needs --expose-gc, hence a child process.
+    const script = join(dir, 'retain-script.mts');
+    writeFileSync(
+      script,
+      `import { scanCorpus } from ${JSON.stringify(join(repoRoot, 'src', 'text', 'id-stream.ts'))};
+       const gc = (globalThis as unknown as { gc: () => void }).gc;
+       gc();
+       const before = process.memoryUsage().heapUsed;
+       function* docs() { for (let i = 0; i < 40; i++) yield '. '.repeat(500_000) + ' longuniqueword' + i + ' '; }
+       const scanned = await scanCorpus(docs());
+       gc();
+       console.log(JSON.stringify({ tokens: scanned.rawTokens, retainedMB: (process.memoryUsage().heapUsed - before) / 2 ** 20 }));`,
+    );
+    const out = JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8', cwd: repoRoot }));
+    expect(out.tokens).toBe(40);
+    expect(out.retainedMB).toBeLessThan(10);
+  });
+});
+
 describe('scanCorpus: spilling past memoryBudget', () => {
   it('gives the same chunks from a temp file as from memory, and deletes the file on dispose', async () => {
     const inMemory = await scanCorpus(fairyText);
