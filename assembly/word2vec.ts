@@ -2,7 +2,7 @@
 // word2vec.c: sigmoid table (MAX_EXP 6, 1000 bins), dynamic window, subsampling, linear alpha decay.
 // The host lays everything out in memory and passes a descriptor; nothing here allocates, there is no
 // top-level code and no static data, so many instances (one per worker) can share one memory.
-import { dot, accumulateAndUpdate, add, scale, zero } from './lib/simd';
+import { dot, dot4, axpy, axpy4, accumulateAndUpdate, add, scale, zero } from './lib/simd';
 import { lcgNext, mixSeed } from './lib/rng';
 
 // Descriptor fields (8-byte slots); mirrored in src/train/word2vec-layout.ts.
@@ -28,6 +28,13 @@ const D_MINALPHA: usize = 144;
 const D_TOTAL: usize = 152;
 const D_MAXCODE: usize = 160;
 const D_MAXSENT: usize = 168;
+const D_BATCHED: usize = 176;
+// Offsets of the pieces inside each thread's scratch block (the host owns the scratch layout).
+const D_OFF_NEU1E: usize = 184;
+const D_OFF_SENT: usize = 192;
+const D_OFF_DIN: usize = 200;
+const D_OFF_GRAD: usize = 208;
+const D_OFF_OUTS: usize = 216;
 
 // Per-thread scratch block fields.
 const S_RNG: usize = 0;
@@ -67,17 +74,15 @@ let maxSent: i32 = 0;
 let neu1: usize = 0;
 let neu1e: usize = 0;
 let sentence: usize = 0;
+let batched: bool = false;
+let dIn: usize = 0;
+let grad: usize = 0;
+let outs: usize = 0;
 // Hot-loop state of the current trainChunk call (loaded from / saved to scratch around it).
 let rng: u64 = 0;
 let lossAcc: f64 = 0;
 
 @inline function field(off: usize): usize { return <usize>load<u32>(desc + off); }
-
-/** Bytes of per-thread scratch for a given dim and max sentence length (64-byte aligned pieces). */
-export function scratchBytes(d: i32, maxSentence: i32): usize {
-  const vec = (<usize>d * 4 + 63) & ~63;
-  return S_NEU1 + 2 * vec + ((<usize>maxSentence * 4 + 63) & ~63);
-}
 
 /** Binds this instance to a model descriptor and its own scratch block; seeds its RNG stream. */
 export function setup(descPtr: usize, scratchPtr: usize, seed: u64, thread: i32): void {
@@ -103,10 +108,13 @@ export function setup(descPtr: usize, scratchPtr: usize, seed: u64, thread: i32)
   points = field(D_POINTS);
   maxCode = <i32>field(D_MAXCODE);
   maxSent = <i32>field(D_MAXSENT);
-  const vec = (<usize>dim * 4 + 63) & ~63;
+  batched = field(D_BATCHED) != 0;
   neu1 = scratch + S_NEU1;
-  neu1e = neu1 + vec;
-  sentence = neu1e + vec;
+  neu1e = scratch + field(D_OFF_NEU1E);
+  sentence = scratch + field(D_OFF_SENT);
+  dIn = scratch + field(D_OFF_DIN);
+  grad = scratch + field(D_OFF_GRAD);
+  outs = scratch + field(D_OFF_OUTS);
   store<u64>(scratch + S_RNG, mixSeed(seed, <u64>thread));
 }
 
@@ -185,6 +193,12 @@ export function initWeights(descPtr: usize, seed: u64): void {
   return <f64>load<f32>(lossTable + (<usize>(<i32>((x + MAX_EXP) * EXP_SCALE)) << 2));
 }
 
+@inline function gradient(f: f32, label: f32, alpha: f32): f32 {
+  if (f > MAX_EXP) return (label - 1) * alpha;
+  if (f < -MAX_EXP) return label * alpha;
+  return (label - load<f32>(expTable + (<usize>(<i32>((f + MAX_EXP) * EXP_SCALE)) << 2))) * alpha;
+}
+
 /** Trains the output layers for one input vector l1 (a syn0 row or the CBOW mean); accumulates neu1e. */
 @inline function trainOutput(l1: usize, word: i32, alpha: f32): void {
   if (useHs) {
@@ -217,14 +231,91 @@ export function initWeights(descPtr: usize, seed: u64): void {
       }
       const l2 = syn1neg + <usize>target * rowBytes;
       const f = dot(l1, l2, dim);
-      let g: f32;
-      if (f > MAX_EXP) g = (label - 1) * alpha;
-      else if (f < -MAX_EXP) g = label * alpha;
-      else g = (label - load<f32>(expTable + (<usize>(<i32>((f + MAX_EXP) * EXP_SCALE)) << 2))) * alpha;
       lossAcc += lossOf(label > 0 ? f : -f);
-      accumulateAndUpdate(g, l1, l2, neu1e, dim);
+      accumulateAndUpdate(gradient(f, label, alpha), l1, l2, neu1e, dim);
     }
   }
+}
+
+/**
+ * Batched skip-gram (Ji et al. 2016, pWord2Vec): the centre word and ONE set of negatives form the
+ * output rows shared by the whole context window, so the update is two small matrix products
+ * (contexts × outputs) and every row is read once per window instead of once per pair. Gradients
+ * use the rows as they were at the start of the window (then outputs, then inputs are written).
+ */
+@inline function trainWindowBatched(sp: i32, word: i32, b: i32, len: i32, alpha: f32): f64 {
+  store<i32>(outs, word);
+  let no = 1;
+  for (let d = 0; d < negative; d++) {
+    rng = lcgNext(rng);
+    const t = drawNegative(rng);
+    if (t == word) continue;
+    store<i32>(outs + (<usize>no << 2), t);
+    no++;
+  }
+  const ctxs = outs + ((<usize>negative + 1) << 2);
+  let nc = 0;
+  const span = window * 2 + 1 - b;
+  for (let a = b; a < span; a++) {
+    if (a == window) continue;
+    const c = sp - window + a;
+    if (c < 0 || c >= len) continue;
+    store<i32>(ctxs + (<usize>nc << 2), load<i32>(sentence + (<usize>c << 2)));
+    nc++;
+  }
+  if (nc == 0) return 0;
+  // 1. dots and gradients: grad[ci * no + oi]
+  for (let ci = 0; ci < nc; ci++) {
+    const l1 = syn0 + <usize>load<i32>(ctxs + (<usize>ci << 2)) * rowBytes;
+    const gRow = grad + (<usize>(ci * no) << 2);
+    let oi = 0;
+    for (; oi + 4 <= no; oi += 4) {
+      const ob = outs + (<usize>oi << 2);
+      dot4(l1, syn1neg + <usize>load<i32>(ob) * rowBytes, syn1neg + <usize>load<i32>(ob, 4) * rowBytes,
+        syn1neg + <usize>load<i32>(ob, 8) * rowBytes, syn1neg + <usize>load<i32>(ob, 12) * rowBytes, dim, gRow + (<usize>oi << 2));
+    }
+    for (; oi < no; oi++) {
+      store<f32>(gRow + (<usize>oi << 2), dot(l1, syn1neg + <usize>load<i32>(outs + (<usize>oi << 2)) * rowBytes, dim));
+    }
+    for (oi = 0; oi < no; oi++) {
+      const p = gRow + (<usize>oi << 2);
+      const f = load<f32>(p);
+      const label: f32 = oi == 0 ? 1 : 0;
+      lossAcc += lossOf(oi == 0 ? f : -f);
+      store<f32>(p, gradient(f, label, alpha));
+    }
+  }
+  // 2. input gradients from the old output rows: dIn[ci] = sum_o grad[ci][o] * out[o]
+  for (let ci = 0; ci < nc; ci++) {
+    const y = dIn + <usize>ci * rowBytes;
+    const gRow = grad + (<usize>(ci * no) << 2);
+    zero(y, dim);
+    let oi = 0;
+    for (; oi + 4 <= no; oi += 4) {
+      const ob = outs + (<usize>oi << 2);
+      const gp = gRow + (<usize>oi << 2);
+      axpy4(load<f32>(gp), load<f32>(gp, 4), load<f32>(gp, 8), load<f32>(gp, 12),
+        syn1neg + <usize>load<i32>(ob) * rowBytes, syn1neg + <usize>load<i32>(ob, 4) * rowBytes,
+        syn1neg + <usize>load<i32>(ob, 8) * rowBytes, syn1neg + <usize>load<i32>(ob, 12) * rowBytes, y, dim);
+    }
+    for (; oi < no; oi++) axpy(load<f32>(gRow + (<usize>oi << 2)), syn1neg + <usize>load<i32>(outs + (<usize>oi << 2)) * rowBytes, y, dim);
+  }
+  // 3. output rows from the (still old) input rows: out[o] += sum_c grad[c][o] * in[c]
+  for (let oi = 0; oi < no; oi++) {
+    const y = syn1neg + <usize>load<i32>(outs + (<usize>oi << 2)) * rowBytes;
+    let ci = 0;
+    for (; ci + 4 <= nc; ci += 4) {
+      const cb = ctxs + (<usize>ci << 2);
+      axpy4(load<f32>(grad + (<usize>(ci * no + oi) << 2)), load<f32>(grad + (<usize>((ci + 1) * no + oi) << 2)),
+        load<f32>(grad + (<usize>((ci + 2) * no + oi) << 2)), load<f32>(grad + (<usize>((ci + 3) * no + oi) << 2)),
+        syn0 + <usize>load<i32>(cb) * rowBytes, syn0 + <usize>load<i32>(cb, 4) * rowBytes,
+        syn0 + <usize>load<i32>(cb, 8) * rowBytes, syn0 + <usize>load<i32>(cb, 12) * rowBytes, y, dim);
+    }
+    for (; ci < nc; ci++) axpy(load<f32>(grad + (<usize>(ci * no + oi) << 2)), syn0 + <usize>load<i32>(ctxs + (<usize>ci << 2)) * rowBytes, y, dim);
+  }
+  // 4. input rows
+  for (let ci = 0; ci < nc; ci++) add(dIn + <usize>ci * rowBytes, syn0 + <usize>load<i32>(ctxs + (<usize>ci << 2)) * rowBytes, dim);
+  return <f64>nc;
 }
 
 @inline function alphaAt(words: f64): f32 {
@@ -291,6 +382,8 @@ export function trainChunk(ids: usize, n: i32, wordsBefore: f64): i32 {
           if (c < 0 || c >= len) continue;
           add(neu1e, syn0 + <usize>load<i32>(sentence + (<usize>c << 2)) * rowBytes, dim);
         }
+      } else if (batched) {
+        pairs += trainWindowBatched(sp, word, b, len, alpha);
       } else {
         for (let a = b; a < span; a++) {
           if (a == window) continue;

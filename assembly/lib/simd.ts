@@ -93,3 +93,56 @@
 @inline export function zero(x: usize, n: i32): void {
   memory.fill(x, 0, <usize>n << 2);
 }
+
+@inline function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/**
+ * Four dot products sharing one left operand (a · b0..b3), written to out[0..4): the register-blocked
+ * micro-kernel of the batched skip-gram, which loads `a` once for four output rows.
+ */
+@inline export function dot4(a: usize, b0: usize, b1: usize, b2: usize, b3: usize, n: i32, out: usize): void {
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+  let i = 0;
+  const n4 = n & ~3;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const va = v128.load(a + o);
+    s0 = f32x4.add(s0, f32x4.mul(va, v128.load(b0 + o)));
+    s1 = f32x4.add(s1, f32x4.mul(va, v128.load(b1 + o)));
+    s2 = f32x4.add(s2, f32x4.mul(va, v128.load(b2 + o)));
+    s3 = f32x4.add(s3, f32x4.mul(va, v128.load(b3 + o)));
+  }
+  let r0 = hsum(s0), r1 = hsum(s1), r2 = hsum(s2), r3 = hsum(s3);
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const x = load<f32>(a + o);
+    r0 += x * load<f32>(b0 + o);
+    r1 += x * load<f32>(b1 + o);
+    r2 += x * load<f32>(b2 + o);
+    r3 += x * load<f32>(b3 + o);
+  }
+  store<f32>(out, r0);
+  store<f32>(out, r1, 4);
+  store<f32>(out, r2, 8);
+  store<f32>(out, r3, 12);
+}
+
+/** y[i] += g0·x0[i] + g1·x1[i] + g2·x2[i] + g3·x3[i] (one load/store of y for four rows). */
+@inline export function axpy4(g0: f32, g1: f32, g2: f32, g3: f32, x0: usize, x1: usize, x2: usize, x3: usize, y: usize, n: i32): void {
+  const v0 = f32x4.splat(g0), v1 = f32x4.splat(g1), v2 = f32x4.splat(g2), v3 = f32x4.splat(g3);
+  let i = 0;
+  const n4 = n & ~3;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    let acc = f32x4.add(f32x4.mul(v0, v128.load(x0 + o)), f32x4.mul(v1, v128.load(x1 + o)));
+    acc = f32x4.add(acc, f32x4.add(f32x4.mul(v2, v128.load(x2 + o)), f32x4.mul(v3, v128.load(x3 + o))));
+    v128.store(y + o, f32x4.add(v128.load(y + o), acc));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const acc = (g0 * load<f32>(x0 + o) + g1 * load<f32>(x1 + o)) + (g2 * load<f32>(x2 + o) + g3 * load<f32>(x3 + o));
+    store<f32>(y + o, load<f32>(y + o) + acc);
+  }
+}

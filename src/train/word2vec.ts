@@ -8,7 +8,7 @@ import { createTokenizer, type Tokenizer } from '../text/tokenizer.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import { Embeddings } from '../vectors/embeddings.js';
 import { buildHuffman } from './huffman.js';
-import { DESC, planWord2Vec, type Word2VecRegions } from './word2vec-layout.js';
+import { DESC, planWord2Vec, scratchPlan, type Word2VecRegions } from './word2vec-layout.js';
 
 export interface Word2VecProgress {
   /** Corpus words (in vocabulary, before subsampling) processed so far, over all epochs. */
@@ -30,6 +30,11 @@ export interface Word2VecProgress {
 
 export interface Word2VecOptions {
   model?: 'skipgram' | 'cbow';
+  /**
+   * 'classic': word2vec.c's per-pair update. 'batched': skip-gram shares one set of negatives across the
+   * context window and updates with small matrix products (Ji et al. 2016); CBOW and hs train classically.
+   */
+  mode?: 'classic' | 'batched';
   dim?: number;
   window?: number;
   negative?: number;
@@ -49,13 +54,13 @@ export interface Word2VecOptions {
 }
 
 interface Resolved {
-  model: 'skipgram' | 'cbow'; dim: number; window: number; negative: number; hs: boolean; sample: number;
+  model: 'skipgram' | 'cbow'; mode: 'classic' | 'batched'; dim: number; window: number; negative: number; hs: boolean; sample: number;
   minCount: number; maxVocab?: number; epochs: number; alpha: number; minAlpha: number; threads?: number;
   seed: number; maxSentenceLength: number; tokenizer: Tokenizer;
   onProgress?: (p: Word2VecProgress) => void; signal?: AbortSignal;
 }
 
-const KNOWN = new Set(['model', 'dim', 'window', 'negative', 'hs', 'sample', 'minCount', 'maxVocab', 'epochs', 'alpha',
+const KNOWN = new Set(['model', 'mode', 'dim', 'window', 'negative', 'hs', 'sample', 'minCount', 'maxVocab', 'epochs', 'alpha',
   'minAlpha', 'threads', 'seed', 'maxSentenceLength', 'tokenizer', 'onProgress', 'signal']);
 const CHUNK_TOKENS = 16384;
 
@@ -65,13 +70,15 @@ function resolveOptions(o: Word2VecOptions = {}): Resolved {
   for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new Wasm2VecError('INVALID_OPTION', `Word2Vec.train: unknown option ${JSON.stringify(k)}`);
   const model = enumOption('model', o.model, 'skipgram', ['skipgram', 'cbow'] as const);
   const hs = boolOption('hs', o.hs, false);
+  const mode = enumOption('mode', o.mode, 'classic', ['classic', 'batched'] as const);
+  if (mode === 'batched' && hs) throw new Wasm2VecError('INVALID_OPTION', "option mode: 'batched' shares negative samples and cannot be combined with hs: true");
   const negative = intOption('negative', o.negative, hs ? 0 : 5, 0, 1000);
   if (!hs && negative === 0) throw new Wasm2VecError('INVALID_OPTION', 'option negative: 0 needs hs: true (otherwise nothing is trained)');
   const alpha = numberOption('alpha', o.alpha, model === 'cbow' ? 0.05 : 0.025, 0, 10, true);
   const minAlpha = numberOption('minAlpha', o.minAlpha, 0.0001, 0, alpha);
   const tokenizer = functionOption<Tokenizer>('tokenizer', o.tokenizer) ?? createTokenizer();
   return {
-    model, hs, negative, alpha, minAlpha, tokenizer,
+    model, mode, hs, negative, alpha, minAlpha, tokenizer,
     dim: intOption('dim', o.dim, 100, 1, 100000),
     window: intOption('window', o.window, 5, 1, 1000),
     sample: numberOption('sample', o.sample, 1e-3, 0, 1),
@@ -160,7 +167,7 @@ export async function trainOnStream(o: Resolved, vocab: Vocabulary, stream: IdSt
   const chunkCapacity = CHUNK_TOKENS + o.maxSentenceLength + 2;
   const { layout, regions } = planWord2Vec({
     vocab: vocab.size, dim: o.dim, negative: o.negative, hs: o.hs, maxCode: huff?.maxCode ?? 0,
-    threads: requested, chunkCapacity, maxSentenceLength: o.maxSentenceLength,
+    threads: requested, chunkCapacity, maxSentenceLength: o.maxSentenceLength, window: o.window,
   });
   throwIfAborted(o.signal, 'Word2Vec training');
   const pool = await KernelPool.create('word2vec', layout, { threads: requested });
@@ -178,6 +185,9 @@ export async function trainOnStream(o: Resolved, vocab: Vocabulary, stream: IdSt
     desc.setFloat64(DESC.ALPHA0, o.alpha, true); desc.setFloat64(DESC.MINALPHA, o.minAlpha, true);
     desc.setFloat64(DESC.TOTAL, Math.max(1, totalWords), true);
     u32(DESC.MAXCODE, huff?.maxCode ?? 0); u32(DESC.MAXSENT, o.maxSentenceLength);
+    u32(DESC.BATCHED, o.mode === 'batched' ? 1 : 0);
+    const sp = scratchPlan(o.dim, o.maxSentenceLength, o.window, o.negative);
+    u32(DESC.OFF_NEU1E, sp.neu1e); u32(DESC.OFF_SENT, sp.sentence); u32(DESC.OFF_DIN, sp.dIn); u32(DESC.OFF_GRAD, sp.grad); u32(DESC.OFF_OUTS, sp.outs);
     await pool.write(regions.desc, desc);
     await pool.write(regions.counts, vocab.counts);
     if (huff) {

@@ -103,3 +103,26 @@ describe('Word2Vec training', () => {
     await expect(Word2Vec.train(demo, { threads: 1, signal: ac.signal })).rejects.toMatchObject({ code: 'ABORTED' });
   });
 });
+
+describe('Word2Vec batched skip-gram', () => {
+  it('trains comparable neighbours to classic, is deterministic with one thread, and differs from classic', async () => {
+    const run = async (mode: 'classic' | 'batched') => {
+      const m = await Word2Vec.train(demo, { seed: 1, threads: 1, epochs: 3, mode });
+      const out = { hash: fnv1a(m.embeddings.vectors), day: neighbours(m, 'day'), gold: neighbours(m, 'gold'), loss: m.stats.finalLoss };
+      m.dispose();
+      return out;
+    };
+    const b1 = await run('batched');
+    const b2 = await run('batched');
+    const c = await run('classic');
+    expect(b2.hash).toBe(b1.hash);
+    expect(c.hash).not.toBe(b1.hash);
+    expect(b1.day).toEqual(expect.arrayContaining(['morning', 'evening']));
+    expect(b1.gold).toContain('silver');
+    expect(Math.abs(b1.loss - c.loss) / c.loss).toBeLessThan(0.1);
+  });
+
+  it('refuses batched with hierarchical softmax', async () => {
+    await expect(Word2Vec.train(demo, { mode: 'batched', hs: true, threads: 1 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/batched/) });
+  });
+});
