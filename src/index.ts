@@ -4,3 +4,4 @@ export { Vocabulary } from './text/vocabulary.js';
 export { createTokenizer, whitespaceTokenizer, type Tokenizer, type TokenizerOptions } from './text/tokenizer.js';
 export { type CorpusInput } from './text/corpus.js';
 export { Wasm2VecError, type ErrorCode } from './errors.js';
+export { LinearClassifier, type LinearClassifierOptions, type LinearFitOptions, type LinearFitResult, type LinearEpoch, type LinearPrediction, type LinearPredictOptions, type LinearEvaluation, type LinearTestResult, type LinearWeights, type Label, type LabelInput, type LinearLoss } from './classify/linear-classifier.js';

@@ -1,0 +1,445 @@
+import { Wasm2VecError, describe, throwIfAborted } from '../errors.js';
+import { functionOption, intOption, numberOption, signalOption } from '../options.js';
+import { availableCores, importNode } from '../runtime/capabilities.js';
+import type { Tokenizer } from '../text/tokenizer.js';
+import { Vocabulary } from '../text/vocabulary.js';
+import { EOS, IntBuffer, LinearEncoder } from './linear-encoder.js';
+import { decodeLinearModel, encodeLinearModel, LINEAR_FORMAT_VERSION, type LinearModelHeader } from './linear-format.js';
+import { buildLabelTree } from './linear-label-tree.js';
+import { LabelSet, normalizeLabels, type Label, type LabelInput } from './linear-labels.js';
+import { resolveLinearOptions, type LinearClassifierOptions, type ResolvedLinearOptions } from './linear-options.js';
+import { LinearRuntime, type EncodedSet, type LinearLoss, type LinearSpec, type TrainingSet } from './linear-runtime.js';
+
+export type { Label, LabelInput, LinearClassifierOptions, LinearLoss };
+
+export interface LinearEpoch {
+  epoch: number;
+  /** Mean training loss per example in this epoch (fastText's loss: -log p for softmax, summed logistic terms for ns/hs/ova). */
+  loss: number;
+  /** Learning rate at the end of the epoch. */
+  learningRate: number;
+  seconds: number;
+}
+
+export interface LinearFitOptions {
+  signal?: AbortSignal;
+  onEpochEnd?: (e: LinearEpoch) => void;
+}
+
+export interface LinearFitResult {
+  history: LinearEpoch[];
+  examples: number;
+  /** fastText's token count per epoch (words, one EOS and the labels of every example). */
+  tokens: number;
+  words: number;
+  /** Distinct word n-gram buckets the training texts use (each has a row). */
+  ngramBuckets: number;
+  labels: number;
+  threads: number;
+  /** Training seconds (after tokenising and encoding). */
+  seconds: number;
+  /** Tokenising, vocabulary, encoding and memory set-up. */
+  prepareSeconds: number;
+  /** Set when training had to fall back (e.g. to one thread without cross-origin isolation). */
+  note?: string;
+}
+
+export interface LinearPrediction {
+  label: Label;
+  probability: number;
+}
+
+export interface LinearPredictOptions {
+  /** Labels per text, most probable first (1). */
+  k?: number;
+  /** Leave out labels below this probability (0). */
+  threshold?: number;
+  signal?: AbortSignal;
+}
+
+export interface LinearEvaluation {
+  /** Fraction of labelled texts whose most probable label is one of theirs (precision at 1). */
+  accuracy: number;
+  /** Mean of -log p(label) (softmax, hs; averaged over a text's labels) or the one-vs-all binary cross-entropy (ns, ova). */
+  loss: number;
+  examples: number;
+}
+
+export interface LinearTestResult {
+  examples: number;
+  k: number;
+  /** Correct labels among the returned top-k labels / labels returned (fastText's P@k). */
+  precision: number;
+  /** Correct labels among the top k / gold labels (fastText's R@k). */
+  recall: number;
+}
+
+export interface LinearWeights {
+  dim: number;
+  /** Vocabulary words: input rows 0..words.length-1. */
+  words: readonly string[];
+  /** Bucket index of each n-gram row after the words. */
+  usedBuckets: Int32Array;
+  /** (words + used buckets) × dim, row-major. */
+  input: Float32Array;
+  /** Output rows × dim: one per label (or per inner tree node for hs). */
+  output: Float32Array;
+  labels: readonly Label[];
+}
+
+interface TrainedModel {
+  encoder: LinearEncoder;
+  labels: LabelSet;
+  runtime: LinearRuntime;
+  spec: LinearSpec;
+}
+
+function checkTexts(what: string, texts: unknown): string[] {
+  if (!Array.isArray(texts)) throw new Wasm2VecError('INVALID_OPTION', `${what}: texts must be an array of strings, got ${describe(texts)}`);
+  for (let i = 0; i < texts.length; i++) {
+    if (typeof texts[i] !== 'string') throw new Wasm2VecError('INVALID_OPTION', `${what}: texts[${i}] is ${describe(texts[i])}, expected a string`);
+  }
+  return texts as string[];
+}
+
+/**
+ * A fastText-style supervised text classifier: a text is the mean (or TF-IDF weighted mean) of its
+ * word and hashed word n-gram vectors, fed to a linear output layer (softmax, negative sampling,
+ * hierarchical softmax or one-vs-all), everything trained jointly by SGD with a linearly decaying
+ * learning rate — fastText's algorithm, with WASM SIMD kernels and Hogwild workers. Unlike fastText
+ * it shuffles the examples every epoch (fastText reads the file in order and reaches only chance
+ * accuracy on a file sorted by label).
+ */
+export class LinearClassifier {
+  readonly options: Readonly<Omit<ResolvedLinearOptions, 'tokenizer' | 'pretrained'>>;
+  private readonly tokenizer: Tokenizer;
+  private readonly pretrained: ResolvedLinearOptions['pretrained'];
+  private model: TrainedModel | null = null;
+  private disposed = false;
+
+  constructor(options: LinearClassifierOptions = {}) {
+    const o = resolveLinearOptions(options);
+    const { tokenizer, pretrained, ...rest } = o;
+    this.options = Object.freeze(rest);
+    this.tokenizer = tokenizer;
+    this.pretrained = pretrained;
+  }
+
+  /** The labels the model knows, in output order (by training frequency); empty before fit(). */
+  get labels(): readonly Label[] {
+    return this.model?.labels.values ?? [];
+  }
+
+  /** The loss the model trains/trained with (before fit: the option, if given). */
+  get loss(): LinearLoss | undefined {
+    return this.model?.spec.loss ?? this.options.loss;
+  }
+
+  private trained(what: string): TrainedModel {
+    if (this.disposed) throw new Wasm2VecError('UNSUPPORTED', `LinearClassifier.${what}: this classifier was disposed`);
+    if (!this.model) throw new Wasm2VecError('UNSUPPORTED', `LinearClassifier.${what}: the classifier is not trained; call fit() or LinearClassifier.load() first`);
+    return this.model;
+  }
+
+  /**
+   * Trains on `texts` with one label per text (strings or integers), or an array of labels per text
+   * for multi-label data. A second fit() starts again from scratch.
+   */
+  async fit(texts: readonly string[], labels: readonly LabelInput[], fitOptions: LinearFitOptions = {}): Promise<LinearFitResult> {
+    if (this.disposed) throw new Wasm2VecError('UNSUPPORTED', 'LinearClassifier.fit: this classifier was disposed');
+    const signal = signalOption(fitOptions.signal);
+    const onEpochEnd = functionOption<(e: LinearEpoch) => void>('onEpochEnd', fitOptions.onEpochEnd);
+    const started = performance.now();
+    const list = checkTexts('fit', texts);
+    const norm = normalizeLabels('fit', labels, list.length);
+    if (list.length === 0) throw new Wasm2VecError('EMPTY_CORPUS', 'fit: no texts given (texts is an empty array)');
+    const labelSet = LabelSet.fromTraining(norm.lists, norm.kind, norm.multiLabel);
+    const o = this.options;
+    const loss: LinearLoss = o.loss ?? (norm.multiLabel ? 'ova' : 'softmax');
+
+    // Tokenise once; count words in first-occurrence order (EOS closes every text, as in fastText).
+    const tokens: string[][] = new Array(list.length);
+    const counts = new Map<string, number>();
+    let rawTokens = 0;
+    for (let i = 0; i < list.length; i++) {
+      if ((i & 1023) === 0) throwIfAborted(signal, 'LinearClassifier training');
+      const t = this.tokenizer(list[i]);
+      tokens[i] = t;
+      rawTokens += t.length;
+      for (const w of t) counts.set(w, (counts.get(w) ?? 0) + 1);
+      counts.set(EOS, (counts.get(EOS) ?? 0) + 1);
+    }
+    if (rawTokens === 0) {
+      throw new Wasm2VecError('EMPTY_CORPUS', `fit: all ${list.length} texts are empty (no tokens after tokenizing); there is nothing to learn from`);
+    }
+    const vocab = Vocabulary.fromCounts(counts, { minCount: o.minCount });
+    let words = vocab.words.slice();
+    let pretrainedRows: { row: number; from: number }[] = [];
+    if (this.pretrained) {
+      const pre = this.pretrained;
+      if (pre.dim !== o.dim) throw new Wasm2VecError('INVALID_OPTION', `option pretrained: vectors have dim ${pre.dim} but option dim is ${o.dim}`);
+      for (let i = 0; i < pre.size; i++) if (!vocab.has(pre.words[i])) words.push(pre.words[i]);
+      const index = new Map(words.map((w, i) => [w, i] as const));
+      pretrainedRows = pre.words.map((w, from) => ({ row: index.get(w)!, from }));
+    }
+
+    const encoder = new LinearEncoder(words, o.wordNgrams, o.buckets);
+    const n = list.length;
+    const ids = new IntBuffer(rawTokens * o.wordNgrams + n * (o.wordNgrams + 1));
+    const offsets = new Int32Array(n + 1);
+    const labelIds = new IntBuffer(n);
+    const labelOffsets = new Int32Array(n + 1);
+    const tokenCounts = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      if ((i & 1023) === 0) throwIfAborted(signal, 'LinearClassifier training');
+      encoder.encode(tokens[i], ids);
+      offsets[i + 1] = ids.length;
+      for (const l of norm.lists[i]) labelIds.push(labelSet.id(l));
+      labelOffsets[i + 1] = labelIds.length;
+      tokenCounts[i] = tokens[i].length + 1 + norm.lists[i].length;
+    }
+    encoder.freeze();
+    const train: TrainingSet = {
+      ids: ids.toArray(), offsets, labels: labelIds.toArray(), labelOffsets, tokens: tokenCounts,
+      df: o.weighting === 'tfidf' ? documentFrequencies(ids.toArray(), offsets, encoder.rows) : null,
+    };
+    const spec: LinearSpec = {
+      dim: o.dim, nwords: words.length, usedBuckets: encoder.usedBuckets(), labelCounts: labelSet.counts, loss,
+      negative: o.negative, tfidf: o.weighting === 'tfidf', seed: o.seed, learningRate: o.learningRate,
+      tree: loss === 'hs' ? buildLabelTree(labelSet.counts) : null,
+    };
+    words = [];
+
+    this.model?.runtime.dispose();
+    this.model = null;
+    const threads = o.threads ?? await availableCores();
+    const runtime = await LinearRuntime.create(spec, threads, train, signal);
+    try {
+      if (this.pretrained && pretrainedRows.length > 0) await writePretrained(runtime, this.pretrained.vectors, o.dim, pretrainedRows, spec.nwords);
+      const prepareSeconds = (performance.now() - started) / 1000;
+      const trainStart = performance.now();
+      let tokensPerEpoch = 0;
+      for (let i = 0; i < n; i++) tokensPerEpoch += tokenCounts[i];
+      const history: LinearEpoch[] = [];
+      for (let epoch = 0; epoch < o.epochs; epoch++) {
+        const epochStart = performance.now();
+        const r = await runtime.trainEpoch(epoch, o.epochs, signal);
+        const e: LinearEpoch = {
+          epoch: epoch + 1, loss: r.examples > 0 ? r.loss / r.examples : 0,
+          learningRate: o.learningRate * (1 - (epoch + 1) / o.epochs), seconds: (performance.now() - epochStart) / 1000,
+        };
+        history.push(e);
+        onEpochEnd?.(e);
+      }
+      this.model = { encoder, labels: labelSet, runtime, spec };
+      const result: LinearFitResult = {
+        history, examples: n, tokens: tokensPerEpoch, words: spec.nwords, ngramBuckets: spec.usedBuckets.length,
+        labels: labelSet.size, threads: runtime.threads, seconds: (performance.now() - trainStart) / 1000, prepareSeconds,
+      };
+      if (runtime.fallbackReason) result.note = runtime.fallbackReason;
+      return result;
+    } catch (e) {
+      runtime.dispose();
+      throw e;
+    }
+  }
+
+  private encodeTexts(what: string, texts: readonly string[], labelIds: number[][] | null, signal?: AbortSignal): EncodedSet {
+    const m = this.trained(what);
+    const n = texts.length;
+    const ids = new IntBuffer(n * 32);
+    const offsets = new Int32Array(n + 1);
+    const labels = new IntBuffer(labelIds ? n : 1);
+    const labelOffsets = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      if ((i & 1023) === 0) throwIfAborted(signal, `LinearClassifier.${what}`);
+      m.encoder.encode(this.tokenizer(texts[i]), ids);
+      offsets[i + 1] = ids.length;
+      if (labelIds) for (const l of labelIds[i]) labels.push(l);
+      labelOffsets[i + 1] = labels.length;
+    }
+    return { ids: ids.toArray(), offsets, labels: labels.toArray(), labelOffsets };
+  }
+
+  private labelIdsFor(what: string, texts: readonly string[], labels: readonly LabelInput[]): number[][] {
+    const m = this.trained(what);
+    const norm = normalizeLabels(what, labels, texts.length, { kind: m.labels.kind, multiLabel: m.labels.multiLabel });
+    return norm.lists.map((ls) => ls.map((l) => m.labels.id(l)));
+  }
+
+  /** Top-k labels with probabilities per text, most probable first (ties: the more frequent label first). */
+  async predict(texts: readonly string[], options: LinearPredictOptions = {}): Promise<LinearPrediction[][]> {
+    const m = this.trained('predict');
+    const list = checkTexts('predict', texts);
+    if (typeof options !== 'object' || options === null) throw new Wasm2VecError('INVALID_OPTION', 'predict: options must be an object');
+    const k = intOption('k', options.k, 1, 1);
+    const threshold = numberOption('threshold', options.threshold, 0, 0, 1);
+    const signal = signalOption(options.signal);
+    const { probs } = await m.runtime.forward(this.encodeTexts('predict', list, null, signal), false, signal);
+    const C = m.labels.size;
+    return list.map((_, i) => topK(probs, i * C, C, k, threshold).map((c) => ({ label: m.labels.values[c], probability: probs[i * C + c] })));
+  }
+
+  /** Accuracy (top label is one of the text's labels) and mean loss over labelled texts. */
+  async evaluate(texts: readonly string[], labels: readonly LabelInput[], options: { signal?: AbortSignal } = {}): Promise<LinearEvaluation> {
+    const m = this.trained('evaluate');
+    const list = checkTexts('evaluate', texts);
+    const gold = this.labelIdsFor('evaluate', list, labels);
+    const signal = signalOption(options.signal);
+    const { probs, loss, counted } = await m.runtime.forward(this.encodeTexts('evaluate', list, gold, signal), true, signal);
+    const C = m.labels.size;
+    let correct = 0;
+    for (let i = 0; i < list.length; i++) {
+      if (gold[i].length === 0) continue;
+      if (gold[i].includes(topK(probs, i * C, C, 1, 0)[0])) correct++;
+    }
+    return { accuracy: counted > 0 ? correct / counted : 0, loss: counted > 0 ? loss / counted : 0, examples: counted };
+  }
+
+  /** fastText's `test`: precision and recall at k over texts with at least one label. */
+  async test(texts: readonly string[], labels: readonly LabelInput[], options: LinearPredictOptions = {}): Promise<LinearTestResult> {
+    const m = this.trained('test');
+    const list = checkTexts('test', texts);
+    const gold = this.labelIdsFor('test', list, labels);
+    const k = intOption('k', options.k, 1, 1);
+    const threshold = numberOption('threshold', options.threshold, 0, 0, 1);
+    const signal = signalOption(options.signal);
+    const { probs } = await m.runtime.forward(this.encodeTexts('test', list, null, signal), false, signal);
+    const C = m.labels.size;
+    let examples = 0, predicted = 0, goldCount = 0, correct = 0;
+    for (let i = 0; i < list.length; i++) {
+      if (gold[i].length === 0) continue;
+      examples++;
+      goldCount += gold[i].length;
+      for (const c of topK(probs, i * C, C, k, threshold)) {
+        predicted++;
+        if (gold[i].includes(c)) correct++;
+      }
+    }
+    return { examples, k, precision: predicted > 0 ? correct / predicted : 0, recall: goldCount > 0 ? correct / goldCount : 0 };
+  }
+
+  /** Copies of the trained weights (e.g. to compare runs bit for bit, or to inspect word vectors). */
+  async weights(): Promise<LinearWeights> {
+    const m = this.trained('weights');
+    const w = await m.runtime.readWeights();
+    return { dim: m.spec.dim, words: m.encoder.words, usedBuckets: m.spec.usedBuckets, input: w.input, output: w.output, labels: m.labels.values };
+  }
+
+  /** The model as bytes (loadable with LinearClassifier.load in Node and browsers). */
+  async toBytes(): Promise<Uint8Array> {
+    const m = this.trained('toBytes');
+    const w = await m.runtime.readWeights();
+    const o = this.options;
+    const header: LinearModelHeader = {
+      format: 'wasm2vec-linear', version: LINEAR_FORMAT_VERSION, dim: m.spec.dim, wordNgrams: o.wordNgrams, buckets: o.buckets,
+      loss: m.spec.loss, negative: o.negative, weighting: o.weighting, seed: o.seed, learningRate: o.learningRate, epochs: o.epochs,
+      minCount: o.minCount, tokenizer: o.tokenizerName, words: m.encoder.words.slice(),
+      labels: { kind: m.labels.kind, multiLabel: m.labels.multiLabel, values: m.labels.values.slice(), counts: Array.from(m.labels.counts) },
+    };
+    return encodeLinearModel({ header, input: w.input, output: w.output, usedBuckets: m.spec.usedBuckets, idf: w.idf, unseenIdf: w.unseenIdf });
+  }
+
+  /** Writes the model to a file (Node). In a browser use toBytes(). */
+  async save(path: string): Promise<void> {
+    if (typeof path !== 'string' || path === '') throw new Wasm2VecError('INVALID_OPTION', `save: path must be a non-empty string, got ${describe(path)}`);
+    const bytes = await this.toBytes();
+    const fs = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
+    try {
+      await fs.writeFile(path, bytes);
+    } catch (e) {
+      throw new Wasm2VecError('IO', `save: cannot write ${path}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /**
+   * Loads a saved classifier from a file path (Node) or its bytes. A model trained with a custom
+   * tokenizer function needs that function again: load(source, { tokenizer }).
+   */
+  static async load(source: string | Uint8Array | ArrayBuffer, options: { threads?: number; tokenizer?: Tokenizer } = {}): Promise<LinearClassifier> {
+    let bytes: Uint8Array;
+    let name: string;
+    if (typeof source === 'string') {
+      const fs = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
+      try {
+        bytes = new Uint8Array(await fs.readFile(source));
+      } catch (e) {
+        throw new Wasm2VecError('IO', `load: cannot read ${source}: ${(e as Error).message}`, { cause: e });
+      }
+      name = source;
+    } else if (source instanceof Uint8Array) { bytes = source; name = 'model bytes'; }
+    else if (source instanceof ArrayBuffer) { bytes = new Uint8Array(source); name = 'model bytes'; }
+    else throw new Wasm2VecError('INVALID_OPTION', `load: expected a file path, Uint8Array or ArrayBuffer, got ${describe(source)}`);
+    const data = decodeLinearModel(bytes, name);
+    const h = data.header;
+    const threads = options.threads === undefined ? undefined : intOption('threads', options.threads, 1, 1, 256);
+    const customTokenizer = functionOption<Tokenizer>('tokenizer', options.tokenizer);
+    if (h.tokenizer === 'custom' && !customTokenizer) {
+      throw new Wasm2VecError('INVALID_OPTION', `load: ${name} was trained with a custom tokenizer function; pass it again as load(source, { tokenizer })`);
+    }
+    const clf = new LinearClassifier({
+      dim: h.dim, wordNgrams: h.wordNgrams, buckets: h.buckets, epochs: h.epochs, learningRate: h.learningRate, loss: h.loss,
+      negative: h.negative, weighting: h.weighting, minCount: h.minCount, seed: h.seed, threads,
+      tokenizer: h.tokenizer === 'custom' ? customTokenizer : customTokenizer ?? h.tokenizer,
+    });
+    const labels = new LabelSet(h.labels.values, Float64Array.from(h.labels.counts), h.labels.kind, h.labels.multiLabel);
+    const spec: LinearSpec = {
+      dim: h.dim, nwords: h.words.length, usedBuckets: data.usedBuckets, labelCounts: labels.counts, loss: h.loss,
+      negative: h.negative, tfidf: h.weighting === 'tfidf', seed: h.seed, learningRate: h.learningRate,
+      tree: h.loss === 'hs' ? buildLabelTree(labels.counts) : null,
+    };
+    const encoder = new LinearEncoder(h.words, h.wordNgrams, h.buckets, data.usedBuckets);
+    encoder.freeze();
+    const runtime = await LinearRuntime.create(spec, threads ?? await availableCores(), null);
+    try {
+      await runtime.writeWeights({ input: data.input, output: data.output, idf: data.idf, unseenIdf: data.unseenIdf });
+    } catch (e) {
+      runtime.dispose();
+      throw e;
+    }
+    clf.model = { encoder, labels, runtime, spec };
+    return clf;
+  }
+
+  /** Ends the workers and releases the WebAssembly memory. */
+  dispose(): void {
+    this.model?.runtime.dispose();
+    this.model = null;
+    this.disposed = true;
+  }
+}
+
+/** Label indices of the k highest probabilities >= threshold; ties go to the lower index (more frequent label). */
+function topK(probs: Float32Array, base: number, C: number, k: number, threshold: number): number[] {
+  const best: number[] = [];
+  for (let c = 0; c < C; c++) {
+    const p = probs[base + c];
+    if (p < threshold) continue;
+    if (best.length === k && p <= probs[base + best[k - 1]]) continue;
+    let at = best.length;
+    while (at > 0 && probs[base + best[at - 1]] < p) at--;
+    best.splice(at, 0, c);
+    if (best.length > k) best.pop();
+  }
+  return best;
+}
+
+/** Number of training texts each row occurs in (for idf). */
+function documentFrequencies(ids: Int32Array, offsets: Int32Array, rows: number): Uint32Array {
+  const df = new Uint32Array(rows);
+  const seen = new Int32Array(rows).fill(-1);
+  for (let e = 0; e + 1 < offsets.length; e++) {
+    for (let j = offsets[e]; j < offsets[e + 1]; j++) {
+      const id = ids[j];
+      if (seen[id] !== e) { seen[id] = e; df[id]++; }
+    }
+  }
+  return df;
+}
+
+/** Copies pretrained vectors over the initialised word rows (one read-modify-write of the word block). */
+async function writePretrained(runtime: LinearRuntime, vectors: Float32Array, dim: number, rows: { row: number; from: number }[], nwords: number): Promise<void> {
+  const block = (await runtime.readWeights()).input.subarray(0, nwords * dim);
+  for (const { row, from } of rows) block.set(vectors.subarray(from * dim, (from + 1) * dim), row * dim);
+  await runtime.writeInputRows(0, block);
+}

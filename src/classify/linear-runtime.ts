@@ -1,0 +1,285 @@
+import { Wasm2VecError, throwIfAborted } from '../errors.js';
+import { KernelPool } from '../runtime/kernel-pool.js';
+import type { LabelTree } from './linear-label-tree.js';
+import { BATCH_IDS, DESC, DESC_BYTES, LOSS_CODE, SET, planLinear, type LinearRegions, type SetRegions } from './linear-layout.js';
+
+export type LinearLoss = keyof typeof LOSS_CODE;
+
+/** The fixed facts of one model: shapes, loss and its tables. */
+export interface LinearSpec {
+  dim: number;
+  nwords: number;
+  /** Bucket index of each materialised n-gram row (rows = nwords + usedBuckets.length). */
+  usedBuckets: Int32Array;
+  labelCounts: Float64Array;
+  loss: LinearLoss;
+  negative: number;
+  tfidf: boolean;
+  seed: number;
+  learningRate: number;
+  tree: LabelTree | null;
+}
+
+/** Examples as flat id arrays: example e owns ids[offsets[e] .. offsets[e+1]) and likewise labels. */
+export interface EncodedSet {
+  ids: Int32Array;
+  offsets: Int32Array;
+  labels: Int32Array;
+  labelOffsets: Int32Array;
+}
+
+export interface TrainingSet extends EncodedSet {
+  /** fastText's token count per example (words, EOS and labels): the learning-rate clock. */
+  tokens: Int32Array;
+  /** Document frequency per materialised row (tf-idf only). */
+  df: Uint32Array | null;
+}
+
+function rowsOf(spec: LinearSpec): number {
+  return spec.nwords + spec.usedBuckets.length;
+}
+
+function outRowsOf(spec: LinearSpec): number {
+  return spec.loss === 'hs' ? spec.labelCounts.length - 1 : spec.labelCounts.length;
+}
+
+/**
+ * One model's kernel workers and memory: writes the descriptor and tables, runs training epochs
+ * (chunks of the shuffled example order handed to the workers, Hogwild), and batched inference.
+ */
+export class LinearRuntime {
+  private constructor(
+    readonly spec: LinearSpec,
+    private readonly pool: KernelPool,
+    private readonly regions: LinearRegions,
+    private readonly train: TrainingSet | null,
+  ) {}
+
+  get threads(): number {
+    return this.pool.threads;
+  }
+
+  get fallbackReason(): string | null {
+    return this.pool.fallbackReason;
+  }
+
+  get rows(): number {
+    return rowsOf(this.spec);
+  }
+
+  get outRows(): number {
+    return outRowsOf(this.spec);
+  }
+
+  /**
+   * Lays out memory, starts the workers and writes the model's constant tables. With a training set,
+   * the input rows get fastText's initialisation and (tf-idf) idf weights from the set's document
+   * frequencies; without one the caller writes trained weights.
+   */
+  static async create(spec: LinearSpec, threads: number, train: TrainingSet | null, signal?: AbortSignal): Promise<LinearRuntime> {
+    const labels = spec.labelCounts.length;
+    const { layout, regions } = planLinear({
+      dim: spec.dim, rows: rowsOf(spec), nwords: spec.nwords, labels, outRows: outRowsOf(spec),
+      hs: spec.loss === 'hs', ns: spec.loss === 'ns', tfidf: spec.tfidf, maxDepth: spec.tree?.maxDepth ?? 0, threads,
+      train: train ? { examples: train.offsets.length - 1, ids: train.ids.length, labelIds: train.labels.length } : undefined,
+    });
+    throwIfAborted(signal, 'LinearClassifier training');
+    const pool = await KernelPool.create('linear', layout, { threads });
+    const rt = new LinearRuntime(spec, pool, regions, train);
+    try {
+      await rt.writeConstants();
+      if (train) await rt.writeTrainingSet(train);
+      await Promise.all(Array.from({ length: pool.threads }, (_, t) => pool.call(t, [['setup', regions.desc, regions.scratch[t], t]])));
+    } catch (e) {
+      pool.dispose();
+      throw e;
+    }
+    return rt;
+  }
+
+  private async writeConstants(): Promise<void> {
+    const { spec, regions: r, pool } = this;
+    const desc = new DataView(new ArrayBuffer(DESC_BYTES));
+    const u32 = (slot: number, v: number) => desc.setUint32(slot, v, true);
+    u32(DESC.DIM, spec.dim); u32(DESC.ROWS, this.rows); u32(DESC.NWORDS, spec.nwords); u32(DESC.LABELS, spec.labelCounts.length);
+    u32(DESC.OUTROWS, this.outRows); u32(DESC.LOSS, LOSS_CODE[spec.loss]); u32(DESC.NEG, spec.negative); u32(DESC.TFIDF, spec.tfidf ? 1 : 0);
+    u32(DESC.INPUT, r.input); u32(DESC.OUTPUT, r.output); u32(DESC.IDF, r.idf); u32(DESC.BUCKETS, r.buckets);
+    u32(DESC.SIGMOID, r.sigmoid); u32(DESC.NOISE, r.noise); u32(DESC.PATHS, r.paths); u32(DESC.CODES, r.codes);
+    u32(DESC.PATHLEN, r.pathLength); u32(DESC.MAXDEPTH, spec.tree?.maxDepth ?? 0);
+    desc.setFloat64(DESC.LR0, spec.learningRate, true);
+    desc.setFloat64(DESC.TOTAL, 1, true);
+    desc.setBigUint64(DESC.SEED, BigInt(spec.seed), true);
+    desc.setFloat32(DESC.UNSEEN_IDF, 1, true);
+    await pool.write(r.desc, desc);
+    await pool.write(r.buckets, spec.usedBuckets);
+    await pool.write(r.labelCounts, spec.labelCounts);
+    if (spec.tree) {
+      await pool.write(r.paths, spec.tree.paths);
+      await pool.write(r.codes, spec.tree.codes);
+      await pool.write(r.pathLength, spec.tree.pathLength);
+    }
+    await pool.call(0, [['initTables', r.desc], ...(spec.loss === 'ns' ? [['initNoise', r.desc, r.labelCounts] as [string, number, number]] : [])]);
+  }
+
+  private async writeTrainingSet(train: TrainingSet): Promise<void> {
+    const { regions: r, pool } = this;
+    const t = r.train!;
+    await writeSet(pool, t, train, train.offsets.length - 1);
+    await pool.write(t.tokens, train.tokens);
+    // Input rows: fastText's uniform(-1/dim, 1/dim), in slices so no single call runs for seconds.
+    const step = Math.max(1, Math.floor(4_000_000 / this.spec.dim));
+    for (let from = 0; from < this.rows; from += step) {
+      await pool.call(0, [['initInput', r.desc, from, Math.min(this.rows, from + step)]]);
+    }
+    if (this.spec.tfidf && train.df) {
+      await pool.write(r.df, train.df);
+      await pool.call(0, [['initIdf', r.desc, r.df, train.offsets.length - 1]]);
+    }
+  }
+
+  /** Overwrites input rows [row, row + values.length / dim) (pretrained word vectors). */
+  async writeInputRows(row: number, values: Float32Array): Promise<void> {
+    await this.pool.write(this.regions.input + row * this.spec.dim * 4, values);
+  }
+
+  /**
+   * One epoch over the training set in a fresh seeded order. Workers pull chunks of the order; each
+   * example's learning rate follows from the tokens before it, so it does not depend on timing.
+   */
+  async trainEpoch(epoch: number, epochs: number, signal?: AbortSignal): Promise<{ loss: number; examples: number }> {
+    const train = this.train;
+    const t = this.regions.train;
+    if (!train || !t) throw new Wasm2VecError('UNSUPPORTED', 'this model has no training set in memory');
+    const pool = this.pool;
+    const n = train.offsets.length - 1;
+    let tokensPerEpoch = 0;
+    for (let i = 0; i < n; i++) tokensPerEpoch += train.tokens[i];
+    const total = new DataView(new ArrayBuffer(8));
+    total.setFloat64(0, Math.max(1, tokensPerEpoch * epochs), true);
+    await pool.write(this.regions.desc + DESC.TOTAL, total);
+    await pool.call(0, [['shuffle', t.set, epoch]]);
+    const threads = pool.threads;
+    const chunk = Math.max(256, Math.min(16384, Math.ceil(n / (threads * 4))));
+    let next = 0;
+    let loss = 0;
+    let examples = 0;
+    const before = epoch * tokensPerEpoch;
+    const worker = async (w: number) => {
+      while (next < n) {
+        throwIfAborted(signal, 'LinearClassifier training');
+        const from = next;
+        const to = Math.min(n, from + chunk);
+        next = to;
+        const [trained, l] = await pool.call(w, [['trainRange', t.set, from, to, before], ['lastLoss']]);
+        examples += trained;
+        loss += l;
+      }
+    };
+    await Promise.all(Array.from({ length: threads }, (_, w) => worker(w)));
+    const [badIn, badOut] = await pool.call(0, [
+      ['countNonFinite', this.regions.input, this.rows * this.spec.dim],
+      ['countNonFinite', this.regions.output, this.outRows * this.spec.dim],
+    ]);
+    if (badIn + badOut > 0) {
+      throw new Wasm2VecError('NUMERIC',
+        `LinearClassifier: ${badIn + badOut} non-finite weights after epoch ${epoch + 1}; lower learningRate (${this.spec.learningRate})`);
+    }
+    return { loss, examples };
+  }
+
+  /**
+   * Class probabilities (examples × labels, row-major) for an encoded set, in batches spread over the
+   * workers; with labels, also the summed evaluation loss and the number of labelled examples.
+   */
+  async forward(set: EncodedSet, withLabels: boolean, signal?: AbortSignal): Promise<{ probs: Float32Array; loss: number; counted: number }> {
+    const labels = this.spec.labelCounts.length;
+    const n = set.offsets.length - 1;
+    const probs = new Float32Array(n * labels);
+    const per = this.regions.batchExamples;
+    const labelCapacity = per * 8;
+    // Cut batches that fit the per-thread regions.
+    const batches: [number, number][] = [];
+    for (let from = 0; from < n;) {
+      let to = from;
+      while (to < n && to - from < per
+        && set.offsets[to + 1] - set.offsets[from] <= BATCH_IDS
+        && set.labelOffsets[to + 1] - set.labelOffsets[from] <= labelCapacity) to++;
+      if (to === from) {
+        const ids = set.offsets[from + 1] - set.offsets[from];
+        throw new Wasm2VecError('INVALID_OPTION',
+          ids > BATCH_IDS
+            ? `text ${from} has ${ids} words and n-grams; at most ${BATCH_IDS} fit in one prediction batch (split the text)`
+            : `text ${from} has ${set.labelOffsets[from + 1] - set.labelOffsets[from]} labels; at most ${labelCapacity} fit in one batch`);
+      }
+      batches.push([from, to]);
+      from = to;
+    }
+    let next = 0;
+    let loss = 0;
+    let counted = 0;
+    const worker = async (w: number) => {
+      const b = this.regions.batch[w];
+      while (next < batches.length) {
+        throwIfAborted(signal, 'LinearClassifier prediction');
+        const [from, to] = batches[next++];
+        await writeSet(this.pool, b, sliceSet(set, from, to, withLabels), to - from);
+        const [, l, c] = await this.pool.call(w, [['forwardRange', b.set, 0, to - from, this.regions.probs[w]], ['lastLoss'], ['lastCount']]);
+        probs.set(await this.pool.readF32(this.regions.probs[w], (to - from) * labels), from * labels);
+        loss += l;
+        counted += c;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.pool.threads, batches.length) }, (_, w) => worker(w)));
+    return { probs, loss, counted };
+  }
+
+  async readWeights(): Promise<{ input: Float32Array; output: Float32Array; idf: Float32Array | null; unseenIdf: number }> {
+    const r = this.regions;
+    const input = await this.pool.readF32(r.input, this.rows * this.spec.dim);
+    const output = await this.pool.readF32(r.output, this.outRows * this.spec.dim);
+    const idf = this.spec.tfidf ? await this.pool.readF32(r.idf, this.rows) : null;
+    const [unseenIdf] = await this.pool.readF32(r.desc + DESC.UNSEEN_IDF, 1);
+    return { input, output, idf, unseenIdf };
+  }
+
+  async writeWeights(w: { input: Float32Array; output: Float32Array; idf: Float32Array | null; unseenIdf: number }): Promise<void> {
+    const r = this.regions;
+    await this.pool.write(r.input, w.input);
+    await this.pool.write(r.output, w.output);
+    if (this.spec.tfidf && w.idf) await this.pool.write(r.idf, w.idf);
+    await this.pool.write(r.desc + DESC.UNSEEN_IDF, new Float32Array([w.unseenIdf]));
+    // Workers cached the descriptor in setup(); re-bind them to pick up the unseen-bucket idf.
+    await Promise.all(Array.from({ length: this.pool.threads }, (_, t) => this.pool.call(t, [['setup', r.desc, r.scratch[t], t]])));
+  }
+
+  dispose(): void {
+    this.pool.dispose();
+  }
+}
+
+function sliceSet(set: EncodedSet, from: number, to: number, withLabels: boolean): EncodedSet {
+  const base = set.offsets[from];
+  const lbase = set.labelOffsets[from];
+  const offsets = set.offsets.subarray(from, to + 1).map((o) => o - base);
+  const labelOffsets = withLabels ? set.labelOffsets.subarray(from, to + 1).map((o) => o - lbase) : new Int32Array(to - from + 1);
+  return {
+    ids: set.ids.subarray(base, set.offsets[to]),
+    offsets,
+    labels: withLabels ? set.labels.subarray(lbase, set.labelOffsets[to]) : new Int32Array(0),
+    labelOffsets,
+  };
+}
+
+async function writeSet(pool: KernelPool, r: SetRegions, set: EncodedSet, count: number): Promise<void> {
+  const d = new DataView(new ArrayBuffer(64));
+  const u32 = (slot: number, v: number) => d.setUint32(slot, v, true);
+  u32(SET.IDS, r.ids); u32(SET.OFFSETS, r.offsets);
+  u32(SET.LABELS, set.labels.length > 0 || set.labelOffsets[count] > 0 ? r.labels : 0);
+  u32(SET.LABEL_OFFSETS, r.labelOffsets); u32(SET.TOKENS, r.tokens); u32(SET.PERM, r.perm); u32(SET.PREFIX, r.prefix);
+  u32(SET.COUNT, count);
+  await pool.write(r.ids, set.ids);
+  await pool.write(r.offsets, set.offsets);
+  if (set.labels.length > 0) await pool.write(r.labels, set.labels);
+  await pool.write(r.labelOffsets, set.labelOffsets);
+  await pool.write(r.set, d);
+}
