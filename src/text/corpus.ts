@@ -360,7 +360,11 @@ async function* readWebStream(stream: ReadableStream<unknown>, signal: AbortSign
     }
   } finally {
     if (!done) reader.cancel().catch(() => {});
-    reader.releaseLock();
+    try {
+      reader.releaseLock();
+    } catch {
+      // Older engines refuse while a read is pending (the stream we just cancelled); nothing to free then.
+    }
   }
 }
 
