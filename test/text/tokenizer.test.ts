@@ -160,8 +160,8 @@ describe('createTokenizer: scripts without spaces', () => {
   });
 
   // Measured (2000 lines each): novels F1 0.511 (P 0.441, R 0.608); MSRA news F1 0.707 (P 0.656, R 0.766).
-  // One token per character scores 0.29 / 0.24. ICU's dictionary splits classical idioms jieba keeps
-  // whole (分久必合 vs 分|久|必|合 is fine, 是非成败 → 是非|成|败), so the novels score lower.
+  // One token per character scores 0.29 / 0.24. ICU's dictionary is modern and splits many classical
+  // words jieba keeps whole (是非成败 → 是非|成|败, 几度 → 几|度, 玄德 → 玄|德), so the novels score lower.
   it('overlaps jieba segmentation substantially (token F1 on 2000 lines of novels and news)', () => {
     const check = (rawRel: string, segRel: string, minF1: number) => {
       const raw = gunzipLines(rawRel, 2000);
