@@ -7,18 +7,20 @@ import { Wasm2VecError } from './errors.js';
 /** Command name → lazily loaded module, so `wasm2vec train` does not load the classifier code. */
 const commands: Record<string, () => Promise<{ command: CliCommand }>> = {
   train: () => import('./cli/train.js'),
+  demo: () => import('./cli/demo.js'),
 };
 
-function help(io: CliIO): void {
+async function help(io: CliIO): Promise<void> {
   io.out('wasm2vec — word embeddings in WebAssembly\n\nUsage: wasm2vec <command> [options]\n\nCommands:\n');
-  io.out(Object.keys(commands).map((c) => `  ${c}`).join('\n') + '\n\nRun `wasm2vec <command> --help` for its options.\n');
+  for (const [name, load] of Object.entries(commands)) io.out(`  ${name.padEnd(12)} ${(await load()).command.summary}\n`);
+  io.out('\nRun `wasm2vec <command> --help` for its options. Exit codes: 0 ok, 1 runtime error, 2 usage error.\n');
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') { help(io); return name ? 0 : 2; }
+  if (!name || name === '--help' || name === '-h' || name === 'help') { await help(io); return name ? 0 : 2; }
   const load = commands[name];
-  if (!load) { io.err(`wasm2vec: unknown command ${JSON.stringify(name)}\n`); help(io); return 2; }
+  if (!load) { io.err(`wasm2vec: unknown command ${JSON.stringify(name)}; run wasm2vec --help\n`); return 2; }
   const { command } = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(`${command.summary}\n\nUsage: ${command.usage}\n\nOptions:\n${formatFlags(command.flags)}\n`);
