@@ -257,7 +257,12 @@ export async function trainOnStream(o: Resolved, vocab: Vocabulary, stream: IdSt
           report(epoch + 1, false);
         }
       };
-      await Promise.all(Array.from({ length: threads }, (_, t) => workerLoop(t)));
+      try {
+        await Promise.all(Array.from({ length: threads }, (_, t) => workerLoop(t)));
+      } finally {
+        // An abort (or a failed worker) leaves the epoch's iterator open: close it so a spilled corpus releases its file.
+        await chunks.return?.();
+      }
       if (!aborted) epochsCompleted++;
       const [bad] = await pool.call(0, [['countNonFinite', regions.syn0, vocab.size * o.dim]]);
       if (bad > 0) {
