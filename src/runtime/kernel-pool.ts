@@ -78,6 +78,8 @@ export interface KernelPoolOptions {
   threads: number;
   /** Ask for an unshared memory even where shared memory exists (tests of the fallback path). */
   forceUnshared?: boolean;
+  /** An existing shared memory sized for the layout, e.g. one a main-thread instance also uses (ignored when unshared). */
+  memory?: WebAssembly.Memory;
 }
 
 /**
@@ -106,7 +108,7 @@ export class KernelPool {
     let memory: WebAssembly.Memory | null = null;
     if (shared) {
       try {
-        memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true } as WebAssembly.MemoryDescriptor);
+        memory = options.memory ?? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true } as WebAssembly.MemoryDescriptor);
       } catch (e) {
         throw new Wasm2VecError('MEMORY_LIMIT', `could not reserve ${formatBytes(layout.bytes)} of WebAssembly memory: ${(e as Error).message}`, { cause: e });
       }
