@@ -2,13 +2,13 @@ import { Wasm2VecError, describe, throwIfAborted } from '../errors.js';
 import { functionOption, intOption, numberOption, signalOption } from '../options.js';
 import { availableCores, importNode } from '../runtime/capabilities.js';
 import type { Tokenizer } from '../text/tokenizer.js';
-import { Vocabulary } from '../text/vocabulary.js';
-import { EOS, IntBuffer, LinearEncoder } from './linear-encoder.js';
+import { IntBuffer, LinearEncoder } from './linear-encoder.js';
 import { decodeLinearModel, encodeLinearModel, LINEAR_FORMAT_VERSION, type LinearModelHeader } from './linear-format.js';
 import { buildLabelTree } from './linear-label-tree.js';
 import { LabelSet, normalizeLabels, type Label, type LabelInput } from './linear-labels.js';
+import { buildTrainingData } from './linear-training-data.js';
 import { resolveLinearOptions, type LinearClassifierOptions, type ResolvedLinearOptions } from './linear-options.js';
-import { LinearRuntime, type EncodedSet, type LinearLoss, type LinearSpec, type TrainingSet } from './linear-runtime.js';
+import { LinearRuntime, type EncodedSet, type LinearLoss, type LinearSpec } from './linear-runtime.js';
 
 export type { Label, LabelInput, LinearClassifierOptions, LinearLoss };
 
@@ -152,74 +152,21 @@ export class LinearClassifier {
     const started = performance.now();
     const list = checkTexts('fit', texts);
     const norm = normalizeLabels('fit', labels, list.length);
-    if (list.length === 0) throw new Wasm2VecError('EMPTY_CORPUS', 'fit: no texts given (texts is an empty array)');
-    const labelSet = LabelSet.fromTraining(norm.lists, norm.kind, norm.multiLabel);
     const o = this.options;
-    const loss: LinearLoss = o.loss ?? (norm.multiLabel ? 'ova' : 'softmax');
-
-    // Tokenise once; count words in first-occurrence order (EOS closes every text, as in fastText).
-    const tokens: string[][] = new Array(list.length);
-    const counts = new Map<string, number>();
-    let rawTokens = 0;
-    for (let i = 0; i < list.length; i++) {
-      if ((i & 1023) === 0) throwIfAborted(signal, 'LinearClassifier training');
-      const t = this.tokenizer(list[i]);
-      tokens[i] = t;
-      rawTokens += t.length;
-      for (const w of t) counts.set(w, (counts.get(w) ?? 0) + 1);
-      counts.set(EOS, (counts.get(EOS) ?? 0) + 1);
-    }
-    if (rawTokens === 0) {
-      throw new Wasm2VecError('EMPTY_CORPUS', `fit: all ${list.length} texts are empty (no tokens after tokenizing); there is nothing to learn from`);
-    }
-    const vocab = Vocabulary.fromCounts(counts, { minCount: o.minCount });
-    let words = vocab.words.slice();
-    let pretrainedRows: { row: number; from: number }[] = [];
-    if (this.pretrained) {
-      const pre = this.pretrained;
-      if (pre.dim !== o.dim) throw new Wasm2VecError('INVALID_OPTION', `option pretrained: vectors have dim ${pre.dim} but option dim is ${o.dim}`);
-      for (let i = 0; i < pre.size; i++) if (!vocab.has(pre.words[i])) words.push(pre.words[i]);
-      const index = new Map(words.map((w, i) => [w, i] as const));
-      pretrainedRows = pre.words.map((w, from) => ({ row: index.get(w)!, from }));
-    }
-
-    const encoder = new LinearEncoder(words, o.wordNgrams, o.buckets);
+    const data = buildTrainingData(list, norm, o, this.tokenizer, this.pretrained, signal);
+    const { encoder, labels: labelSet, spec, train } = data;
     const n = list.length;
-    const ids = new IntBuffer(rawTokens * o.wordNgrams + n * (o.wordNgrams + 1));
-    const offsets = new Int32Array(n + 1);
-    const labelIds = new IntBuffer(n);
-    const labelOffsets = new Int32Array(n + 1);
-    const tokenCounts = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      if ((i & 1023) === 0) throwIfAborted(signal, 'LinearClassifier training');
-      encoder.encode(tokens[i], ids);
-      offsets[i + 1] = ids.length;
-      for (const l of norm.lists[i]) labelIds.push(labelSet.id(l));
-      labelOffsets[i + 1] = labelIds.length;
-      tokenCounts[i] = tokens[i].length + 1 + norm.lists[i].length;
-    }
-    encoder.freeze();
-    const train: TrainingSet = {
-      ids: ids.toArray(), offsets, labels: labelIds.toArray(), labelOffsets, tokens: tokenCounts,
-      df: o.weighting === 'tfidf' ? documentFrequencies(ids.toArray(), offsets, encoder.rows) : null,
-    };
-    const spec: LinearSpec = {
-      dim: o.dim, nwords: words.length, usedBuckets: encoder.usedBuckets(), labelCounts: labelSet.counts, loss,
-      negative: o.negative, tfidf: o.weighting === 'tfidf', seed: o.seed, learningRate: o.learningRate,
-      tree: loss === 'hs' ? buildLabelTree(labelSet.counts) : null,
-    };
-    words = [];
 
     this.model?.runtime.dispose();
     this.model = null;
     const threads = o.threads ?? await availableCores();
     const runtime = await LinearRuntime.create(spec, threads, train, signal);
     try {
-      if (this.pretrained && pretrainedRows.length > 0) await writePretrained(runtime, this.pretrained.vectors, o.dim, pretrainedRows, spec.nwords);
+      if (this.pretrained && data.pretrainedRows) await writePretrained(runtime, this.pretrained.vectors, o.dim, data.pretrainedRows, spec.nwords);
       const prepareSeconds = (performance.now() - started) / 1000;
       const trainStart = performance.now();
       let tokensPerEpoch = 0;
-      for (let i = 0; i < n; i++) tokensPerEpoch += tokenCounts[i];
+      for (let i = 0; i < n; i++) tokensPerEpoch += train.tokens[i];
       const history: LinearEpoch[] = [];
       for (let epoch = 0; epoch < o.epochs; epoch++) {
         const epochStart = performance.now();
@@ -424,22 +371,9 @@ function topK(probs: Float32Array, base: number, C: number, k: number, threshold
   return best;
 }
 
-/** Number of training texts each row occurs in (for idf). */
-function documentFrequencies(ids: Int32Array, offsets: Int32Array, rows: number): Uint32Array {
-  const df = new Uint32Array(rows);
-  const seen = new Int32Array(rows).fill(-1);
-  for (let e = 0; e + 1 < offsets.length; e++) {
-    for (let j = offsets[e]; j < offsets[e + 1]; j++) {
-      const id = ids[j];
-      if (seen[id] !== e) { seen[id] = e; df[id]++; }
-    }
-  }
-  return df;
-}
-
 /** Copies pretrained vectors over the initialised word rows (one read-modify-write of the word block). */
-async function writePretrained(runtime: LinearRuntime, vectors: Float32Array, dim: number, rows: { row: number; from: number }[], nwords: number): Promise<void> {
-  const block = (await runtime.readWeights()).input.subarray(0, nwords * dim);
-  for (const { row, from } of rows) block.set(vectors.subarray(from * dim, (from + 1) * dim), row * dim);
+async function writePretrained(runtime: LinearRuntime, vectors: Float32Array, dim: number, rows: Int32Array, nwords: number): Promise<void> {
+  const block = await runtime.readInputRows(0, nwords);
+  for (let from = 0; from < rows.length; from++) block.set(vectors.subarray(from * dim, (from + 1) * dim), rows[from] * dim);
   await runtime.writeInputRows(0, block);
 }

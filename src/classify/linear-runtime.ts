@@ -137,6 +137,11 @@ export class LinearRuntime {
     }
   }
 
+  /** A copy of input rows [row, row + count). */
+  async readInputRows(row: number, count: number): Promise<Float32Array> {
+    return this.pool.readF32(this.regions.input + row * this.spec.dim * 4, count * this.spec.dim);
+  }
+
   /** Overwrites input rows [row, row + values.length / dim) (pretrained word vectors). */
   async writeInputRows(row: number, values: Float32Array): Promise<void> {
     await this.pool.write(this.regions.input + row * this.spec.dim * 4, values);
