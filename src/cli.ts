@@ -8,6 +8,8 @@ import { Wasm2VecError } from './errors.js';
 const commands: Record<string, () => Promise<{ command: CliCommand }>> = {
   train: () => import('./cli/train.js'),
   demo: () => import('./cli/demo.js'),
+  supervised: () => import('./cli/supervised.js'),
+  predict: () => import('./cli/predict.js'),
 };
 
 async function help(io: CliIO): Promise<void> {
