@@ -1,0 +1,360 @@
+import { Wasm2VecError, invalidOption, throwIfAborted } from '../errors.js';
+import { intOption, numberOption, boolOption, enumOption, signalOption, functionOption } from '../options.js';
+import { availableCores, canShareMemory, isNode } from '../runtime/capabilities.js';
+import { KernelPool } from '../runtime/kernel-pool.js';
+import { MAX_BYTES } from '../runtime/memory-layout.js';
+import { type CorpusInput } from '../text/corpus.js';
+import { scanCorpus, type IdStream } from '../text/id-stream.js';
+import { createTokenizer, type Tokenizer } from '../text/tokenizer.js';
+import { Vocabulary } from '../text/vocabulary.js';
+import { Embeddings } from '../vectors/embeddings.js';
+import { countCooccurrences, type CountResult } from './cooccurrence-count.js';
+import { cellsFromCount, disposeCells, rawCells, trainEpoch, type CellSource, type RawCells } from './glove-cells.js';
+import { DESC, planGlove, type GlovePlan } from './glove-layout.js';
+
+export type GloVeVectors = 'sum' | 'word' | 'context';
+
+export interface GloVeProgress {
+  /** counting: co-occurrences (one pass over the corpus); shuffling: weights, shuffle, spill merge; training: AdaGrad epochs. */
+  phase: 'counting' | 'shuffling' | 'training';
+  /** Fraction of the current phase done. */
+  progress: number;
+  /** In-vocabulary tokens counted so far. */
+  tokens: number;
+  /** Non-zero co-occurrence cells (known from the shuffling phase on). */
+  cells: number;
+  /** Current epoch (1-based) while training, else 0. */
+  epoch: number;
+  epochs: number;
+  /** glove.c's per-iteration cost: sum of 0.5 · f(x) · diff² over the cells trained this epoch, divided by their number. */
+  cost: number;
+  /** Cells trained per second over the current epoch. */
+  cellsPerSecond: number;
+  threads: number;
+  /** Set once, on the first report, when the run had to fall back (e.g. to one thread). */
+  note?: string;
+}
+
+export interface GloVeOptions {
+  /** Vector size (50, glove.c's default). */
+  dim?: number;
+  /** Context words on each side (10). */
+  window?: number;
+  /** Weighting cutoff: f(x) = min(1, (x / xMax)^alpha) (100). */
+  xMax?: number;
+  /** Weighting exponent (0.75). */
+  alpha?: number;
+  /** AdaGrad initial learning rate, glove.c's eta (0.05). */
+  learningRate?: number;
+  /** Passes over the co-occurrence cells (25). */
+  epochs?: number;
+  minCount?: number;
+  maxVocab?: number;
+  /** Count left and right context (true); false counts left context only (cooccur.c -symmetric 0). */
+  symmetric?: boolean;
+  threads?: number;
+  seed?: number;
+  /**
+   * Bytes for the corpus token cache plus the model's WebAssembly memory (co-occurrence table, then
+   * cells and vectors); default 2 GiB. Past it, Node spills sorted runs to temporary files; a browser
+   * stops with an error.
+   */
+  memoryBudget?: number;
+  /** glove.c's -grad-clip: each gradient component is clipped to [-gradientClip, gradientClip] (100). */
+  gradientClip?: number;
+  /** Output: word + context vectors (glove.c -model 2, default), or either alone. */
+  vectors?: GloVeVectors;
+  /** cooccur.c's -max-product: cells with (rank_i × rank_j) <= maxProduct are counted in a dense block (default: as the budget allows). */
+  maxProduct?: number;
+  tokenizer?: Tokenizer;
+  /** Directory for spill files (Node; default os.tmpdir()). */
+  tempDir?: string;
+  onProgress?: (p: GloVeProgress) => void;
+  signal?: AbortSignal;
+}
+
+interface Resolved {
+  dim: number; window: number; xMax: number; alpha: number; learningRate: number; epochs: number; minCount: number;
+  maxVocab?: number; symmetric: boolean; threads?: number; seed: number; memoryBudget: number; gradientClip: number;
+  vectors: GloVeVectors; maxProduct?: number; tokenizer: Tokenizer; tempDir?: string;
+  onProgress?: (p: GloVeProgress) => void; signal?: AbortSignal;
+}
+
+const KNOWN = new Set(['dim', 'window', 'xMax', 'alpha', 'learningRate', 'epochs', 'minCount', 'maxVocab', 'symmetric', 'threads', 'seed',
+  'memoryBudget', 'gradientClip', 'vectors', 'maxProduct', 'tokenizer', 'tempDir', 'onProgress', 'signal']);
+const DEFAULT_BUDGET = 2 * 1024 ** 3;
+/** The smallest budget worth trying; anything below is certainly a unit mistake. */
+const MIN_BUDGET = 1 << 20;
+/**
+ * Lines are sentences for GloVe (cooccur.c never lets a window cross a line end but never cuts a line
+ * either). The id stream cuts sentences at maxSentenceLength, so pass a length no real line reaches;
+ * a longer line loses window² pairs per million tokens (0.01 % at window 10).
+ */
+const MAX_LINE_TOKENS = 1_000_000;
+const CHUNK_TOKENS = 65536;
+
+function resolveOptions(o: GloVeOptions = {}): Resolved {
+  if (typeof o !== 'object' || o === null) throw new Wasm2VecError('INVALID_OPTION', 'GloVe.train: options must be an object');
+  for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new Wasm2VecError('INVALID_OPTION', `GloVe.train: unknown option ${JSON.stringify(k)}`);
+  const tempDir = o.tempDir;
+  if (tempDir !== undefined && (typeof tempDir !== 'string' || tempDir === '')) invalidOption('tempDir', tempDir, 'a directory path');
+  return {
+    dim: intOption('dim', o.dim, 50, 1, 100000),
+    window: intOption('window', o.window, 10, 1, 1000),
+    xMax: numberOption('xMax', o.xMax, 100, 0, Infinity, true),
+    alpha: numberOption('alpha', o.alpha, 0.75, 0, 10),
+    learningRate: numberOption('learningRate', o.learningRate, 0.05, 0, 10, true),
+    epochs: intOption('epochs', o.epochs, 25, 1, 100000),
+    minCount: intOption('minCount', o.minCount, 5, 1),
+    maxVocab: o.maxVocab === undefined ? undefined : intOption('maxVocab', o.maxVocab, 0, 1),
+    symmetric: boolOption('symmetric', o.symmetric, true),
+    threads: o.threads === undefined ? undefined : intOption('threads', o.threads, 1, 1, 255),
+    seed: intOption('seed', o.seed, 1, 0, Number.MAX_SAFE_INTEGER),
+    memoryBudget: intOption('memoryBudget', o.memoryBudget, DEFAULT_BUDGET, MIN_BUDGET),
+    gradientClip: numberOption('gradientClip', o.gradientClip, 100, 0, Infinity, true),
+    vectors: enumOption('vectors', o.vectors, 'sum', ['sum', 'word', 'context'] as const),
+    maxProduct: o.maxProduct === undefined ? undefined : intOption('maxProduct', o.maxProduct, 0, 0),
+    tokenizer: functionOption<Tokenizer>('tokenizer', o.tokenizer) ?? createTokenizer(),
+    tempDir,
+    onProgress: functionOption('onProgress', o.onProgress),
+    signal: signalOption(o.signal),
+  };
+}
+
+export interface GloVeStats {
+  /** Corpus tokens read (all, before vocabulary filtering). */
+  rawTokens: number;
+  /** In-vocabulary tokens counted. */
+  tokens: number;
+  /** Non-zero co-occurrence cells trained on. */
+  cells: number;
+  /** Sorted runs spilled to disk while counting (0: everything stayed in memory). */
+  spilledRuns: number;
+  /** True when the cells did not fit the budget and training streamed them from a temp file. */
+  cellsOnDisk: boolean;
+  scanSeconds: number;
+  /** Co-occurrence counting (one pass over the corpus, including spills). */
+  countSeconds: number;
+  /** Weights, shuffle and (after a spill) the merge. */
+  shuffleSeconds: number;
+  /** AdaGrad epochs. */
+  trainSeconds: number;
+  secondsPerEpoch: number;
+  /** glove.c's per-iteration cost of each completed epoch. */
+  epochCosts: number[];
+  epochsCompleted: number;
+  threads: number;
+  aborted: boolean;
+  /** Bytes of WebAssembly memory the model used. */
+  memoryBytes: number;
+}
+
+interface Prepared {
+  o: Resolved;
+  vocab: Vocabulary;
+  stream: IdStream;
+  rawTokens: number;
+  scanSeconds: number;
+  dispose: () => Promise<void>;
+}
+
+/** Scans the corpus once (token cache), builds the vocabulary and the id stream with GloVe's line semantics. */
+async function prepare(corpus: CorpusInput, o: Resolved): Promise<Prepared> {
+  const started = performance.now();
+  // The token cache takes at most a quarter of the budget in memory; the rest spills (Node).
+  const scanned = await scanCorpus(corpus, { tokenizer: o.tokenizer, signal: o.signal, memoryBudget: Math.min(512 * 1024 ** 2, Math.floor(o.memoryBudget / 4)), tempDir: o.tempDir });
+  try {
+    const vocab = Vocabulary.fromCounts(scanned.counts, { minCount: o.minCount, maxVocab: o.maxVocab });
+    const stream = scanned.encode(vocab, { maxSentenceLength: MAX_LINE_TOKENS, chunkTokens: CHUNK_TOKENS });
+    return { o, vocab, stream, rawTokens: scanned.rawTokens, scanSeconds: (performance.now() - started) / 1000, dispose: () => scanned.dispose() };
+  } catch (e) {
+    await scanned.dispose();
+    throw e;
+  }
+}
+
+interface Counted { pool: KernelPool; plan: GlovePlan; count: CountResult; countSeconds: number }
+
+/** Plans the memory, starts the workers and counts; the caller owns (and disposes) the pool. */
+async function count(p: Prepared, report: (r: Partial<GloVeProgress>) => void): Promise<Counted> {
+  const { o, vocab, stream } = p;
+  const requested = o.threads ?? await availableCores();
+  // The pool falls back to one worker without shared memory; the row partition must match.
+  const threads = canShareMemory() ? requested : 1;
+  const cacheBytes = Math.min(p.rawTokens * 4, Math.floor(o.memoryBudget / 4));
+  const budget = Math.min(o.memoryBudget - cacheBytes, MAX_BYTES);
+  const plan = planGlove({ counts: vocab.counts, dim: o.dim, window: o.window, symmetric: o.symmetric, threads, budget, reserved: cacheBytes, maxProduct: o.maxProduct });
+  throwIfAborted(o.signal, 'GloVe training');
+  const pool = await KernelPool.create('glove', plan.layout, { threads: requested });
+  try {
+    const { regions } = plan;
+    const desc = new DataView(new ArrayBuffer(256));
+    const u32 = (slot: number, v: number) => desc.setUint32(slot, v, true);
+    u32(DESC.VOCAB, vocab.size); u32(DESC.DIM, o.dim); u32(DESC.STRIDE, plan.stride); u32(DESC.ROW_BYTES, plan.rowBytes);
+    u32(DESC.WINDOW, o.window); u32(DESC.SYMMETRIC, o.symmetric ? 1 : 0); u32(DESC.PARTITIONED, pool.threads > 1 ? 1 : 0);
+    u32(DESC.LOOKUP, regions.lookup); u32(DESC.DENSE, regions.dense); u32(DESC.OWNER, regions.owner);
+    u32(DESC.INVDIST, regions.invDist); u32(DESC.PARAMS, regions.params);
+    desc.setFloat64(DESC.XMAX, o.xMax, true); desc.setFloat64(DESC.ALPHA, o.alpha, true);
+    desc.setFloat64(DESC.ETA, o.learningRate, true); desc.setFloat64(DESC.CLIP, o.gradientClip, true);
+    await pool.write(regions.desc, desc);
+    await pool.write(regions.lookup, plan.lookup);
+    await pool.write(regions.owner, plan.owner);
+    await pool.call(0, [['initInverseDistances', regions.desc]]);
+    await Promise.all(regions.tables.map((tb, t) => pool.call(t, [['setup', regions.desc, t, tb.offset, tb.slots, tb.limit]])));
+    const started = performance.now();
+    report({ phase: 'counting', progress: 0 });
+    const result = await countCooccurrences(pool, plan, stream, {
+      window: o.window, budget: o.memoryBudget, signal: o.signal, spill: isNode ? { tempDir: o.tempDir } : null,
+      onTokens: (tokens) => report({ phase: 'counting', tokens, progress: stream.tokens ? tokens / stream.tokens : 1 }),
+    });
+    return { pool, plan, count: result, countSeconds: (performance.now() - started) / 1000 };
+  } catch (e) {
+    pool.dispose();
+    throw e;
+  }
+}
+
+/** A cooccurrence table as counted for GloVe: cells sorted by (row, column), rows and columns are vocabulary ids. */
+export interface CooccurrenceMatrix extends RawCells {
+  vocabulary: Vocabulary;
+  /** Sorted runs spilled to disk while counting. */
+  spilledRuns: number;
+}
+
+/** A trained GloVe model: its vectors, vocabulary, and the workers/memory that trained it. */
+export class GloVe {
+  private constructor(
+    readonly embeddings: Embeddings,
+    readonly vocabulary: Vocabulary,
+    readonly options: Readonly<Omit<Resolved, 'tokenizer' | 'onProgress' | 'signal'>>,
+    readonly stats: GloVeStats,
+    private pool: KernelPool | null,
+    private readonly plan: GlovePlan,
+  ) {}
+
+  /**
+   * Trains GloVe on `corpus` (text, iterable of strings, stream, or `{ path }`): counts distance-
+   * weighted co-occurrences in one pass, shuffles the non-zero cells and runs AdaGrad epochs over them.
+   */
+  static async train(corpus: CorpusInput, options?: GloVeOptions): Promise<GloVe> {
+    const o = resolveOptions(options);
+    const prepared = await prepare(corpus, o);
+    let counted: Counted | null = null;
+    let cells: CellSource | null = null;
+    let lastReport = 0;
+    let noteSent = false;
+    const state: GloVeProgress = { phase: 'counting', progress: 0, tokens: 0, cells: 0, epoch: 0, epochs: o.epochs, cost: 0, cellsPerSecond: 0, threads: 1 };
+    const report = (r: Partial<GloVeProgress>, force = false) => {
+      Object.assign(state, r);
+      if (!o.onProgress) return;
+      const now = performance.now();
+      if (!force && now - lastReport < 250) return;
+      lastReport = now;
+      const p: GloVeProgress = { ...state };
+      if (!noteSent && counted?.pool.fallbackReason) p.note = counted.pool.fallbackReason;
+      noteSent = true;
+      o.onProgress(p);
+    };
+    try {
+      try {
+        counted = await count(prepared, report);
+      } finally {
+        // The token cache is not needed after counting: free it before the cells and vectors.
+        await prepared.dispose();
+      }
+      const { pool, plan } = counted;
+      state.threads = pool.threads;
+      report({ phase: 'counting', progress: 1, tokens: prepared.stream.tokens }, true);
+      const shuffleStart = performance.now();
+      report({ phase: 'shuffling', progress: 0 }, true);
+      cells = await cellsFromCount(pool, plan, counted.count, { seed: o.seed, tempDir: o.tempDir, signal: o.signal });
+      const shuffleSeconds = (performance.now() - shuffleStart) / 1000;
+      if (cells.records === 0) {
+        throw new Wasm2VecError('EMPTY_CORPUS', `GloVe: no two in-vocabulary words occur within window ${o.window} on one line ` +
+          `(${prepared.stream.tokens} in-vocabulary tokens, vocabulary ${prepared.vocab.size}); nothing to train`);
+      }
+      report({ phase: 'shuffling', progress: 1, cells: cells.records }, true);
+      throwIfAborted(o.signal, 'GloVe training');
+      await pool.call(0, [['initParams', BigInt(o.seed)]]);
+
+      const trainStart = performance.now();
+      const epochCosts: number[] = [];
+      let aborted = false;
+      for (let epoch = 1; epoch <= o.epochs && !aborted; epoch++) {
+        const epochStart = performance.now();
+        let done = 0, cost = 0;
+        report({ phase: 'training', epoch, progress: (epoch - 1) / o.epochs, cost: 0 }, epoch === 1);
+        const total = cells.records;
+        const r = await trainEpoch(pool, plan, cells, (n, c) => {
+          done += n; cost += c;
+          const seconds = (performance.now() - epochStart) / 1000;
+          report({ progress: (epoch - 1 + done / total) / o.epochs, cost: cost / done, cellsPerSecond: seconds > 0 ? done / seconds : 0 });
+        }, o.signal);
+        aborted = r.aborted;
+        const [bad] = await pool.call(0, [['countNonFinite', plan.regions.params, 2 * prepared.vocab.size * plan.rowBytes / 4]]);
+        if (bad > 0) {
+          throw new Wasm2VecError('NUMERIC', `GloVe: ${bad} non-finite values in the parameters after epoch ${epoch}; lower learningRate (${o.learningRate}) or gradientClip (${o.gradientClip})`);
+        }
+        if (!aborted) {
+          epochCosts.push(r.cost / total);
+          const seconds = (performance.now() - epochStart) / 1000;
+          report({ progress: epoch / o.epochs, cost: r.cost / total, cellsPerSecond: seconds > 0 ? total / seconds : 0 }, true);
+        }
+      }
+      const trainSeconds = (performance.now() - trainStart) / 1000;
+      const embeddings = await readVectors(pool, plan, prepared.vocab, o.dim, o.vectors);
+      const stats: GloVeStats = {
+        rawTokens: prepared.rawTokens, tokens: prepared.stream.tokens, cells: cells.records,
+        spilledRuns: counted.count.kind === 'runs' ? counted.count.runs.runs.length : 0, cellsOnDisk: cells.kind === 'disk',
+        scanSeconds: prepared.scanSeconds, countSeconds: counted.countSeconds, shuffleSeconds, trainSeconds,
+        secondsPerEpoch: epochCosts.length ? trainSeconds / epochCosts.length : 0, epochCosts, epochsCompleted: epochCosts.length,
+        threads: pool.threads, aborted, memoryBytes: plan.layout.pages * 65536,
+      };
+      const { tokenizer: _t, onProgress: _p, signal: _s, ...opts } = o;
+      return new GloVe(embeddings, prepared.vocab, opts, stats, pool, plan);
+    } catch (e) {
+      counted?.pool.dispose();
+      throw e;
+    } finally {
+      await disposeCells(cells);
+    }
+  }
+
+  /**
+   * Counts the co-occurrence table only (the first stage of train, same options), sorted by (row,
+   * column). Meant for inspection and tests: every cell is returned in JavaScript arrays.
+   */
+  static async cooccurrences(corpus: CorpusInput, options?: GloVeOptions): Promise<CooccurrenceMatrix> {
+    const o = resolveOptions(options);
+    const prepared = await prepare(corpus, o);
+    let counted: Counted | null = null;
+    try {
+      counted = await count(prepared, () => undefined);
+      const spilledRuns = counted.count.kind === 'runs' ? counted.count.runs.runs.length : 0;
+      const raw = await rawCells(counted.pool, counted.count);
+      return { ...raw, vocabulary: prepared.vocab, spilledRuns };
+    } finally {
+      counted?.pool.dispose();
+      await prepared.dispose();
+    }
+  }
+
+  /** The trained vectors in another combination: word + context ('sum'), word only, or context only. */
+  async vectors(kind: GloVeVectors): Promise<Embeddings> {
+    if (!this.pool) throw new Wasm2VecError('UNSUPPORTED', 'GloVe: this model was disposed');
+    enumOption('kind', kind, 'sum', ['sum', 'word', 'context'] as const);
+    return readVectors(this.pool, this.plan, this.vocabulary, this.embeddings.dim, kind);
+  }
+
+  /** Ends the model's workers and releases its WebAssembly memory; the embeddings stay usable. */
+  dispose(): void {
+    this.pool?.dispose();
+    this.pool = null;
+  }
+}
+
+async function readVectors(pool: KernelPool, plan: GlovePlan, vocab: Vocabulary, dim: number, kind: GloVeVectors): Promise<Embeddings> {
+  await pool.call(0, [['exportVectors', plan.regions.output, kind === 'sum' ? 0 : kind === 'word' ? 1 : 2]]);
+  const vectors = await pool.readF32(plan.regions.output, vocab.size * dim);
+  return new Embeddings(vocab.words, vectors, dim, { counts: vocab.counts });
+}
