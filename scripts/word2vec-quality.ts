@@ -1,7 +1,7 @@
 // Long quality run of issue 2's must-show 2: trains on the 18M-token corpus with the reference settings
 // and writes the vectors; evaluate them with `scripts/evaluate.ts` (our evaluator) and, where Debian's
 // python3-gensim is installed, with `scripts/gensim-eval.py` (the reference protocol).
-//   npx tsx scripts/word2vec-quality.ts skipgram|cbow [out.txt] [--threads N] [--mode classic|batched]
+//   npx tsx scripts/word2vec-quality.ts skipgram|cbow [out.txt] [--threads N] [--mode classic|batched] [--alpha X] [--epochs N]
 import { Word2Vec } from '../src/index.js';
 
 const [model = 'skipgram', out = `.tmp/quality-${model}.txt`] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -12,7 +12,7 @@ const cpu0 = process.cpuUsage();
 let last = 0;
 const m = await Word2Vec.train({ path: corpus }, {
   model: model as 'skipgram' | 'cbow', dim: 100, window: 5, negative: 5, sample: 1e-3, minCount: 5, epochs: Number(flag('epochs') ?? 5),
-  seed: 1, threads: flag('threads') ? Number(flag('threads')) : undefined,
+  seed: 1, threads: flag('threads') ? Number(flag('threads')) : undefined, ...(flag('alpha') ? { alpha: Number(flag('alpha')) } : {}),
   ...(flag('mode') ? { mode: flag('mode') } : {}),
   onProgress: (p) => {
     if (Date.now() - last < 10_000) return;
