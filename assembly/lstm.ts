@@ -1,5 +1,5 @@
 // Embedding → LSTM stack → Dense text classifier kernels (Keras semantics), data-parallel over fixed
-// batch shards. The host lays out everything (src/classify/layout.ts mirrors the descriptor slots
+// batch shards. The host lays out everything (src/classify/lstm-layout.ts mirrors the descriptor slots
 // below), nothing here allocates, there is no top-level code and no static data, so one instance per
 // worker can share one memory.
 //
@@ -17,7 +17,7 @@
 import { gemmRows, gemmOuter, sumRowsInto, transpose, MODE_SET, MODE_ADD, MODE_BIAS } from './lib/gemm';
 import { mixSeed } from './lib/rng';
 
-// ---- model descriptor (8-byte slots; f64 where noted); mirrored in src/classify/layout.ts ----
+// ---- model descriptor (8-byte slots; f64 where noted); mirrored in src/classify/lstm-layout.ts ----
 const D_T: usize = 0;
 const D_E: usize = 8;
 const D_V: usize = 16;

@@ -3,7 +3,7 @@ import { KernelPool } from '../runtime/kernel-pool.js';
 import {
   DESC, SHARD_ROWS, planClassifier, encodeDescriptor, encodeThreadDescriptor,
   type NetworkShape, type ClassifierRegions, type TensorSlot,
-} from './layout.js';
+} from './lstm-layout.js';
 
 export interface OptimizerSettings {
   trainEmbeddings: boolean;
