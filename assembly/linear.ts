@@ -250,23 +250,134 @@ export function shuffle(setPtr: usize, epoch: i32): void {
   return id < rows ? load<f32>(idf + (<usize>id << 2)) : unseenIdf;
 }
 
-/** hidden = average of the example's input rows (weighted by idf with tfidf); returns the weight sum. */
-@inline function computeHidden(ids: usize, n: i32): f32 {
-  zero(hidden, dim);
-  if (tfidf) {
-    let wsum: f32 = 0;
+/**
+ * hidden = Σ w_i · row(ids[i]) over materialised rows, 16 floats at a time held in registers across all
+ * rows (w_i = 1 without tf-idf). Per element the additions happen in id order, exactly as a row-by-row
+ * axpy into hidden would do them, so the result is the same bit for bit; only the loads and stores of
+ * hidden per row are saved.
+ */
+@inline function sumRowsBlocked(ids: usize, n: i32): void {
+  let k = 0;
+  for (; k + 16 <= dim; k += 16) {
+    const o = <usize>k << 2;
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     for (let i = 0; i < n; i++) {
       const id = load<i32>(ids + (<usize>i << 2));
-      const w = weightOf(id);
-      axpy(w, rowOf(id), hidden, dim);
-      wsum += w;
+      const r = input + <usize>id * rowBytes + o;
+      if (tfidf) {
+        const w = f32x4.splat(load<f32>(idf + (<usize>id << 2)));
+        a0 = f32x4.add(a0, f32x4.mul(w, v128.load(r)));
+        a1 = f32x4.add(a1, f32x4.mul(w, v128.load(r, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(w, v128.load(r, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(w, v128.load(r, 48)));
+      } else {
+        a0 = f32x4.add(a0, v128.load(r));
+        a1 = f32x4.add(a1, v128.load(r, 16));
+        a2 = f32x4.add(a2, v128.load(r, 32));
+        a3 = f32x4.add(a3, v128.load(r, 48));
+      }
     }
-    scale(<f32>1 / wsum, hidden, dim);
-    return wsum;
+    v128.store(hidden + o, a0);
+    v128.store(hidden + o, a1, 16);
+    v128.store(hidden + o, a2, 32);
+    v128.store(hidden + o, a3, 48);
   }
-  for (let i = 0; i < n; i++) add(rowOf(load<i32>(ids + (<usize>i << 2))), hidden, dim);
-  scale(<f32>1 / <f32>n, hidden, dim);
-  return <f32>n;
+  for (; k + 4 <= dim; k += 4) {
+    const o = <usize>k << 2;
+    let a = f32x4.splat(0);
+    for (let i = 0; i < n; i++) {
+      const id = load<i32>(ids + (<usize>i << 2));
+      const x = v128.load(input + <usize>id * rowBytes + o);
+      a = tfidf ? f32x4.add(a, f32x4.mul(f32x4.splat(load<f32>(idf + (<usize>id << 2))), x)) : f32x4.add(a, x);
+    }
+    v128.store(hidden + o, a);
+  }
+  for (; k < dim; k++) {
+    const o = <usize>k << 2;
+    let a: f32 = 0;
+    for (let i = 0; i < n; i++) {
+      const id = load<i32>(ids + (<usize>i << 2));
+      const x = load<f32>(input + <usize>id * rowBytes + o);
+      a = tfidf ? a + load<f32>(idf + (<usize>id << 2)) * x : a + x;
+    }
+    store<f32>(hidden + o, a);
+  }
+}
+
+/** hidden = average of the example's input rows (weighted by idf with tfidf); returns the weight sum. */
+@inline function computeHidden(ids: usize, n: i32): f32 {
+  let virtualIds = false;
+  let wsum: f32 = 0;
+  for (let i = 0; i < n; i++) {
+    const id = load<i32>(ids + (<usize>i << 2));
+    if (id >= rows) virtualIds = true;
+    if (tfidf) wsum += weightOf(id);
+  }
+  if (!tfidf) wsum = <f32>n;
+  if (virtualIds) {
+    // Buckets unseen in training (prediction only): their rows are generated one at a time.
+    zero(hidden, dim);
+    for (let i = 0; i < n; i++) {
+      const id = load<i32>(ids + (<usize>i << 2));
+      if (tfidf) axpy(weightOf(id), rowOf(id), hidden, dim);
+      else add(rowOf(id), hidden, dim);
+    }
+  } else {
+    sumRowsBlocked(ids, n);
+  }
+  scale(<f32>1 / wsum, hidden, dim);
+  return wsum;
+}
+
+/**
+ * row(ids[i]) += s_i · grad for every materialised row (s_i = 1 after the mean's grad scaling, or the
+ * tf-idf share w_i / Σw), grad held in registers 16 floats at a time. A row listed twice gets both
+ * updates in order, as fastText's per-row loop gives it.
+ */
+@inline function addGradToRows(ids: usize, n: i32, wsum: f32): void {
+  let k = 0;
+  for (; k + 16 <= dim; k += 16) {
+    const o = <usize>k << 2;
+    const g0 = v128.load(grad + o), g1 = v128.load(grad + o, 16), g2 = v128.load(grad + o, 32), g3 = v128.load(grad + o, 48);
+    for (let i = 0; i < n; i++) {
+      const id = load<i32>(ids + (<usize>i << 2));
+      if (id >= rows) continue;
+      const r = input + <usize>id * rowBytes + o;
+      if (tfidf) {
+        const s = f32x4.splat(load<f32>(idf + (<usize>id << 2)) / wsum);
+        v128.store(r, f32x4.add(v128.load(r), f32x4.mul(s, g0)));
+        v128.store(r, f32x4.add(v128.load(r, 16), f32x4.mul(s, g1)), 16);
+        v128.store(r, f32x4.add(v128.load(r, 32), f32x4.mul(s, g2)), 32);
+        v128.store(r, f32x4.add(v128.load(r, 48), f32x4.mul(s, g3)), 48);
+      } else {
+        v128.store(r, f32x4.add(v128.load(r), g0));
+        v128.store(r, f32x4.add(v128.load(r, 16), g1), 16);
+        v128.store(r, f32x4.add(v128.load(r, 32), g2), 32);
+        v128.store(r, f32x4.add(v128.load(r, 48), g3), 48);
+      }
+    }
+  }
+  for (; k + 4 <= dim; k += 4) {
+    const o = <usize>k << 2;
+    const g = v128.load(grad + o);
+    for (let i = 0; i < n; i++) {
+      const id = load<i32>(ids + (<usize>i << 2));
+      if (id >= rows) continue;
+      const r = input + <usize>id * rowBytes + o;
+      const x = tfidf ? f32x4.mul(f32x4.splat(load<f32>(idf + (<usize>id << 2)) / wsum), g) : g;
+      v128.store(r, f32x4.add(v128.load(r), x));
+    }
+  }
+  for (; k < dim; k++) {
+    const o = <usize>k << 2;
+    const g = load<f32>(grad + o);
+    for (let i = 0; i < n; i++) {
+      const id = load<i32>(ids + (<usize>i << 2));
+      if (id >= rows) continue;
+      const r = input + <usize>id * rowBytes + o;
+      store<f32>(r, load<f32>(r) + (tfidf ? load<f32>(idf + (<usize>id << 2)) / wsum * g : g));
+    }
+  }
 }
 
 /** fastText's BinaryLogisticLoss::binaryLogistic with backprop: updates one output row, accumulates grad. */
@@ -385,18 +496,8 @@ export function trainRange(setPtr: usize, from: i32, to: i32, tokensBefore: f64)
     lossAcc += forwardBackward(labels + (<usize>lstart << 2), nl, lr);
     // fastText divides the gradient by the number of inputs (normalizeGradient for supervised);
     // with tf-idf each row gets its share w / Σw of the weighted mean instead.
-    if (tfidf) {
-      for (let j = 0; j < n; j++) {
-        const id = load<i32>(exIds + (<usize>j << 2));
-        if (id < rows) axpy(weightOf(id) / wsum, grad, input + <usize>id * rowBytes, dim);
-      }
-    } else {
-      scale(<f32>1 / <f32>n, grad, dim);
-      for (let j = 0; j < n; j++) {
-        const id = load<i32>(exIds + (<usize>j << 2));
-        if (id < rows) add(grad, input + <usize>id * rowBytes, dim);
-      }
-    }
+    if (!tfidf) scale(<f32>1 / <f32>n, grad, dim);
+    addGradToRows(exIds, n, wsum);
     trained++;
   }
   store<u64>(scratch + S_RNG, rng);

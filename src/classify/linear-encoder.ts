@@ -23,8 +23,11 @@ export class IntBuffer {
   }
 }
 
+/** Bucket counts up to this get a flat bucket → row table (4 bytes per bucket); larger ones a Map. */
+const FLAT_BUCKET_TABLE_MAX = 1 << 24;
+
 /**
- * Turns tokens into input-row ids like fastText's Dictionary::getLine for supervised models: the ids
+ * Turns texts into input-row ids like fastText's Dictionary::getLine for supervised models: the ids
  * of in-vocabulary words in order, EOS last, then the hashed word n-grams (2..wordNgrams) over ALL
  * tokens' hashes, out-of-vocabulary ones included.
  *
@@ -36,15 +39,31 @@ export class IntBuffer {
 export class LinearEncoder {
   private readonly wordIds = new Map<string, number>();
   private readonly wordHashes: Int32Array;
-  private readonly bucketRows = new Map<number, number>();
+  private readonly bucketTable: Int32Array | null;
+  private readonly bucketMap: Map<number, number> | null;
   private readonly bucketList: number[];
   private frozen = false;
+  private ids = new Int32Array(256);
+  private hashes = new Int32Array(256);
+  private readonly grams: number[] = [];
 
   constructor(readonly words: readonly string[], readonly wordNgrams: number, readonly buckets: number, usedBuckets: ArrayLike<number> = []) {
     this.wordHashes = new Int32Array(words.length);
     words.forEach((w, i) => { this.wordIds.set(w, i); this.wordHashes[i] = fastTextHash(w); });
+    const flat = wordNgrams > 1 && buckets <= FLAT_BUCKET_TABLE_MAX;
+    this.bucketTable = flat ? new Int32Array(buckets).fill(-1) : null;
+    this.bucketMap = flat ? null : new Map();
     this.bucketList = Array.from(usedBuckets);
-    this.bucketList.forEach((b, k) => this.bucketRows.set(b, words.length + k));
+    this.bucketList.forEach((b, k) => this.setRow(b, words.length + k));
+  }
+
+  private rowOfBucket(b: number): number {
+    return this.bucketTable ? this.bucketTable[b] : (this.bucketMap!.get(b) ?? -1);
+  }
+
+  private setRow(b: number, row: number): void {
+    if (this.bucketTable) this.bucketTable[b] = row;
+    else this.bucketMap!.set(b, row);
   }
 
   get nwords(): number {
@@ -54,6 +73,11 @@ export class LinearEncoder {
   /** Materialised rows: words plus used buckets. */
   get rows(): number {
     return this.words.length + this.bucketList.length;
+  }
+
+  /** The fastText hash of word `id`. */
+  wordHash(id: number): number {
+    return this.wordHashes[id];
   }
 
   /** Bucket index of each materialised n-gram row, in row order. */
@@ -66,26 +90,46 @@ export class LinearEncoder {
     this.frozen = true;
   }
 
-  /** Appends the row ids of one text (its tokens, EOS added here) to `out`; returns how many. */
+  private reserve(n: number): void {
+    if (this.ids.length < n) {
+      this.ids = new Int32Array(n * 2);
+      this.hashes = new Int32Array(n * 2);
+    }
+  }
+
+  /** Appends the row ids of one text (its tokens; EOS is added here) to `out`; returns how many. */
   encode(tokens: readonly string[], out: IntBuffer): number {
-    const before = out.length;
-    const hashes = this.wordNgrams > 1 ? new Int32Array(tokens.length + 1) : null;
-    for (let i = 0; i <= tokens.length; i++) {
+    const n = tokens.length + 1;
+    this.reserve(n);
+    const ids = this.ids, hashes = this.hashes;
+    for (let i = 0; i < n; i++) {
       const token = i < tokens.length ? tokens[i] : EOS;
       const id = this.wordIds.get(token);
-      if (id !== undefined) out.push(id);
-      if (hashes) hashes[i] = id !== undefined ? this.wordHashes[id] : fastTextHash(token);
+      ids[i] = id ?? -1;
+      hashes[i] = id !== undefined ? this.wordHashes[id] : fastTextHash(token);
     }
-    if (hashes) {
-      const grams: number[] = [];
-      addWordNgramBuckets(hashes, this.wordNgrams, this.buckets, grams);
-      for (const b of grams) {
-        let row = this.bucketRows.get(b);
-        if (row === undefined) {
+    return this.encodeIds(ids, hashes, n, out);
+  }
+
+  /**
+   * The core of encode() for callers that already know each token's word id (-1 out of vocabulary)
+   * and hash, EOS included as the last entry: training encodes from ids assigned while counting.
+   */
+  encodeIds(ids: ArrayLike<number>, hashes: ArrayLike<number>, n: number, out: IntBuffer): number {
+    const before = out.length;
+    for (let i = 0; i < n; i++) if (ids[i] >= 0) out.push(ids[i]);
+    if (this.wordNgrams > 1) {
+      const grams = this.grams;
+      grams.length = 0;
+      addWordNgramBuckets(hashes, this.wordNgrams, this.buckets, grams, n);
+      for (let g = 0; g < grams.length; g++) {
+        const b = grams[g];
+        let row = this.rowOfBucket(b);
+        if (row < 0) {
           if (this.frozen) row = this.rows + b;
           else {
             row = this.rows;
-            this.bucketRows.set(b, row);
+            this.setRow(b, row);
             this.bucketList.push(b);
           }
         }

@@ -53,11 +53,14 @@ function mulMod(a: number, b: number, m: number): number {
 }
 
 /**
- * Appends the bucket (0..buckets-1) of every word n-gram of length 2..n over `hashes` (signed int32
- * word hashes in text order) to `out`, in fastText's order (by start position, then length).
+ * Appends the bucket (0..buckets-1) of every word n-gram of length 2..n over hashes[0..len) (signed
+ * int32 word hashes in text order) to `out`, in fastText's order (by start position, then length).
  */
-export function addWordNgramBuckets(hashes: ArrayLike<number>, n: number, buckets: number, out: number[]): void {
-  const len = hashes.length;
+export function addWordNgramBuckets(hashes: ArrayLike<number>, n: number, buckets: number, out: { push(v: number): unknown }, len = hashes.length): void {
+  if (n === 2 && buckets <= BIGRAM_FAST_MAX) {
+    addBigramBuckets(hashes, len, buckets, out);
+    return;
+  }
   const two32ModB = TWO32 % buckets;
   for (let i = 0; i < len; i++) {
     // h as two uint32 halves; the signed int32 start value is sign-extended into the high half.
@@ -83,5 +86,30 @@ export function addWordNgramBuckets(hashes: ArrayLike<number>, n: number, bucket
       hi = (hi + (add < 0 ? 0xffffffff : 0) + (s >= TWO32 ? 1 : 0)) >>> 0;
       out.push((mulMod(hi % buckets, two32ModB, buckets) + lo % buckets) % buckets);
     }
+  }
+}
+
+/** Below this bucket count, (a mod B) · (K mod B) < 2^53 stays exact in a double. */
+const BIGRAM_FAST_MAX = 1 << 26;
+const two64Mod = new Map<number, number>();
+
+/**
+ * The bigram case without 64-bit emulation: a·K + b (a, b signed int32) never leaves the int64 range,
+ * so its uint64 value is a·K + b, or that + 2^64 when negative; reduce both mod B in doubles. The sign
+ * computed in doubles is exact: a·K + b is inexact only when |a| > 2^53 / K, far from zero.
+ */
+function addBigramBuckets(hashes: ArrayLike<number>, len: number, buckets: number, out: { push(v: number): unknown }): void {
+  let wrap = two64Mod.get(buckets);
+  if (wrap === undefined) {
+    wrap = Number((1n << 64n) % BigInt(buckets));
+    two64Mod.set(buckets, wrap);
+  }
+  const kMod = NGRAM_MULTIPLIER % buckets;
+  for (let i = 0; i + 1 < len; i++) {
+    const a = hashes[i], b = hashes[i + 1];
+    let r = (((a % buckets) * kMod) % buckets + b) % buckets;
+    if (r < 0) r += buckets;
+    if (a * NGRAM_MULTIPLIER + b < 0) r = (r + wrap) % buckets;
+    out.push(r | 0); // | 0 turns a -0 remainder into 0
   }
 }

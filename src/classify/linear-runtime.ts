@@ -181,13 +181,17 @@ export class LinearRuntime {
       }
     };
     await Promise.all(Array.from({ length: threads }, (_, w) => worker(w)));
-    const [badIn, badOut] = await pool.call(0, [
-      ['countNonFinite', this.regions.input, this.rows * this.spec.dim],
-      ['countNonFinite', this.regions.output, this.outRows * this.spec.dim],
-    ]);
-    if (badIn + badOut > 0) {
-      throw new Wasm2VecError('NUMERIC',
-        `LinearClassifier: ${badIn + badOut} non-finite weights after epoch ${epoch + 1}; lower learningRate (${this.spec.learningRate})`);
+    // A diverged model shows in the loss (-log of a NaN probability); scan the weights only then and
+    // after the last epoch, since a scan reads every weight and costs as much as a quarter epoch.
+    if (!Number.isFinite(loss) || epoch === epochs - 1) {
+      const [badIn, badOut] = await pool.call(0, [
+        ['countNonFinite', this.regions.input, this.rows * this.spec.dim],
+        ['countNonFinite', this.regions.output, this.outRows * this.spec.dim],
+      ]);
+      if (badIn + badOut > 0 || !Number.isFinite(loss)) {
+        throw new Wasm2VecError('NUMERIC',
+          `LinearClassifier: ${badIn + badOut} non-finite weights (training loss ${loss}) after epoch ${epoch + 1}; lower learningRate (${this.spec.learningRate})`);
+      }
     }
     return { loss, examples };
   }

@@ -1,8 +1,8 @@
 import { Wasm2VecError, throwIfAborted } from '../errors.js';
 import type { Tokenizer } from '../text/tokenizer.js';
-import { Vocabulary } from '../text/vocabulary.js';
 import type { Embeddings } from '../vectors/embeddings.js';
 import { EOS, IntBuffer, LinearEncoder } from './linear-encoder.js';
+import { fastTextHash } from './linear-hash.js';
 import { buildLabelTree } from './linear-label-tree.js';
 import { LabelSet, type NormalizedLabels } from './linear-labels.js';
 import type { ResolvedLinearOptions } from './linear-options.js';
@@ -34,43 +34,86 @@ export function buildTrainingData(
   const labels = LabelSet.fromTraining(norm.lists, norm.kind, norm.multiLabel);
   const loss: LinearLoss = o.loss ?? (norm.multiLabel ? 'ova' : 'softmax');
   const n = texts.length;
-  const tokens: string[][] = new Array(n);
-  const counts = new Map<string, number>();
+  // One tokenising pass: provisional ids in first-occurrence order (EOS closes every text), counts.
+  const pidOf = new Map<string, number>();
+  const pidWords: string[] = [];
+  let pidCounts = new Float64Array(1024);
+  const textPids: Int32Array[] = new Array(n);
   let rawTokens = 0;
+  const pidFor = (w: string): number => {
+    let pid = pidOf.get(w);
+    if (pid === undefined) {
+      pid = pidWords.length;
+      pidOf.set(w, pid);
+      pidWords.push(w);
+      if (pid === pidCounts.length) { const next = new Float64Array(pid * 2); next.set(pidCounts); pidCounts = next; }
+    }
+    pidCounts[pid]++;
+    return pid;
+  };
   for (let i = 0; i < n; i++) {
     if ((i & 1023) === 0) throwIfAborted(signal, 'LinearClassifier training');
     const t = tokenizer(texts[i]);
-    tokens[i] = t;
+    const pids = new Int32Array(t.length + 1);
+    for (let j = 0; j < t.length; j++) pids[j] = pidFor(t[j]);
+    pids[t.length] = pidFor(EOS);
     rawTokens += t.length;
-    for (const w of t) counts.set(w, (counts.get(w) ?? 0) + 1);
-    counts.set(EOS, (counts.get(EOS) ?? 0) + 1);
+    textPids[i] = pids;
   }
   if (rawTokens === 0) {
     throw new Wasm2VecError('EMPTY_CORPUS', `fit: all ${n} texts are empty (no tokens after tokenizing); there is nothing to learn from`);
   }
-  const vocab = Vocabulary.fromCounts(counts, { minCount: o.minCount });
-  const words = vocab.words.slice();
+  // fastText's dictionary: words seen >= minCount times, most frequent first (ties: first occurrence).
+  const kept: number[] = [];
+  for (let pid = 0; pid < pidWords.length; pid++) if (pidCounts[pid] >= o.minCount) kept.push(pid);
+  if (kept.length === 0) {
+    throw new Wasm2VecError('EMPTY_VOCABULARY', `fit: no word occurs at least minCount=${o.minCount} times in the ${n} texts (lower minCount)`);
+  }
+  kept.sort((a, b) => pidCounts[b] - pidCounts[a] || a - b);
+  const words = kept.map((pid) => pidWords[pid]);
+  const finalId = new Int32Array(pidWords.length).fill(-1);
+  kept.forEach((pid, id) => { finalId[pid] = id; });
   let pretrainedRows: Int32Array | null = null;
   if (pretrained) {
     if (pretrained.dim !== o.dim) throw new Wasm2VecError('INVALID_OPTION', `option pretrained: vectors have dim ${pretrained.dim} but option dim is ${o.dim}`);
-    for (let i = 0; i < pretrained.size; i++) if (!vocab.has(pretrained.words[i])) words.push(pretrained.words[i]);
     const index = new Map(words.map((w, i) => [w, i] as const));
-    pretrainedRows = Int32Array.from(pretrained.words, (w) => index.get(w)!);
+    pretrainedRows = new Int32Array(pretrained.size);
+    for (let i = 0; i < pretrained.size; i++) {
+      const w = pretrained.words[i];
+      let row = index.get(w);
+      if (row === undefined) {
+        row = words.length;
+        words.push(w);
+        index.set(w, row);
+        const pid = pidOf.get(w);
+        if (pid !== undefined) finalId[pid] = row; // seen in training below minCount: now a word
+      }
+      pretrainedRows[i] = row;
+    }
   }
 
   const encoder = new LinearEncoder(words, o.wordNgrams, o.buckets);
+  const pidHash = new Int32Array(pidWords.length);
+  for (let pid = 0; pid < pidWords.length; pid++) {
+    const id = finalId[pid];
+    pidHash[pid] = id >= 0 ? encoder.wordHash(id) : fastTextHash(pidWords[pid]);
+  }
   const ids = new IntBuffer(rawTokens * o.wordNgrams + n * (o.wordNgrams + 1));
   const offsets = new Int32Array(n + 1);
   const labelIds = new IntBuffer(n);
   const labelOffsets = new Int32Array(n + 1);
   const tokenCounts = new Int32Array(n);
+  let rowIds = new Int32Array(256), hashes = new Int32Array(256);
   for (let i = 0; i < n; i++) {
     if ((i & 1023) === 0) throwIfAborted(signal, 'LinearClassifier training');
-    encoder.encode(tokens[i], ids);
+    const pids = textPids[i];
+    if (pids.length > rowIds.length) { rowIds = new Int32Array(pids.length * 2); hashes = new Int32Array(pids.length * 2); }
+    for (let j = 0; j < pids.length; j++) { rowIds[j] = finalId[pids[j]]; hashes[j] = pidHash[pids[j]]; }
+    encoder.encodeIds(rowIds, hashes, pids.length, ids);
     offsets[i + 1] = ids.length;
     for (const l of norm.lists[i]) labelIds.push(labels.id(l));
     labelOffsets[i + 1] = labelIds.length;
-    tokenCounts[i] = tokens[i].length + 1 + norm.lists[i].length;
+    tokenCounts[i] = pids.length + norm.lists[i].length;
   }
   encoder.freeze();
   const flatIds = ids.toArray();
