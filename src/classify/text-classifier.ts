@@ -1,0 +1,382 @@
+import { Wasm2VecError, describe, invalidOption, throwIfAborted } from '../errors.js';
+import { functionOption, intOption, signalOption } from '../options.js';
+import { availableCores, importNode, isNode } from '../runtime/capabilities.js';
+import type { Vocabulary } from '../text/vocabulary.js';
+import type { Embeddings } from '../vectors/embeddings.js';
+import { LstmEngine, type WeightTensor } from './lstm-engine.js';
+import { SHARD_ROWS } from './lstm-layout.js';
+import { SequenceEncoder, encodeIdSequences, isIdInput, FIRST_WORD_ID } from './sequences.js';
+import { checkLabels, checkPair, gatherBatch, shuffledOrder } from './text-classifier-data.js';
+import { decodeClassifierFile, encodeClassifierFile, expectedTensors } from './text-classifier-file.js';
+import {
+  fitSettings, networkShape, resolveClassifierOptions,
+  type TextClassifierConfig, type TextClassifierOptions,
+} from './text-classifier-options.js';
+import { EarlyStopping, type BatchLogs, type EarlyStoppingOptions, type EpochLogs } from './training-history.js';
+
+export type { TextClassifierOptions, TextClassifierConfig, EpochLogs, BatchLogs, EarlyStoppingOptions, WeightTensor };
+
+/** Texts, or already tokenised id sequences (0 = padding, 1 = OOV, words from 2). */
+export type ClassifierInput = readonly string[] | readonly ArrayLike<number>[];
+
+export interface FitOptions {
+  /** Passes over the training data (default 1, as in Keras). */
+  epochs?: number;
+  /** Rows per Adam step (default 32). */
+  batchSize?: number;
+  /** Fraction of the data, taken from the END before shuffling (as Keras does), held out for validation. */
+  validationSplit?: number;
+  /** Explicit validation set [texts, labels] (instead of validationSplit). */
+  validationData?: [ClassifierInput, ArrayLike<number>];
+  /** Shuffle the training rows every epoch (default true). */
+  shuffle?: boolean;
+  onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
+  onBatchEnd?: (logs: BatchLogs) => void;
+  signal?: AbortSignal;
+  earlyStopping?: EarlyStoppingOptions;
+}
+
+export interface FitResult {
+  history: EpochLogs[];
+  /** Set when early stopping ended training: the epoch with the best monitored value. */
+  bestEpoch?: number;
+  stoppedEarly: boolean;
+  /** Training samples per wall second over the whole fit (validation excluded). */
+  samplesPerSecond: number;
+  threads: number;
+  /** Why fewer threads ran than requested (no shared memory), if so. */
+  note?: string;
+}
+
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+}
+
+const FIT_KEYS = new Set(['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'onEpochEnd', 'onBatchEnd', 'signal', 'earlyStopping']);
+/** Rows per inference call into the kernels. */
+const PREDICT_ROWS = 256;
+
+/**
+ * Keras' Sequential([Embedding, LSTM…, Dense]) text classifier, trained and run in WebAssembly
+ * (SIMD, threads on one shared memory). Text goes in directly: the library's tokenizer and a
+ * vocabulary built by the first fit turn it into padded id sequences.
+ */
+export class TextClassifier {
+  readonly config: TextClassifierConfig;
+  private encoder: SequenceEncoder | null = null;
+  /** Whether this model takes id sequences (true) or texts (false); null until the first fit. */
+  private idInput: boolean | null = null;
+  private engine: LstmEngine | null = null;
+  private readonly threadsOption?: number;
+  private pretrained?: Embeddings;
+  private step = 0;
+  private epochsTrained = 0;
+  private busy = false;
+  private disposed = false;
+  private pendingWeights: Float32Array[] | null = null;
+
+  constructor(options: TextClassifierOptions = {}) {
+    const r = resolveClassifierOptions(options);
+    this.config = r.config;
+    this.threadsOption = r.threads;
+    this.pretrained = r.pretrained;
+  }
+
+  /** The vocabulary built by the first fit on texts (null before it, or for id input). */
+  get vocabulary(): Vocabulary | null {
+    return this.encoder?.vocabulary ?? null;
+  }
+
+  /** Epochs trained so far over all fit calls (and before saving, for a loaded model). */
+  get epochs(): number {
+    return this.epochsTrained;
+  }
+
+  /** Threads the kernels run on (known once the model has been used). */
+  get threads(): number | null {
+    return this.engine?.threads ?? null;
+  }
+
+  private async run<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    if (this.disposed) throw new Wasm2VecError('INVALID_OPTION', `TextClassifier.${what}: this classifier was disposed`);
+    if (this.busy) throw new Wasm2VecError('INVALID_OPTION', `TextClassifier.${what}: another fit, evaluate or predict call on this classifier is still running; await it first`);
+    this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The engine with room for `batchRows` training rows; created (and initialised) on first use. */
+  private async engineFor(batchRows: number): Promise<LstmEngine> {
+    if (this.engine && this.engine.capacity.batchRows >= batchRows) return this.engine;
+    const threads = this.threadsOption ?? await availableCores();
+    const shape = networkShape(this.config);
+    const capacity = { threads, batchRows: Math.max(batchRows, SHARD_ROWS), predictRows: PREDICT_ROWS };
+    const engine = await LstmEngine.create(shape, capacity, this.config);
+    try {
+      if (this.engine) {
+        await engine.importState(await this.engine.exportState());
+        this.engine.dispose();
+      } else if (this.pendingWeights) {
+        await engine.setWeights(this.pendingWeights);
+        this.pendingWeights = null;
+      } else {
+        await engine.initWeights(this.config.seed);
+        if (this.pretrained) await engine.setEmbedding(this.pretrainedRows(this.pretrained));
+      }
+    } catch (e) {
+      engine.dispose();
+      throw e;
+    }
+    this.engine = engine;
+    return engine;
+  }
+
+  /** Keras' "embedding matrix" recipe: a row per vocabulary word found in the vectors, zeros elsewhere. */
+  private pretrainedRows(p: Embeddings): Float32Array {
+    const { vocabSize: V, embeddingDim: E } = this.config;
+    const rows = new Float32Array(V * E);
+    const vocab = this.encoder?.vocabulary;
+    if (!vocab) throw new Wasm2VecError('INVALID_OPTION', 'option pretrained: pretrained embeddings need text input (the vocabulary maps words to embedding rows), not id sequences');
+    for (let w = 0; w < vocab.size; w++) {
+      const i = p.indexOf(vocab.words[w]);
+      if (i >= 0) rows.set(p.vectors.subarray(i * E, (i + 1) * E), (w + FIRST_WORD_ID) * E);
+    }
+    return rows;
+  }
+
+  /** Validated rows × sequenceLength ids for `inputs`; builds the vocabulary on the first fit. */
+  private encodeInputs(inputs: ClassifierInput, what: string, fitting: boolean): Int32Array {
+    const ids = inputs.length > 0 && isIdInput(inputs);
+    if (this.idInput !== null && ids !== this.idInput) {
+      throw new Wasm2VecError('INVALID_OPTION', `${what}: this classifier was trained on ${this.idInput ? 'token-id sequences' : 'texts'}; pass ${this.idInput ? 'id arrays' : 'strings'}`);
+    }
+    if (ids) {
+      if (fitting) this.idInput = true;
+      return encodeIdSequences(inputs, this.config.vocabSize, this.config.sequenceLength, `${what}: texts`);
+    }
+    if (!this.encoder) {
+      if (!fitting) throw new Wasm2VecError('INVALID_OPTION', `${what}: the classifier has no vocabulary yet; call fit with texts first (or load a trained model)`);
+      inputs.forEach((t, i) => {
+        if (typeof t !== 'string') throw new Wasm2VecError('INVALID_OPTION', `${what}: texts[${i}] is ${describe(t)}, expected a string`);
+      });
+      this.encoder = SequenceEncoder.fit(inputs as readonly string[], this.config.vocabSize, this.config.sequenceLength, this.config.tokenizer);
+      this.idInput = false;
+    }
+    return this.encoder.encode(inputs, `${what}: texts`);
+  }
+
+  /**
+   * Trains for `epochs` epochs with Adam on shuffled mini-batches; returns the Keras-like history.
+   * Labels: 0/1 for a binary classifier (classes 2), else integer classes 0..classes-1.
+   */
+  fit(texts: ClassifierInput, labels: ArrayLike<number>, options: FitOptions = {}): Promise<FitResult> {
+    return this.run('fit', () => this.fitImpl(texts, labels, options));
+  }
+
+  private async fitImpl(texts: ClassifierInput, labels: ArrayLike<number>, options: FitOptions): Promise<FitResult> {
+    const what = 'TextClassifier.fit';
+    if (typeof options !== 'object' || options === null) invalidOption('fit options', options, 'an object');
+    for (const k of Object.keys(options)) if (!FIT_KEYS.has(k)) throw new Wasm2VecError('INVALID_OPTION', `${what}: unknown option ${JSON.stringify(k)}`);
+    const s = fitSettings(options as Record<string, unknown>);
+    const onEpochEnd = functionOption<NonNullable<FitOptions['onEpochEnd']>>('onEpochEnd', options.onEpochEnd);
+    const onBatchEnd = functionOption<NonNullable<FitOptions['onBatchEnd']>>('onBatchEnd', options.onBatchEnd);
+    const signal = signalOption(options.signal);
+    checkPair(texts, labels, what);
+    if (texts.length === 0) throw new Wasm2VecError('INVALID_OPTION', `${what}: no texts to train on`);
+    if (options.validationData !== undefined && s.validationSplit > 0) {
+      throw new Wasm2VecError('INVALID_OPTION', `${what}: give validationSplit or validationData, not both`);
+    }
+    let trainInputs: ClassifierInput = texts, trainLabels: ArrayLike<number> = labels;
+    let valInputs: ClassifierInput | null = null, valLabels: ArrayLike<number> | null = null;
+    if (s.validationSplit > 0) {
+      const splitAt = Math.floor(texts.length * (1 - s.validationSplit));
+      if (splitAt < 1 || splitAt >= texts.length) {
+        throw new Wasm2VecError('INVALID_OPTION', `${what}: validationSplit ${s.validationSplit} of ${texts.length} texts leaves ${splitAt} to train on and ${texts.length - splitAt} to validate`);
+      }
+      trainInputs = texts.slice(0, splitAt) as ClassifierInput;
+      trainLabels = Array.prototype.slice.call(labels, 0, splitAt);
+      valInputs = texts.slice(splitAt) as ClassifierInput;
+      valLabels = Array.prototype.slice.call(labels, splitAt);
+    } else if (options.validationData !== undefined) {
+      const vd = options.validationData as unknown;
+      if (!Array.isArray(vd) || vd.length !== 2) invalidOption('validationData', vd, '[texts, labels]');
+      checkPair(vd[0], vd[1], `${what}: validationData`);
+      [valInputs, valLabels] = vd as [ClassifierInput, ArrayLike<number>];
+    }
+    const yTrain = checkLabels(trainLabels, this.config.classes, what);
+    const yVal = valLabels ? checkLabels(valLabels, this.config.classes, `${what}: validationData`) : null;
+    const xTrain = this.encodeInputs(trainInputs, what, true);
+    const xVal = valInputs ? this.encodeInputs(valInputs, `${what}: validationData`, false) : null;
+    const stopper = options.earlyStopping === undefined ? null : new EarlyStopping(options.earlyStopping, xVal !== null);
+    throwIfAborted(signal, 'TextClassifier training');
+
+    const engine = await this.engineFor(s.batchSize);
+    const T = this.config.sequenceLength;
+    const n = yTrain.length;
+    const batches = Math.ceil(n / s.batchSize);
+    const batchIds = new Int32Array(s.batchSize * T), batchLabels = new Int32Array(s.batchSize);
+    const history: EpochLogs[] = [];
+    let bestWeights: Float32Array[] | null = null;
+    let stoppedEarly = false;
+    let trainSeconds = 0, trainSamples = 0;
+    for (let e = 1; e <= s.epochs; e++) {
+      const t0 = performance.now();
+      const order = s.shuffle ? shuffledOrder(n, this.config.seed, this.epochsTrained) : Uint32Array.from({ length: n }, (_, i) => i);
+      let lossSum = 0, correct = 0;
+      for (let b = 0; b < batches; b++) {
+        throwIfAborted(signal, `TextClassifier training (epoch ${e}, batch ${b + 1} of ${batches})`);
+        const from = b * s.batchSize, to = Math.min(n, from + s.batchSize), rows = to - from;
+        gatherBatch(xTrain, yTrain, T, order, from, to, batchIds, batchLabels);
+        const r = await engine.forwardBackward(batchIds, batchLabels, rows);
+        if (!Number.isFinite(r.lossSum)) {
+          throw new Wasm2VecError('NUMERIC', `${what}: the loss is ${r.lossSum} in epoch ${e}, batch ${b + 1} of ${batches} ` +
+            `(rows ${from}–${to - 1} of this epoch's shuffled order); training stopped before applying it, so the weights are those ` +
+            `of the previous batch. Lower learningRate (now ${this.config.learningRate}) or check the inputs.`);
+        }
+        await engine.applyUpdate(++this.step);
+        lossSum += r.lossSum;
+        correct += r.correct;
+        onBatchEnd?.({ epoch: e, batch: b + 1, batches, size: rows, loss: r.lossSum / rows, accuracy: r.correct / rows });
+      }
+      trainSeconds += (performance.now() - t0) / 1000;
+      trainSamples += n;
+      this.epochsTrained++;
+      const bad = await engine.nonFiniteWeights();
+      if (bad > 0) throw new Wasm2VecError('NUMERIC', `${what}: ${bad} weights are not finite after epoch ${e}; lower learningRate (now ${this.config.learningRate})`);
+      const logs: EpochLogs = { epoch: e, loss: lossSum / n, accuracy: correct / n, seconds: 0 };
+      if (xVal && yVal) {
+        const v = await this.evaluateIds(engine, xVal, yVal, signal);
+        logs.valLoss = v.loss;
+        logs.valAccuracy = v.accuracy;
+      }
+      logs.seconds = (performance.now() - t0) / 1000;
+      history.push(logs);
+      if (onEpochEnd) await onEpochEnd({ ...logs });
+      if (stopper) {
+        const { improved, stop } = stopper.update(logs);
+        if (improved && stopper.restoreBestWeights) bestWeights = (await engine.getWeights()).map((w) => w.values);
+        if (stop) { stoppedEarly = e < s.epochs; break; }
+      }
+    }
+    if (stopper?.restoreBestWeights && bestWeights) await engine.setWeights(bestWeights);
+    return {
+      history, stoppedEarly, bestEpoch: stopper ? stopper.bestEpoch : undefined,
+      samplesPerSecond: trainSeconds > 0 ? trainSamples / trainSeconds : 0,
+      threads: engine.threads, note: engine.fallbackReason ?? undefined,
+    };
+  }
+
+  private async evaluateIds(engine: LstmEngine, ids: Int32Array, labels: Int32Array, signal?: AbortSignal): Promise<Evaluation> {
+    const r = await engine.predict(ids, labels.length, labels, signal);
+    return { loss: r.lossSum / labels.length, accuracy: r.correct / labels.length };
+  }
+
+  /** Mean loss and accuracy on labelled texts (Keras' model.evaluate). */
+  evaluate(texts: ClassifierInput, labels: ArrayLike<number>, options: { signal?: AbortSignal } = {}): Promise<Evaluation> {
+    return this.run('evaluate', async () => {
+      const what = 'TextClassifier.evaluate';
+      checkPair(texts, labels, what);
+      if (texts.length === 0) throw new Wasm2VecError('INVALID_OPTION', `${what}: no texts to evaluate`);
+      const y = checkLabels(labels, this.config.classes, what);
+      const x = this.encodeInputs(texts, what, false);
+      return this.evaluateIds(await this.engineFor(1), x, y, signalOption(options.signal));
+    });
+  }
+
+  /**
+   * Class probabilities: for a binary classifier a Float32Array with P(label 1) per text; otherwise one
+   * Float32Array of class probabilities per text.
+   */
+  predict(texts: ClassifierInput, options: { signal?: AbortSignal } = {}): Promise<Float32Array | Float32Array[]> {
+    return this.run('predict', async () => {
+      const what = 'TextClassifier.predict';
+      checkPair(texts, undefined, what);
+      if (texts.length === 0) return this.config.classes === 2 ? new Float32Array(0) : [];
+      const x = this.encodeInputs(texts, what, false);
+      const { probs } = await (await this.engineFor(1)).predict(x, texts.length, null, signalOption(options.signal));
+      if (this.config.classes === 2) return probs;
+      const C = this.config.classes;
+      return Array.from({ length: texts.length }, (_, i) => probs.slice(i * C, (i + 1) * C));
+    });
+  }
+
+  /** Weights in Keras get_weights() order and shapes (embedding, per LSTM kernel/recurrent_kernel/bias, dense kernel/bias). */
+  getWeights(): Promise<WeightTensor[]> {
+    return this.run('getWeights', async () => (await this.engineFor(1)).getWeights());
+  }
+
+  /** Sets all weights (same order and sizes as getWeights; e.g. exported from Keras). */
+  setWeights(values: ArrayLike<number>[]): Promise<void> {
+    return this.run('setWeights', async () => (await this.engineFor(1)).setWeights(values));
+  }
+
+  /** The model as one file's bytes (config, vocabulary, weights). */
+  toBytes(): Promise<Uint8Array> {
+    return this.run('save', async () => {
+      const tensors = this.engine ? await this.engine.getWeights()
+        : this.pendingWeights ? expectedTensors(this.config).map((t, i) => ({ ...t, values: this.pendingWeights![i] }))
+          : await (await this.engineFor(1)).getWeights();
+      return encodeClassifierFile({ config: this.config, vocabulary: this.vocabulary, tensors, epochsTrained: this.epochsTrained });
+    });
+  }
+
+  /** Writes the model file (Node). In a browser use toBytes(). */
+  async save(path: string): Promise<void> {
+    if (typeof path !== 'string' || path === '') invalidOption('path', path, 'a file path');
+    if (!isNode) throw new Wasm2VecError('UNSUPPORTED', 'TextClassifier.save(path) writes files in Node only; in a browser use toBytes()');
+    const bytes = await this.toBytes();
+    const fs = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
+    try {
+      await fs.writeFile(path, bytes);
+    } catch (e) {
+      throw new Wasm2VecError('IO', `TextClassifier.save: cannot write ${path}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /**
+   * Loads a saved classifier from a file path (Node), a URL (browser: fetched), or the file's bytes.
+   * `threads` as in the constructor.
+   */
+  static async load(source: string | Uint8Array | ArrayBuffer, options: { threads?: number } = {}): Promise<TextClassifier> {
+    let bytes: Uint8Array;
+    let name = 'the model bytes';
+    if (typeof source === 'string') {
+      name = source;
+      if (isNode) {
+        const fs = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
+        try {
+          bytes = new Uint8Array(await fs.readFile(source));
+        } catch (e) {
+          throw new Wasm2VecError('IO', `TextClassifier.load: cannot read ${source}: ${(e as Error).message}`, { cause: e });
+        }
+      } else {
+        const res = await fetch(source);
+        if (!res.ok) throw new Wasm2VecError('IO', `TextClassifier.load: fetching ${source} failed: HTTP ${res.status}`);
+        bytes = new Uint8Array(await res.arrayBuffer());
+      }
+    } else if (source instanceof Uint8Array) bytes = source;
+    else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
+    else return invalidOption('source', source, 'a file path, URL, Uint8Array or ArrayBuffer');
+    const file = decodeClassifierFile(bytes, name);
+    const threads = options.threads === undefined ? undefined : intOption('threads', options.threads, 1, 1, 256);
+    const clf = new TextClassifier({ ...file.config, lstm: file.config.lstm, threads });
+    if (file.vocabulary) {
+      clf.encoder = new SequenceEncoder(file.vocabulary, file.config.sequenceLength, file.config.tokenizer);
+      clf.idInput = false;
+    } else clf.idInput = null;
+    clf.pendingWeights = file.tensors.map((t) => t.values);
+    clf.epochsTrained = file.epochsTrained;
+    return clf;
+  }
+
+  /** Ends the workers and releases the WebAssembly memory. */
+  dispose(): void {
+    this.disposed = true;
+    this.engine?.dispose();
+    this.engine = null;
+  }
+}
