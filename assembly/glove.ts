@@ -156,6 +156,36 @@ export function countChunk(ids: usize, n: i32, start: i32): i32 {
   return n;
 }
 
+/**
+ * Rehashes this thread's table into `slots` slots (>= the current capacity) at the same start: the
+ * entries are first copied to a staging area right after the new table (the host reserves it), then
+ * reinserted. Only the used prefix of a thread's region is ever touched, so a table that stays small
+ * costs small memory.
+ */
+export function growTable(slots: u32, maxOccupied: u32): void {
+  const staging = table + (<usize>slots << 4);
+  const end = table + (<usize>capacity << 4);
+  let n: usize = 0;
+  for (let e = table; e < end; e += 16) {
+    if (load<u64>(e) == 0) continue;
+    v128.store(staging + (n << 4), v128.load(e));
+    n++;
+  }
+  memory.fill(table, 0, <usize>slots << 4);
+  capacity = slots;
+  limit = maxOccupied;
+  for (let k: usize = 0; k < n; k++) {
+    const src = staging + (k << 4);
+    const key = load<u64>(src);
+    let s = slotOf(key);
+    while (load<u64>(table + (<usize>s << 4)) != 0) {
+      s++;
+      if (s == capacity) s = 0;
+    }
+    v128.store(table + (<usize>s << 4), v128.load(src));
+  }
+}
+
 /** Occupied slots of this thread's table. */
 export function tableCount(): u32 {
   return occupied;

@@ -2,14 +2,15 @@ import { Wasm2VecError } from '../errors.js';
 import { formatBytes } from '../runtime/memory-layout.js';
 import type { KernelCall, KernelPool } from '../runtime/kernel-pool.js';
 import type { IdStream } from '../text/id-stream.js';
-import { PIECES_PER_BATCH, PIECE_TOKENS, RECORD_BYTES, type GlovePlan } from './glove-layout.js';
+import { PIECES_PER_BATCH, PIECE_TOKENS, RECORD_BYTES, tableLimit, type GlovePlan } from './glove-layout.js';
 import { RunStore } from './cooccurrence-runs.js';
 
 /**
  * Counting co-occurrences with the kernel pool: every thread reads every piece of the id stream and
  * counts the cells of the rows it owns into its own table (and the dense corner), so no two threads
- * ever touch one cell. When a table reaches its load limit, Node sorts it into a run on disk and
- * clears it (cooccur.c's overflow files); a browser stops with a clear error.
+ * ever touch one cell. A table at its load limit doubles inside its span; once the span (the budget)
+ * is used up, Node sorts it into a run on disk and clears it (cooccur.c's overflow files) and a
+ * browser stops with a clear error.
  */
 
 export interface CountOptions {
@@ -76,6 +77,21 @@ export async function countCooccurrences(pool: KernelPool, plan: GlovePlan, stre
     spills++;
   };
 
+  /** A full table doubles inside its span while there is room for it and its staging; then it spills. */
+  const growOrSpill = async (t: number) => {
+    const tb = regions.tables[t];
+    const [n] = await pool.call(t, [['tableCount']]);
+    const slots = Math.min(2 * tb.slots, tb.span - n);
+    if (slots >= 1.25 * tb.slots) {
+      const limit = tableLimit(slots, plan.perOccurrence);
+      await pool.call(t, [['growTable', slots, limit]]);
+      tb.slots = slots;
+      tb.limit = limit;
+    } else {
+      await spill(t);
+    }
+  };
+
   /** Thread t counts one batch; on a full table it spills and resumes where it stopped. */
   const countBatch = async (t: number, batch: number, pieces: Piece[]) => {
     const starts = pieces.map((p) => p.start);
@@ -88,7 +104,7 @@ export async function countCooccurrences(pool: KernelPool, plan: GlovePlan, stre
       if (stopped < 0) return;
       from += stopped;
       starts[from] = results[stopped];
-      await spill(t);
+      await growOrSpill(t);
     }
   };
 

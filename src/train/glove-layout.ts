@@ -18,6 +18,8 @@ export const PIECES_PER_BATCH = 4;
 export const MAX_LOAD = 0.75;
 /** Share of the counting arena for the dense frequent-word corner (cooccur.c's bigram_table). */
 const DENSE_SHARE = 0.2;
+/** A cell joins the dense corner when its expected count is at least this (then P(non-zero) >= 0.39). */
+const DENSE_MIN_EXPECTED = 0.5;
 /** Smallest table a thread gets: tiny tables would spill every few tokens. */
 const MIN_TABLE_SLOTS = 4096;
 
@@ -50,7 +52,8 @@ export interface GloveRegions {
   /** Everything from here to the end of memory: hash tables + conversion room, then the dense block. */
   arena: number;
   arenaBytes: number;
-  tables: { offset: number; slots: number; limit: number }[];
+  /** Per thread: its span (slots reserved), the table's current slots and its spill limit. */
+  tables: { offset: number; span: number; slots: number; limit: number }[];
   /** End of the table span (tables + room to turn the dense cells into records). */
   tablesEnd: number;
   dense: number;
@@ -67,40 +70,23 @@ export interface GlovePlan {
   /** Row stride in floats of one parameter row (w, AdaGrad sums, bias, bias sum, padding). */
   stride: number;
   rowBytes: number;
-  /** cooccur.c's max_product: cell (i, j) is dense when j < floor(maxProduct / (i + 1)). */
-  maxProduct: number;
+  /** Expected count (under independence) above which a cell is in the dense corner. */
+  denseThreshold: number;
+  /** Cells a token adds at most: 2 × window when symmetric, else window. */
+  perOccurrence: number;
   /** True when the tables were sized below what the corpus might need, so they may spill. */
   budgetLimited: boolean;
+}
+
+/** Occupied entries at which a table of `slots` stops (a token adds at most perOccurrence cells). */
+export function tableLimit(slots: number, perOccurrence: number): number {
+  return Math.max(1, Math.floor(slots * MAX_LOAD) - perOccurrence);
 }
 
 /** Bytes for the vectors, the AdaGrad sums and biases of 2 × vocabulary rows. */
 export function paramBytes(vocab: number, dim: number): number {
   const stride = Math.ceil(dim / 4) * 4;
   return 2 * vocab * (2 * stride + 4) * 4;
-}
-
-/** Row lengths of the dense corner for a max product P: min(vocab, floor(P / (i + 1))). */
-function denseCellsFor(vocab: number, p: number): number {
-  let total = 0;
-  for (let i = 0; i < vocab; i++) {
-    const len = Math.min(vocab, Math.floor(p / (i + 1)));
-    if (len === 0) break;
-    total += len;
-  }
-  return total;
-}
-
-/** The largest max product whose dense corner holds at most `cells` cells (all of it when vocab² fits). */
-function maxProductFor(vocab: number, cells: number): number {
-  if (vocab * vocab <= cells) return vocab * vocab;
-  let lo = 0;
-  let hi = vocab * vocab;
-  while (lo < hi) {
-    const mid = Math.floor((lo + hi + 1) / 2);
-    if (denseCellsFor(vocab, mid) <= cells) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /**
@@ -162,55 +148,79 @@ export function planGlove(s: GloveShape): GlovePlan {
       `${formatBytes(reserved + arena + Math.ceil(minTableBytes / (1 - DENSE_SHARE)))} or shrink the vocabulary (minCount/maxVocab) or dim`);
   }
 
-  // Dense corner: cooccur.c's frequent-word block, capped to a share of the arena.
-  const denseCap = Math.min(DENSE_SHARE * arenaBudget, vocab * vocab * 8);
-  const maxProduct = Math.min(s.maxProduct ?? Infinity, maxProductFor(vocab, Math.floor(denseCap / 8)));
-  const lookup = new Uint32Array(vocab + 1);
-  for (let i = 0; i < vocab; i++) lookup[i + 1] = lookup[i] + Math.min(vocab, Math.floor(maxProduct / (i + 1)));
-  const denseCells = lookup[vocab];
-  const denseBytes = denseCells * 8;
-
-  // Sparse need per thread: a row gets at most (count × contexts per occurrence) distinct cells, and
-  // never more than its non-dense columns.
-  const owner = assignRows(s.counts, s.threads);
+  // Dense corner (cooccur.c's bigram_table for frequent pairs): row i keeps the columns j whose
+  // expected count under independence, c_i · c_j · contexts / tokens, is at least `threshold`, so
+  // most of its cells are non-zero and 8 bytes each beat ~21 in a hash table. The threshold rises
+  // until the corner fits its share of the arena; maxProduct (cooccur.c's option) caps it further.
   const perOccurrence = s.symmetric ? 2 * s.window : s.window;
+  const tokens = s.counts.reduce((a, b) => a + b, 0);
+  const rowLengths = (threshold: number) => {
+    const len = new Float64Array(vocab);
+    for (let i = 0; i < vocab; i++) {
+      const minCount = (threshold * tokens) / (perOccurrence * s.counts[i]);
+      // counts are sorted descending: the columns with c_j >= minCount are a prefix.
+      let lo = 0, hi = vocab;
+      while (lo < hi) { const mid = (lo + hi) >>> 1; if (s.counts[mid] >= minCount) lo = mid + 1; else hi = mid; }
+      len[i] = s.maxProduct === undefined ? lo : Math.min(lo, Math.floor(s.maxProduct / (i + 1)));
+    }
+    return len;
+  };
+  const denseCap = DENSE_SHARE * arenaBudget / 8;
+  let threshold = DENSE_MIN_EXPECTED;
+  let len = rowLengths(threshold);
+  if (len.reduce((a, b) => a + b, 0) > denseCap) {
+    let lo = threshold, hi = threshold;
+    while (rowLengths(hi).reduce((a, b) => a + b, 0) > denseCap) hi *= 2;
+    for (let k = 0; k < 40; k++) {
+      const mid = Math.sqrt(lo * hi);
+      if (rowLengths(mid).reduce((a, b) => a + b, 0) > denseCap) lo = mid; else hi = mid;
+    }
+    threshold = hi;
+    len = rowLengths(threshold);
+  }
+  const lookup = new Uint32Array(vocab + 1);
+  for (let i = 0; i < vocab; i++) lookup[i + 1] = lookup[i] + len[i];
+  const denseCells = lookup[vocab];
+  const denseBytes = Math.ceil((denseCells * 8) / 64) * 64;
+
+  // Each thread's table grows (doubling, rehashed in place) inside its own span, so only the used
+  // prefix is ever touched. A span is sized for an upper bound of the distinct cells its rows can
+  // produce (count × contexts per occurrence, at most the non-dense columns) at MAX_LOAD, plus the
+  // staging a final doubling needs, and cut to the budget.
+  const owner = assignRows(s.counts, s.threads);
   const need = new Float64Array(s.threads);
-  for (let i = 0; i < vocab; i++) {
-    need[owner[i]] += Math.min(vocab - (lookup[i + 1] - lookup[i]), s.counts[i] * perOccurrence);
-  }
+  for (let i = 0; i < vocab; i++) need[owner[i]] += Math.min(vocab - len[i], s.counts[i] * perOccurrence);
   const minSlots = Math.max(MIN_TABLE_SLOTS, 16 * s.window);
-  const wanted = Array.from(need, (n) => Math.max(minSlots, Math.ceil(n / MAX_LOAD) + 2 * perOccurrence + 64));
-  const wantedBytes = wanted.reduce((a, b) => a + b, 0) * RECORD_BYTES;
-  // The tables must leave room to append the dense cells as 16-byte records after compaction:
-  // free table bytes (>= 1 - MAX_LOAD of them) must cover 8 bytes per dense cell.
-  const roomForDense = Math.ceil(denseBytes / (1 - MAX_LOAD));
-  const available = arenaBudget - denseBytes;
-  let tableBytes = Math.max(wantedBytes, roomForDense);
-  let budgetLimited = false;
-  if (tableBytes > available) {
-    tableBytes = available;
-    budgetLimited = true;
-  }
-  const scale = Math.min(1, (tableBytes / RECORD_BYTES) / wanted.reduce((a, b) => a + b, 0));
-  const slots = wanted.map((w) => Math.max(minSlots, Math.floor(w * scale)));
-  // Raising small tables to the minimum may overshoot: take the excess from the largest.
-  const excess = slots.reduce((a, b) => a + b, 0) - Math.floor(tableBytes / RECORD_BYTES);
+  const wanted = Array.from(need, (n) => Math.ceil((Math.max(minSlots, n / MAX_LOAD) * (1 + MAX_LOAD / 2)) + 2 * perOccurrence + 64));
+  const wantedSlots = wanted.reduce((a, b) => a + b, 0);
+  // After counting, compacted entries plus the dense cells (16 bytes each) must fit before the dense
+  // block: free table bytes (>= 1 - MAX_LOAD of the tables) must cover 8 bytes per dense cell.
+  const roomForDense = Math.ceil(denseBytes / (1 - MAX_LOAD) / RECORD_BYTES);
+  const availableSlots = Math.floor((arenaBudget - denseBytes) / RECORD_BYTES);
+  let spanSlots = Math.max(wantedSlots, roomForDense);
+  const budgetLimited = spanSlots > availableSlots;
+  if (budgetLimited) spanSlots = availableSlots;
+  const scale = Math.min(1, spanSlots / wantedSlots);
+  const spans = wanted.map((w) => Math.max(minSlots, Math.floor(w * scale)));
+  const excess = spans.reduce((a, b) => a + b, 0) - spanSlots;
   if (excess > 0) {
-    const big = slots.indexOf(Math.max(...slots));
-    slots[big] = Math.max(minSlots, slots[big] - excess);
+    const big = spans.indexOf(Math.max(...spans));
+    spans[big] = Math.max(minSlots, spans[big] - excess);
   }
   const tables: GloveRegions['tables'] = [];
   let at = arena;
   for (let t = 0; t < s.threads; t++) {
-    tables.push({ offset: at, slots: slots[t], limit: Math.max(1, Math.floor(slots[t] * MAX_LOAD) - 2 * perOccurrence) });
-    at += slots[t] * RECORD_BYTES;
+    // Start at a sixteenth of the bound: most corpora need far fewer cells than the bound.
+    const slots = Math.max(minSlots, Math.min(Math.floor(spans[t] / (1 + MAX_LOAD)), Math.ceil(need[t] / MAX_LOAD / 16)));
+    tables.push({ offset: at, span: spans[t], slots, limit: tableLimit(slots, perOccurrence) });
+    at += spans[t] * RECORD_BYTES;
   }
-  const tablesEnd = Math.max(at, arena + tableBytes);
+  const tablesEnd = Math.max(at, arena + spanSlots * RECORD_BYTES);
   const dense = Math.ceil(tablesEnd / 64) * 64;
   const end = dense + denseBytes;
   L.alloc('co-occurrence tables and dense corner', end - arena);
   L.check('GloVe');
-  if (end > s.budget) {
+  if (end > s.budget + 64) {
     throw new Wasm2VecError('MEMORY_LIMIT', `GloVe: internal layout of ${formatBytes(end)} exceeds memoryBudget ${formatBytes(s.budget)}`);
   }
   return {
@@ -219,6 +229,6 @@ export function planGlove(s: GloveShape): GlovePlan {
       desc, lookup: lookupAt, owner: ownerAt, invDist, params, output, input, inputCapacity,
       arena, arenaBytes: end - arena, tables, tablesEnd, dense, denseCells,
     },
-    lookup, owner, stride, rowBytes, maxProduct, budgetLimited,
+    lookup, owner, stride, rowBytes, denseThreshold: threshold, perOccurrence, budgetLimited,
   };
 }

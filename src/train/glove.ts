@@ -64,7 +64,11 @@ export interface GloVeOptions {
   gradientClip?: number;
   /** Output: word + context vectors (glove.c -model 2, default), or either alone. */
   vectors?: GloVeVectors;
-  /** cooccur.c's -max-product: cells with (rank_i × rank_j) <= maxProduct are counted in a dense block (default: as the budget allows). */
+  /**
+   * cooccur.c's -max-product: only cells with rank_i × rank_j <= maxProduct (1-based frequency ranks)
+   * may go to the dense block; 0 hashes every cell. Default: the pairs expected at least 0.5 times,
+   * as far as a fifth of the counting memory allows.
+   */
   maxProduct?: number;
   tokenizer?: Tokenizer;
   /** Directory for spill files (Node; default os.tmpdir()). */
