@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<{ command: CliCommand }>> = {
   demo: () => import('./cli/demo.js'),
   supervised: () => import('./cli/supervised.js'),
   predict: () => import('./cli/predict.js'),
+  classify: () => import('./cli/classify.js'),
   glove: () => import('./cli/glove.js'),
 };
 
