@@ -222,9 +222,15 @@ export class LinearClassifier {
     const k = intOption('k', options.k, 1, 1);
     const threshold = numberOption('threshold', options.threshold, 0, 0, 1);
     const signal = signalOption(options.signal);
-    const { probs } = await m.runtime.forward(this.encodeTexts('predict', list, null, signal), false, signal);
     const C = m.labels.size;
-    return list.map((_, i) => topK(probs, i * C, C, k, threshold).map((c) => ({ label: m.labels.values[c], probability: probs[i * C + c] })));
+    const out: LinearPrediction[][] = new Array(list.length);
+    await m.runtime.forward(this.encodeTexts('predict', list, null, signal), false, (from, to, probs) => {
+      for (let i = from; i < to; i++) {
+        const base = (i - from) * C;
+        out[i] = topK(probs, base, C, k, threshold).map((c) => ({ label: m.labels.values[c], probability: probs[base + c] }));
+      }
+    }, signal);
+    return out;
   }
 
   /** Accuracy (top label is one of the text's labels) and mean loss over labelled texts. */
@@ -233,13 +239,11 @@ export class LinearClassifier {
     const list = checkTexts('evaluate', texts);
     const gold = this.labelIdsFor('evaluate', list, labels);
     const signal = signalOption(options.signal);
-    const { probs, loss, counted } = await m.runtime.forward(this.encodeTexts('evaluate', list, gold, signal), true, signal);
     const C = m.labels.size;
     let correct = 0;
-    for (let i = 0; i < list.length; i++) {
-      if (gold[i].length === 0) continue;
-      if (gold[i].includes(topK(probs, i * C, C, 1, 0)[0])) correct++;
-    }
+    const { loss, counted } = await m.runtime.forward(this.encodeTexts('evaluate', list, gold, signal), true, (from, to, probs) => {
+      for (let i = from; i < to; i++) if (gold[i].length > 0 && gold[i].includes(topK(probs, (i - from) * C, C, 1, 0)[0])) correct++;
+    }, signal);
     return { accuracy: counted > 0 ? correct / counted : 0, loss: counted > 0 ? loss / counted : 0, examples: counted };
   }
 
@@ -251,18 +255,19 @@ export class LinearClassifier {
     const k = intOption('k', options.k, 1, 1);
     const threshold = numberOption('threshold', options.threshold, 0, 0, 1);
     const signal = signalOption(options.signal);
-    const { probs } = await m.runtime.forward(this.encodeTexts('test', list, null, signal), false, signal);
     const C = m.labels.size;
     let examples = 0, predicted = 0, goldCount = 0, correct = 0;
-    for (let i = 0; i < list.length; i++) {
-      if (gold[i].length === 0) continue;
-      examples++;
-      goldCount += gold[i].length;
-      for (const c of topK(probs, i * C, C, k, threshold)) {
-        predicted++;
-        if (gold[i].includes(c)) correct++;
+    await m.runtime.forward(this.encodeTexts('test', list, null, signal), false, (from, to, probs) => {
+      for (let i = from; i < to; i++) {
+        if (gold[i].length === 0) continue;
+        examples++;
+        goldCount += gold[i].length;
+        for (const c of topK(probs, (i - from) * C, C, k, threshold)) {
+          predicted++;
+          if (gold[i].includes(c)) correct++;
+        }
       }
-    }
+    }, signal);
     return { examples, k, precision: predicted > 0 ? correct / predicted : 0, recall: goldCount > 0 ? correct / goldCount : 0 };
   }
 

@@ -197,13 +197,15 @@ export class LinearRuntime {
   }
 
   /**
-   * Class probabilities (examples × labels, row-major) for an encoded set, in batches spread over the
-   * workers; with labels, also the summed evaluation loss and the number of labelled examples.
+   * Class probabilities for an encoded set, in batches spread over the workers: `onBatch` gets each
+   * batch's examples [from, to) and their probabilities ((to - from) × labels, row-major), so callers
+   * keep only what they need (top k) even for many labels. With labels, also returns the summed
+   * evaluation loss and the number of labelled examples.
    */
-  async forward(set: EncodedSet, withLabels: boolean, signal?: AbortSignal): Promise<{ probs: Float32Array; loss: number; counted: number }> {
+  async forward(set: EncodedSet, withLabels: boolean, onBatch: (from: number, to: number, probs: Float32Array) => void,
+    signal?: AbortSignal): Promise<{ loss: number; counted: number }> {
     const labels = this.spec.labelCounts.length;
     const n = set.offsets.length - 1;
-    const probs = new Float32Array(n * labels);
     const per = this.regions.batchExamples;
     const labelCapacity = per * 8;
     // Cut batches that fit the per-thread regions.
@@ -233,13 +235,13 @@ export class LinearRuntime {
         const [from, to] = batches[next++];
         await writeSet(this.pool, b, sliceSet(set, from, to, withLabels), to - from);
         const [, l, c] = await this.pool.call(w, [['forwardRange', b.set, 0, to - from, this.regions.probs[w]], ['lastLoss'], ['lastCount']]);
-        probs.set(await this.pool.readF32(this.regions.probs[w], (to - from) * labels), from * labels);
+        onBatch(from, to, await this.pool.readF32(this.regions.probs[w], (to - from) * labels));
         loss += l;
         counted += c;
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.pool.threads, batches.length) }, (_, w) => worker(w)));
-    return { probs, loss, counted };
+    return { loss, counted };
   }
 
   async readWeights(): Promise<{ input: Float32Array; output: Float32Array; idf: Float32Array | null; unseenIdf: number }> {

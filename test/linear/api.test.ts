@@ -101,11 +101,15 @@ describe('LinearClassifier API', () => {
       const probe = ['a gorgeous , moving and funny film', 'dull , tedious and badly acted', 'never seen words zzqx qqzx'];
       const before = await clf.predict(probe, { k: 2 });
       const w0 = await clf.weights();
+      // Many texts: several batches, spread over 2 workers in the second copy; inference is deterministic.
+      const many = Array.from({ length: 4500 }, (_, i) => rows[(i * 7) % rows.length][2]);
+      const reference = await clf.predict(many);
       for (const loaded of [await LinearClassifier.load(path, { threads: 1 }), await LinearClassifier.load(bytes.slice().buffer, { threads: 2 })]) {
         const w = await loaded.weights();
         expect(fnv1a(w.input)).toBe(fnv1a(w0.input));
         expect(fnv1a(w.output)).toBe(fnv1a(w0.output));
         expect(await loaded.predict(probe, { k: 2 })).toEqual(before);
+        expect(await loaded.predict(many)).toEqual(reference);
         expect(loaded.options.weighting).toBe('tfidf');
         expect(loaded.loss).toBe('hs');
         loaded.dispose();
