@@ -10,6 +10,11 @@ const commands: Record<string, () => Promise<{ command: CliCommand }>> = {
   demo: () => import('./cli/demo.js'),
   supervised: () => import('./cli/supervised.js'),
   predict: () => import('./cli/predict.js'),
+  similar: () => import('./cli/similar.js'),
+  analogy: () => import('./cli/analogy.js'),
+  eval: () => import('./cli/eval.js'),
+  convert: () => import('./cli/convert.js'),
+  plot: () => import('./cli/plot.js'),
   classify: () => import('./cli/classify.js'),
   glove: () => import('./cli/glove.js'),
 };
