@@ -162,7 +162,11 @@ async function* checkedChunks(it: AsyncIterator<Uint8Array>, signal?: AbortSigna
   }
 }
 
-async function importNode<T>(name: string): Promise<T> {
+/**
+ * A Node built-in, imported dynamically so browser bundles build: the specifier is computed from a
+ * parameter, which bundlers (esbuild folds 'node:' + 'fs' into a literal) cannot resolve statically.
+ */
+export async function importNode<T>(name: string): Promise<T> {
   return import(/* @vite-ignore */ 'node:' + name) as Promise<T>;
 }
 

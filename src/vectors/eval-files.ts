@@ -1,5 +1,6 @@
 import { Wasm2VecError } from '../errors.js';
 import { isNode } from '../runtime/capabilities.js';
+import { importNode } from './byte-source.js';
 
 /**
  * Readers for the evaluation files in ../shared/data, with gensim's parsing rules so scores match:
@@ -66,7 +67,7 @@ export function parseAnalogies(text: string, source = 'analogies'): ParsedAnalog
 /** Reads a UTF-8 text file (Node only). */
 export async function readTextFile(path: string, what: string): Promise<string> {
   if (!isNode) throw new Wasm2VecError('UNSUPPORTED', `${what}: file paths need Node.js; in a browser pass the parsed data`);
-  const fs = await import(/* @vite-ignore */ 'node:' + 'fs') as typeof import('node:fs');
+  const fs = await importNode<typeof import('node:fs')>('fs');
   try {
     return await fs.promises.readFile(path, 'utf8');
   } catch (e) {

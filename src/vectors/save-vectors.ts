@@ -1,6 +1,7 @@
 import { Wasm2VecError, describe } from '../errors.js';
 import { enumOption } from '../options.js';
 import { isNode } from '../runtime/capabilities.js';
+import { importNode } from './byte-source.js';
 import { VECTOR_FORMATS, type VectorFormat } from './format-detect.js';
 import { writeTextVectors } from './formats/text-vectors.js';
 import type { VectorData } from './formats/vector-data.js';
@@ -79,7 +80,7 @@ export async function writeChunks(target: SaveTarget, chunks: Iterable<Uint8Arra
 async function writeFile(path: string, chunks: Iterable<Uint8Array>): Promise<void> {
   if (!isNode) throw new Wasm2VecError('UNSUPPORTED', `save("${path}"): file paths need Node.js; in a browser use save(Blob)`);
   if (path === '') throw new Wasm2VecError('INVALID_OPTION', 'save: the file path is empty');
-  const fs = await import(/* @vite-ignore */ 'node:' + 'fs') as typeof import('node:fs');
+  const fs = await importNode<typeof import('node:fs')>('fs');
   const tmp = `${path}.tmp-${process.pid}-${Math.floor(Math.random() * 1e9)}`;
   let source: Iterable<Uint8Array> | AsyncIterable<Uint8Array> = chunks;
   if (/\.gz$/i.test(path)) source = gzip(chunks);
