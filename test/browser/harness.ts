@@ -97,3 +97,21 @@ export async function openPage(options: { isolated: boolean; html?: string; rout
 }
 
 export type { Browser };
+
+/** A fresh headless chromium profile for tests that serve their own pages (e.g. the demo server). */
+export async function launchChromium(): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'wasm2vec-chromium-'));
+  try {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    const page = context.pages()[0] ?? await context.newPage();
+    return { context, page, async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
+  } catch (e) {
+    rmSync(profile, { recursive: true, force: true });
+    throw e;
+  }
+}
