@@ -143,19 +143,19 @@ export class Embeddings {
     return this.has(word) ? this.vector(word) : undefined;
   }
 
-  private index_(): SearchIndex {
+  private searchIndex(): SearchIndex {
     if (!this.search) this.search = SearchIndex.create(this.vectors, this.size, this.dim);
     return this.search;
   }
 
   /** Unit-length rows (zero rows stay zero), computed once in WebAssembly; a view, do not modify. */
   normalized(): Float32Array {
-    return this.index_().normalized();
+    return this.searchIndex().normalized();
   }
 
   /** The word's unit-length vector (a copy). */
   unitVector(word: string): Float32Array {
-    return this.index_().row(this.rowOf(word)).slice();
+    return this.searchIndex().row(this.rowOf(word)).slice();
   }
 
   /** Cosine similarity of two words (f64 from the stored float32 rows; 0 when one vector is zero). */
@@ -202,7 +202,7 @@ export class Embeddings {
   private termVector(t: QueryTerm, what: string): { vector: ArrayLike<number>; row: number } {
     if (typeof t === 'string') {
       const r = this.rowOf(t);
-      return { vector: this.index_().row(r), row: r };
+      return { vector: this.searchIndex().row(r), row: r };
     }
     if ((t instanceof Float32Array || Array.isArray(t)) && t.length === this.dim) {
       for (let k = 0; k < t.length; k++) {
@@ -264,7 +264,7 @@ export class Embeddings {
     const q = new Float32Array(this.dim);
     const exclude = this.buildQuery(query, q, 0);
     if (topN === 0 || limit === 0) return [];
-    const top = this.index_().topK(q, 1, Math.min(topN + exclude.length, this.size), limit);
+    const top = this.searchIndex().topK(q, 1, Math.min(topN + exclude.length, this.size), limit);
     return this.pick(top, 0, exclude, topN);
   }
 
@@ -287,7 +287,7 @@ export class Embeddings {
       const { k, limit } = built[ids[0]];
       const qs = new Float32Array(ids.length * this.dim);
       ids.forEach((id, j) => qs.set(built[id].vec, j * this.dim));
-      const top = await this.index_().topKParallel(qs, ids.length, k, limit, threads);
+      const top = await this.searchIndex().topKParallel(qs, ids.length, k, limit, threads);
       ids.forEach((id, j) => { results[id] = this.pick(top, j, built[id].exclude, built[id].topN); });
     }
     return results;
@@ -311,7 +311,7 @@ export class Embeddings {
     const { topN, limit } = this.limits(query, 'mostSimilarCosmul');
     const pos = this.terms(query.positive, 'positive'), neg = this.terms(query.negative, 'negative');
     if (pos.length === 0) throw new Wasm2VecError('INVALID_OPTION', 'mostSimilarCosmul: give at least one positive word');
-    const index = this.index_();
+    const index = this.searchIndex();
     const exclude: number[] = [];
     const product = (list: QueryTerm[], what: string): Float64Array | null => {
       if (!list.length) return null;
@@ -335,7 +335,7 @@ export class Embeddings {
   /** The word farthest from the mean of the words' unit vectors (gensim's doesnt_match). */
   doesntMatch(words: readonly string[]): string {
     if (!Array.isArray(words) || words.length === 0) throw new Wasm2VecError('INVALID_OPTION', 'doesntMatch: give a non-empty array of words');
-    const index = this.index_();
+    const index = this.searchIndex();
     const d = this.dim;
     const rows = words.map((w) => index.row(this.rowOf(w)));
     const mean = new Float64Array(d);
@@ -372,7 +372,7 @@ export class Embeddings {
 
   /** @internal batched top-k for the evaluators */
   topKRows(queries: Float32Array, nq: number, k: number, limit: number, threads: number): Promise<TopK> {
-    return this.index_().topKParallel(queries, nq, k, limit, threads);
+    return this.searchIndex().topKParallel(queries, nq, k, limit, threads);
   }
 
   /** PCA to 2 or 3 dimensions (power iteration in WebAssembly) of the most frequent or given words. */

@@ -151,7 +151,13 @@ export class SearchIndex {
         });
       }
     };
-    await Promise.all(Array.from({ length: pool.threads }, (_, t) => work(t)));
+    try {
+      await Promise.all(Array.from({ length: pool.threads }, (_, t) => work(t)));
+    } catch (e) {
+      // A failed worker poisons its pool: drop it, so the next batch starts fresh workers.
+      if (this.pool) { void this.pool.then((p) => p.dispose(), () => undefined); this.pool = null; }
+      throw e;
+    }
     return result;
   }
 

@@ -63,7 +63,7 @@ describe('word2vec binary', () => {
   });
   it('duplicate words are an error naming both places', async () => {
     const e = await failure(binary('2 2\n', [['a', [1, 2]], ['a', [3, 4]]]), 'word2vec-binary', 'dup.bin');
-    expect(e.message).toMatch(/dup\.bin: byte 15: duplicate word "a" \(first at row 1\)/);
+    expect(e.message).toMatch(/dup\.bin: byte 15: duplicate word "a" \(first at entry 1\)/);
   });
   it('a missing separator (not word2vec binary) stops within 64 KiB', async () => {
     const e = await failure(enc.encode('1 2\n' + 'x'.repeat(70000)), 'word2vec-binary');
@@ -76,6 +76,12 @@ describe('word2vec binary', () => {
     expect([...e.words]).toEqual(['caf\uFFFD', 'ok']);
     expect(e.warnings).toHaveLength(1);
     expect(e.warnings[0]).toMatch(/utf8\.bin: byte 4: word 1 is not valid UTF-8/);
+    // Two words that differ only in their invalid bytes: the second is skipped, with a warning.
+    const twins = binary('3 1\n', [[Uint8Array.of(0x78, 0xff), [1]], [Uint8Array.of(0x78, 0xfe), [2]], ['y', [3]]]);
+    const t = await Embeddings.load(twins);
+    expect([...t.words]).toEqual(['x\uFFFD', 'y']);
+    expect([...t.vectors]).toEqual([1, 3]);
+    expect(t.warnings[2]).toMatch(/buffer: byte 12: entry 2 skipped: after replacement it equals entry 1/);
     const seen: string[] = [];
     await Embeddings.load(path, { onWarning: (w) => seen.push(w) });
     expect(seen).toEqual(e.warnings);

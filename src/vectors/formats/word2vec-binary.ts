@@ -53,6 +53,7 @@ export async function readWord2VecBinary(stream: ByteStream, options: BinaryRead
   let row = -1;
   let trailing = 0; // non-whitespace bytes after the last declared row
   let vectorStart = 0; // absolute offset of the current vector's first byte
+  let entries = 0; // complete entries read (a skipped entry counts too)
 
   const finishHeader = (end: number) => {
     const text = ascii.decode(new Uint8Array(header));
@@ -94,30 +95,39 @@ export async function readWord2VecBinary(stream: ByteStream, options: BinaryRead
         replaced = true;
       }
     }
-    if (text.length === 0) throw badFormat(name, `byte ${wordStart}`, `empty word (entry ${table!.rows + 1}); two spaces in a row or a misaligned entry`);
+    const entry = entries + 1;
+    if (text.length === 0) throw badFormat(name, `byte ${wordStart}`, `empty word (entry ${entry}); two spaces in a row or a misaligned entry`);
     const where = `byte ${wordStart}`;
-    if (replaced) {
-      warnings.push(`${name}: byte ${wordStart}: word ${table!.rows + 1} is not valid UTF-8; invalid bytes replaced by U+FFFD: ${JSON.stringify(text)}`);
-    }
-    row = table!.add(text, where);
-    const m = table!.matrix;
-    if (m.buffer !== bytes.buffer || m.byteLength !== bytes.byteLength) bytes = new Uint8Array(m.buffer, m.byteOffset, m.byteLength);
     filled = 0;
     wordLen = 0;
     state = 'vector';
+    if (replaced) {
+      warnings.push(`${name}: byte ${wordStart}: word ${entry} is not valid UTF-8; invalid bytes replaced by U+FFFD: ${JSON.stringify(text)}`);
+      if (table!.index.has(text)) {
+        // Two words that differ only in invalid bytes: keep the first rather than failing the load.
+        warnings.push(`${name}: byte ${wordStart}: entry ${entry} skipped: after replacement it equals entry ${table!.index.get(text)! + 1}`);
+        row = -1;
+        return;
+      }
+    }
+    row = table!.add(text, where, (r) => `entry ${r + 1}`);
+    const m = table!.matrix;
+    if (m.buffer !== bytes.buffer || m.byteLength !== bytes.byteLength) bytes = new Uint8Array(m.buffer, m.byteOffset, m.byteLength);
   };
 
   const finishVector = () => {
+    entries++;
+    state = entries >= target ? 'done' : 'word';
+    if (row < 0) return;
     const m = table!.matrix;
     const base = row * dim;
     for (let i = 0; i < dim; i++) {
       const v = m[base + i];
       if (v - v !== 0) {
         throw badFormat(name, `byte ${vectorStart + i * 4}`, `${v !== v ? 'NaN' : 'an infinite value'} in dimension ${i + 1} ` +
-          `of word ${JSON.stringify(table!.words[row])} (entry ${row + 1})`);
+          `of word ${JSON.stringify(table!.words[row])} (entry ${entries})`);
       }
     }
-    state = table!.rows >= target ? 'done' : 'word';
   };
 
   try {
@@ -148,7 +158,7 @@ export async function readWord2VecBinary(stream: ByteStream, options: BinaryRead
             const end = sp < 0 ? n : sp;
             const len = end - p;
             if (wordLen + len > MAX_WORD_BYTES) {
-              throw badFormat(name, `byte ${wordStart}`, `no space after ${MAX_WORD_BYTES} bytes of entry ${table!.rows + 1}'s word: ` +
+              throw badFormat(name, `byte ${wordStart}`, `no space after ${MAX_WORD_BYTES} bytes of entry ${entries + 1}'s word: ` +
                 'the file is not word2vec binary or an entry is misaligned (wrong dims in the header?)');
             }
             if (wordLen + len > word.length) {
@@ -168,7 +178,7 @@ export async function readWord2VecBinary(stream: ByteStream, options: BinaryRead
           }
           case 'vector': {
             const take = Math.min(rowBytes - filled, n - p);
-            bytes.set(chunk.subarray(p, p + take), row * rowBytes + filled);
+            if (row >= 0) bytes.set(chunk.subarray(p, p + take), row * rowBytes + filled);
             filled += take;
             p += take;
             if (filled === rowBytes) finishVector();
@@ -193,8 +203,7 @@ export async function readWord2VecBinary(stream: ByteStream, options: BinaryRead
   const at = `byte ${offset}`;
   if (state === 'header') throw badFormat(name, at, header.length ? 'the file ends inside the header line' : 'the file is empty');
   if (state === 'word' || state === 'vector') {
-    const t = table as VectorTable | null;
-    const got = t ? t.rows - (state === 'vector' ? 1 : 0) : 0;
+    const got = entries;
     throw badFormat(name, at, `unexpected end of data: the header declares ${declared} words × ${dim} dims, ` +
       `but the file ends ${state === 'vector' ? `inside the vector of entry ${got + 1} (${filled} of ${rowBytes} bytes)` : `after ${got} complete entries`}`);
   }
