@@ -26,11 +26,11 @@ export const command: CliCommand = {
     neg: { kind: 'int', describe: 'negatives per example for --loss ns (5)' },
     weighting: { kind: 'string', describe: 'mean | tfidf (mean)' },
     'min-count': { kind: 'int', describe: 'drop words seen fewer times (1)' },
-    tokenizer: { kind: 'string', describe: 'default (lowercase, punctuation dropped, CJK segmented) | whitespace (as fastText)' },
+    tokenizer: { kind: 'string', describe: 'whitespace (as fastText; the default for fastText-format files) | default (lowercase, no punctuation, CJK segmented; the default for TSV)' },
     threads: { kind: 'int', describe: 'worker threads (all cores)' },
     seed: { kind: 'int', describe: 'random seed (1)' },
     'holdout-fold': { kind: 'int', describe: 'with a fold column: train on the other folds and report accuracy on this one' },
-    test: { kind: 'string', describe: 'labelled file to report accuracy, P@1 and R@1 on after training' },
+    test: { kind: 'string', describe: 'labelled file to report accuracy and loss on after training' },
     json: { kind: 'boolean', describe: 'print one JSON line with the run\'s numbers' },
   },
   async run({ positionals, flags }, io) {
