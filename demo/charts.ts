@@ -88,6 +88,13 @@ export function renderLineChart(svg: SVGSVGElement, series: Series[], o: LineCha
   }
 }
 
+/** Rough rendered width of a label: wide (CJK, Hangul, kana) characters take about a full em. */
+function textWidth(text: string, fontSize: number): number {
+  let w = 0;
+  for (const ch of text) w += (ch.codePointAt(0)! >= 0x2e80 ? 1 : 0.6) * fontSize;
+  return w;
+}
+
 export interface ScatterOptions {
   /** Words drawn in the query colour, and words drawn in the neighbour colour (both always labelled). */
   query?: ReadonlySet<string>;
@@ -139,7 +146,7 @@ export function renderScatter(svg: SVGSVGElement, points: readonly (readonly num
   for (const i of order) {
     const x = px(points[i][0]), y = py(points[i][1]);
     const k = kind(words[i]);
-    const w = words[i].length * (k === 'plain' ? 6.6 : 7.6) + 2, h = k === 'plain' ? 12 : 14;
+    const w = textWidth(words[i], k === 'plain' ? 11 : 13) + 2, h = k === 'plain' ? 12 : 14;
     const spots: [number, number, number, number][] = [
       [x + 5, y - h + 4, w, h], [x - 5 - w, y - h + 4, w, h], [x - w / 2, y - h - 4, w, h], [x - w / 2, y + 5, w, h],
     ];

@@ -132,6 +132,10 @@ export function sentimentPanel(): void {
       const data = await loadData();
       const split = splitData(data, maxTrain);
       classNames = data.classNames;
+      // The example chips are MR sentences; for a dropped file, start from one of its held-out rows instead.
+      examples.hidden = dropped !== null;
+      if (dropped) input.value = split.validation.texts[0];
+      else if (!input.value.trim()) input.value = EXAMPLES[0];
       const model = new TextClassifier({
         vocabSize: 20000, sequenceLength: 50, ...MODELS[size], classes: data.classNames.length, seed: 1,
         threads: Number(param('threads', 0)) || undefined,

@@ -6,12 +6,12 @@
  * must still train, on one thread, and say so.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startDemoServer, type DemoServer } from '../../demo/server.js';
 import { chromiumAvailable, launchChromium } from '../browser/harness.js';
-import { repoRoot } from '../helpers/data.js';
+import { repoRoot, sharedFile } from '../helpers/data.js';
 
 const artifacts = join(repoRoot, 'test', 'artifacts');
 /** Short runs: 2 Word2Vec epochs at dim 64; the classifier on 3,000 MR sentences for 2 epochs. */
@@ -117,6 +117,31 @@ describe.runIf(chromiumAvailable)('demo page (npm run demo) in headless Chromium
     expect(status).toMatch(/cross-origin isolated/); // the library's fallback note
     expect(await page.$$eval('#nn-list li', (lis) => lis.length)).toBe(10);
     expect(await page.$$eval('#scatter circle.dot', (cs) => cs.length)).toBeGreaterThanOrEqual(200);
+    expect(errors).toEqual([]);
+  });
+
+  it('trains on files the user drops: an English novel for Word2Vec, a Chinese review TSV for the classifier', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}?epochs=1&dim=32&clfEpochs=2&clfRows=3000`);
+    await page.waitForSelector('body[data-ready=true]');
+    const novel = readFileSync(sharedFile('en-demo-sherlock/corpus.txt')).subarray(0, 400_000);
+    await page.setInputFiles('#w2v-file', { name: 'sherlock.txt', mimeType: 'text/plain', buffer: novel });
+    expect(await page.textContent('#w2v-source-name')).toBe('sherlock.txt');
+    await trainWord2Vec(page);
+    expect(await page.$$eval('#nn-list li', (lis) => lis.length)).toBe(10);
+    await page.fill('#nn-word', 'holmes');
+    await page.press('#nn-word', 'Enter');
+    expect((await scores(page, '#nn-list')).map((x) => x.word)).toHaveLength(10);
+
+    const reviews = readFileSync(sharedFile('zh-chnsenticorp-htl/chnsenticorp_htl.tsv'));
+    await page.setInputFiles('#clf-file', { name: 'hotels.tsv', mimeType: 'text/tab-separated-values', buffer: reviews });
+    await page.waitForFunction(() => document.querySelector('#clf-source-name')?.textContent === 'hotels.tsv');
+    expect(await page.textContent('#clf-source-info')).toMatch(/7,765 rows · classes: label 0, label 1/);
+    await page.click('#clf-train');
+    await page.waitForSelector('body[data-clf=trained], body[data-clf=failed]', { timeout: 60_000 });
+    const clfStatus = await page.textContent('#clf-status') ?? '';
+    expect(await page.getAttribute('body', 'data-clf'), clfStatus).toBe('trained');
+    expect(Number(/Validation accuracy ([\d.]+) %/.exec(clfStatus)?.[1])).toBeGreaterThan(70);
     expect(errors).toEqual([]);
   });
 
