@@ -32,7 +32,7 @@ export function word2vecPanel(): void {
   const scatterCaption = byId('scatter-caption');
   const downloadBtn = byId<HTMLButtonElement>('w2v-download');
 
-  for (const [name, fallback] of [['model', 'skipgram'], ['mode', 'batched'], ['dim', 100], ['window', 5], ['epochs', 5], ['minCount', 3], ['threads', '']] as const) {
+  for (const [name, fallback] of [['model', 'skipgram'], ['mode', 'batched'], ['dim', 100], ['window', 5], ['epochs', 10], ['minCount', 3], ['threads', '']] as const) {
     (form.elements.namedItem(name) as HTMLInputElement).value = String(param(name, fallback as never));
   }
   (scatterForm.elements.namedItem('words') as HTMLInputElement).value = String(param('words', 200));
