@@ -8,6 +8,11 @@ parity tests, so CI needs no gensim.
       (per --restrict, default 30000), most_similar / most_similar_cosmul / similarity / n_similarity /
       doesnt_match on a fixed set of words.
 
+  gensim-golden.py compare VECTORS [--pairs FILE]... [--analogies FILE]
+      Runs gensim and the wasm2vec CLI (`npx tsx src/cli.ts eval|similar --json`) on the same vectors
+      and prints the largest differences: evaluation numbers, per-section analogy counts, and top-10
+      most_similar lists for the 40 most frequent words and every 60th word after them.
+
   gensim-golden.py write DIR
       Writes small vector files *by gensim* (save_word2vec_format, text and binary, plus a no-header
       text file) with non-ASCII words, and DIR/expected.json with their words and float32 bit patterns.
@@ -88,6 +93,37 @@ def golden(args):
     sys.stdout.write('\n')
 
 
+def compare(args):
+    import subprocess
+    path = args[0]
+    pairs = [args[i + 1] for i in range(1, len(args) - 1) if args[i] == '--pairs']
+    analogies = next((args[i + 1] for i in range(1, len(args) - 1) if args[i] == '--analogies'), None)
+    kv = KeyedVectors.load_word2vec_format(path, binary=path.endswith('.bin'))
+    cli = ['npx', 'tsx', 'src/cli.ts']
+    cmd = cli + ['eval', path, '--json'] + (['--pairs', ','.join(pairs)] if pairs else []) + (['--analogies', analogies] if analogies else [])
+    ours = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    report = {'vectors': path, 'words': len(kv.index_to_key)}
+    for p, r in zip(pairs, ours.get('pairs', [])):
+        pearson, spearman, oov = kv.evaluate_word_pairs(p, delimiter='\t', case_insensitive=True)
+        report[p] = {'spearman': [spearman.correlation, r['spearman']], 'pearson': [pearson[0], r['pearson']], 'oovRatio': [oov, r['oovRatio']]}
+    if analogies:
+        g = analogy_summary(kv, analogies, 30000)
+        a = ours['analogies']
+        report['analogies'] = {k: [g[k], a[k]] for k in ('accuracy', 'semantic', 'syntactic', 'covered', 'total')}
+        report['analogies']['sectionsDiffering'] = [s['name'] for s, t in zip(g['sections'], a['sections']) if s != t]
+    words = kv.index_to_key[:40] + kv.index_to_key[40::60]
+    lines = subprocess.run(cli + ['similar', path, '--json', '--'] + words, check=True, capture_output=True, text=True).stdout.splitlines()
+    mismatched, worst = 0, 0.0
+    for w, line in zip(words, lines):
+        mine = json.loads(line)['neighbours']
+        theirs = kv.most_similar(positive=[w], topn=10)
+        mismatched += sum(1 for m, t in zip(mine, theirs) if m['word'] != t[0])
+        worst = max([worst] + [abs(m['score'] - t[1]) for m, t in zip(mine, theirs)])
+    report['mostSimilar'] = {'queries': len(words), 'positionsDiffering': mismatched, 'maxScoreDifference': worst}
+    json.dump(report, sys.stdout, indent=1)
+    sys.stdout.write('\n')
+
+
 def write(args):
     import os
     d = args[0]
@@ -111,6 +147,7 @@ def write(args):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) < 3 or sys.argv[1] not in ('golden', 'write'):
+    commands = {'golden': golden, 'compare': compare, 'write': write}
+    if len(sys.argv) < 3 or sys.argv[1] not in commands:
         raise SystemExit(__doc__)
-    (golden if sys.argv[1] == 'golden' else write)(sys.argv[2:])
+    commands[sys.argv[1]](sys.argv[2:])
