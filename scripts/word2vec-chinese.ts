@@ -6,7 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import { Word2Vec } from '../src/index.js';
 
-const data = '../shared/data';
+const data = new URL('../../shared/data', import.meta.url).pathname;
 const flag = (name: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : undefined; };
 const out = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : '.tmp/zh-sg.txt';
 
