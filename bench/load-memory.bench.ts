@@ -5,7 +5,7 @@
  *   npx tsx bench/load-memory.bench.ts        (LOAD_BENCH_WORDS=500000 LOAD_BENCH_DIM=100 to change)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, writeSync, closeSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BenchReport, type Row, machine, isMain, printReport } from './harness.js';
@@ -55,11 +55,13 @@ export async function run(): Promise<BenchReport> {
   makeFile(path);
   const self = fileURLToPath(import.meta.url);
   const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self], { env: { ...process.env, LOAD_MEMORY_CHILD: path }, encoding: 'utf8' });
+  const fileBytes = statSync(path).size;
+  rmSync(path, { force: true }); // 200 MB of scratch: not kept between runs
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
   const m = JSON.parse(r.stdout.trim().split('\n').pop()!);
   const mb = (x: number) => Number((x / 2 ** 20).toFixed(1));
   const rows: Row[] = [{
-    file: `${mb(statSync(path).size)} MiB word2vec binary`, words: m.words, dim: m.dim, 'matrix MiB': mb(m.matrix),
+    file: `${mb(fileBytes)} MiB word2vec binary`, words: m.words, dim: m.dim, 'matrix MiB': mb(m.matrix),
     'RSS before MiB': mb(m.before), 'peak RSS MiB': mb(m.peak), 'peak − before MiB': mb(m.peak - m.before),
     'peak increase / matrix': Number(((m.peak - m.before) / m.matrix).toFixed(2)), 'load seconds': Number(m.seconds.toFixed(2)),
   }];
