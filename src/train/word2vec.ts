@@ -31,8 +31,9 @@ export interface Word2VecProgress {
 export interface Word2VecOptions {
   model?: 'skipgram' | 'cbow';
   /**
-   * 'classic': word2vec.c's per-pair update. 'batched': skip-gram shares one set of negatives across the
-   * context window and updates with small matrix products (Ji et al. 2016); CBOW and hs train classically.
+   * 'batched' (default): skip-gram shares one set of negatives across the context window and updates with
+   * small matrix products (Ji et al. 2016). 'classic': word2vec.c's per-pair update (default with hs).
+   * CBOW already reads each row once per window and trains the same way in both modes.
    */
   mode?: 'classic' | 'batched';
   dim?: number;
@@ -70,7 +71,8 @@ function resolveOptions(o: Word2VecOptions = {}): Resolved {
   for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new Wasm2VecError('INVALID_OPTION', `Word2Vec.train: unknown option ${JSON.stringify(k)}`);
   const model = enumOption('model', o.model, 'skipgram', ['skipgram', 'cbow'] as const);
   const hs = boolOption('hs', o.hs, false);
-  const mode = enumOption('mode', o.mode, 'classic', ['classic', 'batched'] as const);
+  // Batched is the default (2.3x faster per core at equal quality, see README); hs needs the classic update.
+  const mode = enumOption('mode', o.mode, hs ? 'classic' : 'batched', ['classic', 'batched'] as const);
   if (mode === 'batched' && hs) throw new Wasm2VecError('INVALID_OPTION', "option mode: 'batched' shares negative samples and cannot be combined with hs: true");
   const negative = intOption('negative', o.negative, hs ? 0 : 5, 0, 1000);
   if (!hs && negative === 0) throw new Wasm2VecError('INVALID_OPTION', 'option negative: 0 needs hs: true (otherwise nothing is trained)');
