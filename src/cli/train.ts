@@ -9,6 +9,7 @@ export const command: CliCommand = {
   flags: {
     output: { kind: 'string', alias: 'o', describe: 'output vectors file (required)' },
     model: { kind: 'string', describe: 'skipgram (default) or cbow' },
+    mode: { kind: 'string', describe: 'batched (default: shared negatives per window) or classic (word2vec.c update)' },
     dim: { kind: 'int', describe: 'vector size (100)' },
     window: { kind: 'int', describe: 'max context window (5)' },
     negative: { kind: 'int', describe: 'negative samples (5; 0 with --hs)' },
@@ -33,6 +34,7 @@ export const command: CliCommand = {
     const bar = progressBar(io);
     const model = await Word2Vec.train(await corpusArgument(positionals[0]), {
       model: flags.model as 'skipgram' | 'cbow' | undefined,
+      mode: flags.mode as 'classic' | 'batched' | undefined,
       dim: flags.dim as number | undefined,
       window: flags.window as number | undefined,
       negative: flags.negative as number | undefined,

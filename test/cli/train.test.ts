@@ -18,7 +18,7 @@ describe('wasm2vec CLI: train', () => {
       const corpus = join(dir, 'c.txt');
       writeFileSync(corpus, readFileSync(demoCorpusPath, 'utf8').split('\n').slice(0, 5000).join('\n'));
       const out = join(dir, 'v.txt');
-      const r = await cli(['train', corpus, '-o', out, '--dim', '20', '--epochs', '1', '--threads', '1', '--min-count', '3', '--json']);
+      const r = await cli(['train', corpus, '-o', out, '--mode', 'classic', '--dim', '20', '--epochs', '1', '--threads', '1', '--min-count', '3', '--json']);
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
       const summary = JSON.parse(r.out.trim().split('\n').pop()!);
