@@ -6,6 +6,7 @@
 // data, so many instances (one per worker) can share one memory for Hogwild training.
 import { dot, axpy, accumulateAndUpdate, add, scale, zero } from './lib/simd';
 import { lcgNext, mixSeed } from './lib/rng';
+export { heapBase, countNonFinite } from './lib/module-exports';
 
 // Descriptor fields (8-byte slots); mirrored in src/classify/linear-layout.ts.
 const D_DIM: usize = 0;
@@ -591,17 +592,4 @@ export function lastCount(): f64 {
   return load<f64>(scratch + S_COUNT);
 }
 
-/** Number of non-finite floats in [ptr, ptr + 4n): the numerical health check after each epoch. */
-export function countNonFinite(ptr: usize, n: i32): i32 {
-  let bad = 0;
-  for (let i = 0; i < n; i++) {
-    const bits = load<u32>(ptr + (<usize>i << 2));
-    if ((bits & 0x7F800000) == 0x7F800000) bad++;
-  }
-  return bad;
-}
 
-/** End of the module's static area; the host lays out its regions above it. */
-export function heapBase(): usize {
-  return __heap_base;
-}

@@ -8,9 +8,7 @@
 // for every query-block size, so a word's score never depends on how queries were batched (and the TS
 // fallback in src/vectors/search-fallback.ts reproduces it bit for bit).
 
-export function heapBase(): usize {
-  return __heap_base;
-}
+export { heapBase, countNonFinite } from './lib/module-exports';
 
 /** Result entries are (i32 row, f32 score) pairs, 8 bytes each. */
 const ENTRY: usize = 8;
@@ -388,12 +386,3 @@ export function project(data: usize, rows: i32, dim: i32, mean: usize, component
   }
 }
 
-/** Number of NaN or infinite floats among n f32 values (for validating vectors written into memory). */
-export function countNonFinite(p: usize, n: i32): i32 {
-  let bad = 0;
-  for (let i = 0; i < n; i++) {
-    const v = load<f32>(p + (<usize>i << 2));
-    if (v - v != 0) bad++;
-  }
-  return bad;
-}
