@@ -1,5 +1,5 @@
 import type { ByteStream } from '../byte-source.js';
-import { VectorTable, badFormat, checkDim, checkMatrixFits, type LoadedVectors } from './vector-table.js';
+import { VectorTable, badFormat, checkDim, checkMatrixFits, unconfirmedRows, type LoadedVectors } from './vector-table.js';
 import { type VectorData, ChunkWriter, checkWordsForText } from './vector-data.js';
 import { parseCountHeader } from './word2vec-binary.js';
 
@@ -107,12 +107,12 @@ export async function readTextVectors(stream: ByteStream, options: TextReadOptio
           `but only ${remaining} bytes follow; the file is truncated or the header is wrong`);
       }
       checkMatrixFits(name, rows, dim);
-      table = new VectorTable(name, dim, remaining === undefined ? Math.min(rows, 4096) : rows, rows);
+      table = new VectorTable(name, dim, remaining === undefined ? unconfirmedRows(rows, dim) : rows, rows);
     } else {
       // No header: estimate the row count from the first line's length, capped by the most rows the
       // remaining bytes could hold; the table grows if the estimate is short.
       const cap = remaining === undefined ? target : Math.min(target, Math.floor((remaining + 1) / (2 * dim + 2)) + 1);
-      const guess = remaining === undefined ? 4096 : Math.ceil((remaining / Math.max(1, firstLineChars + 1)) * 1.1) + 16;
+      const guess = remaining === undefined ? unconfirmedRows(cap, dim) : Math.ceil((remaining / Math.max(1, firstLineChars + 1)) * 1.1) + 16;
       table = new VectorTable(name, dim, Math.min(cap, guess), target);
     }
   };

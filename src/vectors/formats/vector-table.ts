@@ -36,6 +36,17 @@ export function checkDim(source: string, where: string, dim: number): void {
   if (dim > MAX_DIM) throw badFormat(source, where, `dimension ${dim} is larger than the supported maximum ${MAX_DIM}`);
 }
 
+/** Storage a source of unknown length gets before any row arrives, and the least it grows by (4 MiB). */
+const UNCONFIRMED_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Rows to preallocate when the source's length is unknown (a stream, gzip): a header's claim is not
+ * evidence, so start from a few MiB whatever it says and let rows that really arrive grow the table.
+ */
+export function unconfirmedRows(rows: number, dim: number): number {
+  return Math.min(rows, Math.max(1, Math.floor(UNCONFIRMED_BYTES / (dim * 4))));
+}
+
 /**
  * Rows as they are read: a word registry that rejects duplicates, and a float32 matrix that is either
  * allocated once at its checked final size or grown geometrically (sources of unknown length) up to a
@@ -46,7 +57,12 @@ export class VectorTable {
   readonly index = new Map<string, number>();
   private data: Float32Array;
 
-  constructor(private readonly source: string, readonly dim: number, initialRows: number, private readonly maxRows: number) {
+  /**
+   * `deferStorage`: words are registered without reserving their rows; the reader calls reserve() as
+   * the row data arrives (a format that lists all words before any vector, read from a stream).
+   */
+  constructor(private readonly source: string, readonly dim: number, initialRows: number, private readonly maxRows: number,
+    private readonly deferStorage = false) {
     checkMatrixFits(source, Math.min(initialRows, maxRows), dim);
     this.data = new Float32Array(Math.max(0, Math.min(initialRows, maxRows)) * dim);
   }
@@ -63,7 +79,7 @@ export class VectorTable {
     }
     const row = this.words.length;
     if (row >= this.maxRows) throw badFormat(this.source, where, `more than ${this.maxRows} rows`);
-    this.ensure(row + 1);
+    if (!this.deferStorage) this.ensure(row + 1);
     this.index.set(word, row);
     this.words.push(word);
     return row;
@@ -74,10 +90,15 @@ export class VectorTable {
     return this.data;
   }
 
+  /** Makes room for `rows` rows (geometric growth, capped at maxRows). */
+  reserve(rows: number): void {
+    this.ensure(Math.min(rows, this.maxRows));
+  }
+
   private ensure(rows: number): void {
     const need = rows * this.dim;
     if (need <= this.data.length) return;
-    const cap = Math.min(this.maxRows, Math.max(rows, Math.ceil((this.data.length / this.dim) * 1.5) + 1024));
+    const cap = Math.min(this.maxRows, Math.max(rows, Math.ceil((this.data.length / this.dim) * 1.5) + unconfirmedRows(Infinity, this.dim)));
     checkMatrixFits(this.source, cap, this.dim);
     const grown = new Float32Array(cap * this.dim);
     grown.set(this.data);

@@ -1,7 +1,7 @@
 import { Wasm2VecError } from '../../errors.js';
 import type { ByteStream } from '../byte-source.js';
 import { FLOAT16_MAX, float16Table, toFloat16Bits } from './float16.js';
-import { VectorTable, badFormat, checkDim, checkMatrixFits, type LoadedVectors } from './vector-table.js';
+import { VectorTable, badFormat, checkDim, checkMatrixFits, unconfirmedRows, type LoadedVectors } from './vector-table.js';
 import type { VectorData } from './vector-data.js';
 
 /**
@@ -141,14 +141,17 @@ export async function readWasm2VecFormat(stream: ByteStream, options: Wasm2VecRe
     });
     sections.push({ name: 'padding', bytes: pad(wordBytes, 8), hashed: true, sink: checkZero });
     if (hasCounts) {
-      const countBytes = new Uint8Array(target * 8);
+      // Allocated when the section starts: by then the words block (2+ bytes per row) has really arrived.
+      let countBytes: Uint8Array | null = null;
+      const countsOf = () => (countBytes ??= new Uint8Array(target * 8));
       sections.push({
         name: 'counts', bytes: rows * 8, hashed: true,
         sink: (s, done) => {
-          if (done < countBytes.length) countBytes.set(s.subarray(0, Math.min(s.length, countBytes.length - done)), done);
+          const c = countsOf();
+          if (done < c.length) c.set(s.subarray(0, Math.min(s.length, c.length - done)), done);
         },
         end: () => {
-          counts = new Float64Array(countBytes.buffer);
+          counts = new Float64Array(countsOf().buffer);
           for (let i = 0; i < counts.length; i++) {
             if (!(counts[i] >= 0 && counts[i] <= Number.MAX_VALUE)) throw badFormat(name, `byte ${offset + i * 8}`, `count of word ${i + 1} is ${counts[i]}`);
           }
@@ -164,6 +167,7 @@ export async function readWasm2VecFormat(stream: ByteStream, options: Wasm2VecRe
         const keep = target * dim * bpv;
         if (done >= keep) return;
         s = s.subarray(0, Math.min(s.length, keep - done));
+        t.reserve(Math.ceil((done + s.length) / (dim * bpv)));
         if (!f16) {
           const m = t.matrix;
           new Uint8Array(m.buffer, m.byteOffset, m.byteLength).set(s, done);
@@ -203,7 +207,9 @@ export async function readWasm2VecFormat(stream: ByteStream, options: Wasm2VecRe
       throw badFormat(name, `byte ${HEADER}`, 'the words block is not valid UTF-8: the file is corrupt');
     }
     wordsBlock = null;
-    table = new VectorTable(name, dim, target, target);
+    // From a stream (length unknown) rows are reserved as their weights arrive, not from the header's claim.
+    const known = stream.size !== undefined;
+    table = new VectorTable(name, dim, known ? target : unconfirmedRows(target, dim), target, !known);
     let start = 0;
     for (let r = 0; r < rows; r++) {
       const nl = text.indexOf('\n', start);

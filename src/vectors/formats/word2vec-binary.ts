@@ -1,6 +1,6 @@
 import { Wasm2VecError } from '../../errors.js';
 import type { ByteStream } from '../byte-source.js';
-import { VectorTable, badFormat, checkDim, checkMatrixFits, type LoadedVectors } from './vector-table.js';
+import { VectorTable, badFormat, checkDim, checkMatrixFits, unconfirmedRows, type LoadedVectors } from './vector-table.js';
 import { type VectorData, ChunkWriter, checkWordsForText } from './vector-data.js';
 
 /**
@@ -74,7 +74,7 @@ export async function readWord2VecBinary(stream: ByteStream, options: BinaryRead
     }
     checkMatrixFits(name, target, dim);
     // Unknown length (a stream, gzip): start small and grow as rows arrive.
-    const initial = remaining === undefined ? Math.min(target, 4096) : target;
+    const initial = remaining === undefined ? unconfirmedRows(target, dim) : target;
     table = new VectorTable(name, dim, initial, target);
     bytes = new Uint8Array(table.matrix.buffer, table.matrix.byteOffset, table.matrix.byteLength);
     state = target === 0 ? 'done' : 'word';
