@@ -69,9 +69,8 @@ export async function countCooccurrences(pool: KernelPool, plan: GlovePlan, stre
     const [n] = await pool.call(t, [['compactTable']]);
     await pool.call(t, [['sortRecords', regions.tables[t].offset, n]]);
     const at = regions.tables[t].offset;
-    await target.writeRun(async function* () {
-      const step = 1 << 18;
-      for (let r = 0; r < n; r += step) yield await pool.read(at + r * RECORD_BYTES, Math.min(step, n - r) * RECORD_BYTES);
+    await target.writeRun(pool, async function* () {
+      yield [at, n * RECORD_BYTES];
     });
     await pool.call(t, [['clearTable']]);
     spills++;
@@ -182,11 +181,11 @@ async function denseToRun(pool: KernelPool, plan: GlovePlan, runs: RunStore): Pr
   const { regions } = plan;
   const staging = regions.arena;
   const capacity = Math.floor((regions.tablesEnd - regions.arena) / RECORD_BYTES);
-  await runs.writeRun(async function* () {
+  await runs.writeRun(pool, async function* () {
     for (let cursor = 0; cursor < regions.denseCells; ) {
       const [next, written] = await pool.call(0, [['denseRecords', staging, capacity, cursor, regions.denseCells], ['lastRecordCount']]);
       cursor = next;
-      if (written > 0) yield await pool.read(staging, written * RECORD_BYTES);
+      if (written > 0) yield [staging, written * RECORD_BYTES];
     }
   });
 }

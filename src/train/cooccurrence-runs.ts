@@ -1,3 +1,4 @@
+import type { KernelPool } from '../runtime/kernel-pool.js';
 import { RECORD_BYTES } from './glove-layout.js';
 import { TempFile } from './cooccurrence-temp-file.js';
 
@@ -32,15 +33,16 @@ export class RunStore {
   private queue: Promise<unknown> = Promise.resolve();
 
   /**
-   * Appends one sorted run, read block by block from `blocks`. Runs from several threads are written
-   * one after another (each run must stay contiguous in the file).
+   * Appends one sorted run: `blocks` yields [offset, bytes] ranges of kernel memory, each written
+   * before the next is asked for. Runs from several threads are written one after another (each run
+   * must stay contiguous in the file).
    */
-  writeRun(blocks: () => AsyncIterable<Uint8Array>): Promise<void> {
+  writeRun(pool: KernelPool, blocks: () => AsyncIterable<[offset: number, bytes: number]>): Promise<void> {
     const write = this.queue.then(async () => {
       const run: Run = { offset: this.file.bytes, records: 0 };
-      for await (const b of blocks()) {
-        await this.file.append(b);
-        run.records += b.length / RECORD_BYTES;
+      for await (const [offset, bytes] of blocks()) {
+        await this.file.appendFrom(pool, offset, bytes);
+        run.records += bytes / RECORD_BYTES;
       }
       if (run.records > 0) this.runs.push(run);
     });
@@ -50,7 +52,7 @@ export class RunStore {
 
   /**
    * Merges all runs in (row, column) order, summing equal cells, and yields the result in blocks of
-   * records (each block is a fresh array the caller may keep).
+   * records. The block's buffer is reused: use it before asking for the next.
    */
   async *merge(): AsyncGenerator<Uint8Array> {
     const cursors = this.runs.map((run) => new RunCursor(this.file, run));
@@ -75,9 +77,9 @@ export class RunStore {
     for (let c = 0; c < cursors.length; c++) if (!cursors[c].done) heap.push(c);
     for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(i);
 
-    let out = new ArrayBuffer(OUT_RECORDS * RECORD_BYTES);
-    let u32 = new Uint32Array(out);
-    let f64 = new Float64Array(out);
+    const out = new ArrayBuffer(OUT_RECORDS * RECORD_BYTES);
+    const u32 = new Uint32Array(out);
+    const f64 = new Float64Array(out);
     let n = 0;
     let row = -1, col = -1, sum = 0;
     while (heap.length > 0) {
@@ -88,9 +90,6 @@ export class RunStore {
           u32[4 * n] = col; u32[4 * n + 1] = row; f64[2 * n + 1] = sum;
           if (++n === OUT_RECORDS) {
             yield new Uint8Array(out);
-            out = new ArrayBuffer(OUT_RECORDS * RECORD_BYTES);
-            u32 = new Uint32Array(out);
-            f64 = new Float64Array(out);
             n = 0;
           }
         }

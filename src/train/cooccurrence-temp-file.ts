@@ -1,5 +1,6 @@
 import { Wasm2VecError } from '../errors.js';
 import { importNode, isNode } from '../runtime/capabilities.js';
+import type { KernelPool } from '../runtime/kernel-pool.js';
 
 /**
  * A temporary binary file for GloVe's spilled co-occurrence runs and out-of-memory cell files
@@ -8,6 +9,9 @@ import { importNode, isNode } from '../runtime/capabilities.js';
  */
 
 type FileHandle = import('node:fs/promises').FileHandle;
+
+/** Bytes per file call when moving data between a file and kernel memory. */
+const IO_STEP = 16 << 20;
 
 const live = new Set<string>();
 let hookInstalled = false;
@@ -76,6 +80,32 @@ export class TempFile {
       const { bytesRead } = await h.read(into, got, into.length - got, position + got);
       if (bytesRead === 0) throw new Wasm2VecError('IO', `the temporary file "${this.path}" is shorter than expected (deleted or truncated?)`);
       got += bytesRead;
+    }
+  }
+
+  /**
+   * Appends `bytes` of kernel memory from `offset`. With shared memory the file is written straight
+   * from the memory (no JavaScript copy); otherwise through bounded pool.read copies.
+   */
+  async appendFrom(pool: KernelPool, offset: number, bytes: number): Promise<void> {
+    for (let done = 0; done < bytes; done += IO_STEP) {
+      const n = Math.min(IO_STEP, bytes - done);
+      await this.append(pool.memory ? new Uint8Array(pool.memory.buffer, offset + done, n) : await pool.read(offset + done, n));
+    }
+  }
+
+  /** Reads `bytes` from file `position` into kernel memory at `offset` (directly when shared). */
+  async readInto(pool: KernelPool, position: number, offset: number, bytes: number): Promise<void> {
+    let scratch: Uint8Array | null = null;
+    for (let done = 0; done < bytes; done += IO_STEP) {
+      const n = Math.min(IO_STEP, bytes - done);
+      if (pool.memory) await this.readAt(new Uint8Array(pool.memory.buffer, offset + done, n), position + done);
+      else {
+        scratch ??= new Uint8Array(Math.min(IO_STEP, bytes));
+        const view = scratch.subarray(0, n);
+        await this.readAt(view, position + done);
+        await pool.write(offset + done, view);
+      }
     }
   }
 

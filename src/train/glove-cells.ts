@@ -50,8 +50,7 @@ export async function cellsFromCount(pool: KernelPool, plan: GlovePlan, count: C
     await prepareInArena(pool, arena, fill);
     await pool.call(0, [['shuffleCells', arena, fill, seed, BigInt(segmentSizes.length + 1)]]);
     segments ??= await TempFile.create('GloVe shuffle', o.tempDir);
-    const step = 1 << 18;
-    for (let r = 0; r < fill; r += step) await segments.append(await pool.read(arena + r * RECORD_BYTES, Math.min(step, fill - r) * RECORD_BYTES));
+    await segments.appendFrom(pool, arena, fill * RECORD_BYTES);
     segmentSizes.push(fill);
     fill = 0;
   };
@@ -100,15 +99,13 @@ async function shuffleMerge(pool: KernelPool, plan: GlovePlan, segments: TempFil
       for (let k = 0; k < sizes.length; k++) {
         const n = Math.min(per, sizes[k] - taken[k]);
         if (n <= 0) continue;
-        const bytes = new Uint8Array(n * RECORD_BYTES);
-        await segments.readAt(bytes, (starts[k] + taken[k]) * RECORD_BYTES);
-        await pool.write(arena + fill * RECORD_BYTES, bytes);
+        await segments.readInto(pool, (starts[k] + taken[k]) * RECORD_BYTES, arena + fill * RECORD_BYTES, n * RECORD_BYTES);
         taken[k] += n;
         fill += n;
       }
       if (fill === 0) break;
       await pool.call(0, [['shuffleCells', arena, fill, seed, BigInt(0x10000 + round)]]);
-      await out.append(await pool.read(arena, fill * RECORD_BYTES));
+      await out.appendFrom(pool, arena, fill * RECORD_BYTES);
     }
   } catch (e) {
     await out.dispose();
@@ -144,12 +141,7 @@ export async function trainEpoch(pool: KernelPool, plan: GlovePlan, cells: CellS
   await Promise.all(Array.from({ length: threads }, async (_, t) => {
     const [lo, hi] = threadRange(cells.records, threads, t);
     const slot = (k: number) => plan.regions.arena + (2 * t + (k & 1)) * block * RECORD_BYTES;
-    const load = async (r: number, k: number) => {
-      const n = Math.min(block, hi - r);
-      const bytes = new Uint8Array(n * RECORD_BYTES);
-      await cells.file.readAt(bytes, r * RECORD_BYTES);
-      await pool.write(slot(k), bytes);
-    };
+    const load = (r: number, k: number) => cells.file.readInto(pool, r * RECORD_BYTES, slot(k), Math.min(block, hi - r) * RECORD_BYTES);
     let pending = lo < hi ? load(lo, 0) : null;
     for (let r = lo, k = 0; r < hi; r += block, k++) {
       await pending;

@@ -32,7 +32,7 @@ export interface GloveShape {
   threads: number;
   /** Bytes of WebAssembly memory this model may take. */
   budget: number;
-  /** Bytes of the user's memoryBudget already taken elsewhere (the token cache), for messages. */
+  /** Bytes of the user's memoryBudget already taken elsewhere (the token cache and JavaScript buffers), for messages. */
   reserved?: number;
   /** cooccur.c's -max-product: caps the dense corner to cells with (i + 1)(j + 1) <= maxProduct (0: hash everything). */
   maxProduct?: number;
@@ -144,7 +144,7 @@ export function planGlove(s: GloveShape): GlovePlan {
       `GloVe: memoryBudget ${user.toLocaleString('en-US')} bytes (${formatBytes(user)}) is too small for this vocabulary: ` +
       `${vocab.toLocaleString('en-US')} words × dim ${s.dim} need ${formatBytes(arena)} for vectors, AdaGrad sums and buffers ` +
       `(${what}), plus at least ${formatBytes(Math.ceil(minTableBytes / (1 - DENSE_SHARE)))} for the co-occurrence table` +
-      `${reserved ? `, and ${formatBytes(reserved)} of the budget hold the corpus token cache` : ''}; raise memoryBudget to at least ` +
+      `${reserved ? `, and ${formatBytes(reserved)} of the budget are kept for the corpus token cache and JavaScript buffers` : ''}; raise memoryBudget to at least ` +
       `${formatBytes(reserved + arena + Math.ceil(minTableBytes / (1 - DENSE_SHARE)))} or shrink the vocabulary (minCount/maxVocab) or dim`);
   }
 

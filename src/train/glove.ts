@@ -96,6 +96,8 @@ const MIN_BUDGET = 1 << 20;
  */
 const MAX_LINE_TOKENS = 1_000_000;
 const CHUNK_TOKENS = 65536;
+/** Part of memoryBudget kept for JavaScript-side buffers while counting and merging. */
+const JS_ALLOWANCE = 48 << 20;
 
 function resolveOptions(o: GloVeOptions = {}): Resolved {
   if (typeof o !== 'object' || o === null) throw new Wasm2VecError('INVALID_OPTION', 'GloVe.train: options must be an object');
@@ -185,9 +187,12 @@ async function count(p: Prepared, report: (r: Partial<GloVeProgress>) => void): 
   const requested = o.threads ?? await availableCores();
   // The pool falls back to one worker without shared memory; the row partition must match.
   const threads = canShareMemory() ? requested : 1;
+  // The budget covers the token cache, transient JavaScript buffers (id chunks, merge and I/O
+  // buffers) and the WebAssembly memory; the engine itself (Node, worker isolates) comes on top.
   const cacheBytes = Math.min(p.rawTokens * 4, Math.floor(o.memoryBudget / 4));
-  const budget = Math.min(o.memoryBudget - cacheBytes, MAX_BYTES);
-  const plan = planGlove({ counts: vocab.counts, dim: o.dim, window: o.window, symmetric: o.symmetric, threads, budget, reserved: cacheBytes, maxProduct: o.maxProduct });
+  const jsBytes = Math.min(JS_ALLOWANCE, Math.floor(o.memoryBudget / 8));
+  const budget = Math.min(o.memoryBudget - cacheBytes - jsBytes, MAX_BYTES);
+  const plan = planGlove({ counts: vocab.counts, dim: o.dim, window: o.window, symmetric: o.symmetric, threads, budget, reserved: cacheBytes + jsBytes, maxProduct: o.maxProduct });
   throwIfAborted(o.signal, 'GloVe training');
   const pool = await KernelPool.create('glove', plan.layout, { threads: requested });
   try {
