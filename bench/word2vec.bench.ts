@@ -3,7 +3,7 @@
  * native peers when installed (Debian fasttext; gensim via Debian python3-gensim, workers=1).
  * Raw corpus tokens per second as word2vec.c defines it (in-vocabulary words read, before subsampling),
  * on a slice of the 18M-token corpus, skip-gram, dim 100, window 5, negative 5, sample 1e-3, minCount 5.
- *   npx tsx bench/word2vec.bench.ts            (W2V_BENCH_MB=12 W2V_BENCH_REPS=3 to change the slice/reps)
+ *   npx tsx bench/word2vec.bench.ts            (defaults: W2V_BENCH_MB=8 W2V_BENCH_REPS=2)
  */
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -15,8 +15,8 @@ import { Vocabulary } from '../src/text/vocabulary.js';
 import { trainWord2VecBaseline } from '../src/baseline/word2vec.js';
 import { type BenchReport, type Row, machine, median, timed, timedProcessAll, has, isMain, printReport } from './harness.js';
 
-const MB = Number(process.env.W2V_BENCH_MB ?? 12);
-const REPS = Number(process.env.W2V_BENCH_REPS ?? 3);
+const MB = Number(process.env.W2V_BENCH_MB ?? 8);
+const REPS = Number(process.env.W2V_BENCH_REPS ?? 2);
 const MODEL = (process.env.W2V_BENCH_MODEL ?? 'skipgram') as 'skipgram' | 'cbow';
 const settings = { model: MODEL, dim: 100, window: 5, negative: 5, sample: 1e-3, minCount: 5, epochs: 1, alpha: MODEL === 'cbow' ? 0.05 : 0.025, minAlpha: 0.0001, seed: 1 };
 
