@@ -54,7 +54,7 @@ export const command: CliCommand = {
     });
     bar.done();
     try {
-      await model.embeddings.save(out, { format } as Parameters<typeof model.embeddings.save>[1]);
+      await model.embeddings.save(out, { format });
       const s = model.stats;
       if (flags.json) {
         io.out(JSON.stringify({ tokens: s.tokens * s.epochsCompleted, rawTokens: s.rawTokens, vocabulary: model.vocabulary.size,

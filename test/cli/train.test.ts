@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli.js';
+import { Embeddings } from '../../src/index.js';
 import { demoCorpusPath } from '../helpers/data.js';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -31,6 +32,12 @@ describe('wasm2vec CLI: train', () => {
       expect(lines.length).toBe(n + 1);
       expect(lines[1].split(' ')).toHaveLength(21);
       expect(lines[1].split(' ')[0]).toBe('the');
+      // The binary layout round-trips to the same floats as the text file.
+      const bin = join(dir, 'v.bin');
+      expect((await cli(['train', corpus, '-o', bin, '--format', 'word2vec-binary', '--mode', 'classic', '--dim', '20', '--epochs', '1', '--threads', '1', '--min-count', '3'])).code).toBe(0);
+      const [a, b] = await Promise.all([Embeddings.load(out), Embeddings.load(bin)]);
+      expect(b.words).toEqual(a.words);
+      expect(b.vectors).toEqual(a.vectors);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
