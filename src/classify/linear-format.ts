@@ -1,7 +1,7 @@
-import { Wasm2VecError } from '../errors.js';
+import { Wasm2VecError, describe } from '../errors.js';
 import type { Label, LabelKind } from './linear-labels.js';
 import type { LinearLoss } from './linear-runtime.js';
-import type { LinearTokenizerName, LinearWeighting } from './linear-options.js';
+import { resolveLinearOptions, type LinearTokenizerName, type LinearWeighting } from './linear-options.js';
 
 /**
  * The saved linear classifier: one self-contained byte string, the same in Node (a file) and the
@@ -71,6 +71,52 @@ export function encodeLinearModel(m: LinearModelData): Uint8Array {
   return bytes;
 }
 
+/**
+ * Largest weight magnitude a model file may hold. Training never comes near it; beyond it float32
+ * sums of dim products can overflow to Infinity and Inf - Inf = NaN probabilities.
+ */
+const MAX_WEIGHT = 1e15;
+
+const SECTION_TYPES = new Map<string, Section['type']>([['input', 'f32'], ['output', 'f32'], ['usedBuckets', 'i32'], ['unseenIdf', 'f32'], ['idf', 'f32']]);
+
+/**
+ * Everything load() builds a classifier from, checked before it is trusted: the options through the
+ * same validation as the constructor (BAD_FORMAT instead of INVALID_OPTION), then words and labels.
+ */
+function checkHeader(h: LinearModelHeader, source: string): void {
+  for (const k of ['dim', 'wordNgrams', 'buckets', 'epochs', 'learningRate', 'loss', 'negative', 'weighting', 'minCount', 'seed', 'tokenizer'] as const) {
+    if (h[k] === undefined) bad(source, `header: no ${k}`);
+  }
+  try {
+    resolveLinearOptions({
+      dim: h.dim, wordNgrams: h.wordNgrams, buckets: h.buckets, epochs: h.epochs, learningRate: h.learningRate, loss: h.loss,
+      negative: h.negative, weighting: h.weighting, minCount: h.minCount, seed: h.seed,
+      tokenizer: h.tokenizer === 'custom' ? undefined : h.tokenizer,
+    });
+  } catch (e) {
+    if (e instanceof Wasm2VecError && e.code === 'INVALID_OPTION') bad(source, `header: ${e.message.replace(/^option /, '')}`);
+    throw e;
+  }
+  if (h.tokenizer !== 'custom' && h.tokenizer !== 'default' && h.tokenizer !== 'whitespace') bad(source, `header: tokenizer ${describe(h.tokenizer)}`);
+  const words = new Set<string>();
+  for (const w of h.words) {
+    if (typeof w !== 'string' || w === '' || words.has(w)) bad(source, `header: word ${describe(w)} is not a non-empty string or is repeated`);
+    words.add(w);
+  }
+  const { kind, multiLabel, values, counts } = h.labels;
+  if ((kind !== 'string' && kind !== 'number') || typeof multiLabel !== 'boolean' || !Array.isArray(values) || !Array.isArray(counts) ||
+    counts.length !== values.length || values.length < 2) {
+    bad(source, 'header: labels must be { kind: "string" | "number", multiLabel, values, counts } with at least two labels');
+  }
+  const seen = new Set<Label>();
+  for (const v of values) {
+    const ok = kind === 'string' ? typeof v === 'string' && v !== '' : typeof v === 'number' && Number.isSafeInteger(v);
+    if (!ok || seen.has(v)) bad(source, `header: label ${describe(v)} is not a ${kind} label or is repeated`);
+    seen.add(v);
+  }
+  for (const c of counts) if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) bad(source, `header: label count ${describe(c)}`);
+}
+
 function bad(source: string, what: string): never {
   throw new Wasm2VecError('BAD_FORMAT', `${source}: ${what}`);
 }
@@ -92,18 +138,29 @@ export function decodeLinearModel(bytes: Uint8Array, source: string): LinearMode
   } catch (e) {
     bad(source, `unreadable header: ${(e as Error).message}`);
   }
-  if (header.format !== 'wasm2vec-linear' || !Array.isArray(header.sections) || !Array.isArray(header.words) || !header.labels) {
+  if (typeof header !== 'object' || header === null || header.format !== 'wasm2vec-linear' || !Array.isArray(header.sections) ||
+    !Array.isArray(header.words) || typeof header.labels !== 'object' || header.labels === null) {
     bad(source, 'header is not a wasm2vec linear classifier header');
   }
+  checkHeader(header, source);
   let at = 16 + pad8(jsonLength);
   const got = new Map<string, Float32Array | Int32Array>();
   for (const s of header.sections) {
+    if (typeof s !== 'object' || s === null || !SECTION_TYPES.has(s.name) || SECTION_TYPES.get(s.name) !== s.type || got.has(s.name)) {
+      bad(source, `header lists an unknown, mistyped or repeated section ${JSON.stringify(s)}`);
+    }
     const byteLength = s.length * 4;
     if (!Number.isInteger(s.length) || s.length < 0 || at + byteLength > bytes.length) {
       bad(source, `truncated: section ${s.name} needs ${byteLength} bytes at offset ${at}, file has ${bytes.length}`);
     }
     const copy = bytes.slice(at, at + byteLength);
-    got.set(s.name, s.type === 'i32' ? new Int32Array(copy.buffer) : new Float32Array(copy.buffer));
+    const values = s.type === 'i32' ? new Int32Array(copy.buffer) : new Float32Array(copy.buffer);
+    if (s.type === 'f32') {
+      for (let i = 0; i < values.length; i++) {
+        if (!(Math.abs(values[i]) <= MAX_WEIGHT)) bad(source, `section ${s.name}: value ${i} is ${values[i]} (weights must be finite and at most ${MAX_WEIGHT} in magnitude)`);
+      }
+    }
+    got.set(s.name, values);
     at += pad8(byteLength);
   }
   const input = got.get('input') as Float32Array | undefined;
@@ -116,8 +173,17 @@ export function decodeLinearModel(bytes: Uint8Array, source: string): LinearMode
   const outRows = header.loss === 'hs' ? labels - 1 : labels;
   if (input.length !== rows * header.dim) bad(source, `input weights hold ${input.length} floats, expected ${rows} rows × dim ${header.dim}`);
   if (output.length !== outRows * header.dim) bad(source, `output weights hold ${output.length} floats, expected ${outRows} rows × dim ${header.dim}`);
+  // Bucket rows follow the words in first-use order: each a distinct bucket of the hashing space.
+  const buckets = new Set<number>();
+  for (const b of usedBuckets) {
+    if (b < 0 || b >= header.buckets || buckets.has(b)) bad(source, `n-gram bucket ${b} is outside [0, ${header.buckets}) or repeated`);
+    buckets.add(b);
+  }
+  if (header.wordNgrams === 1 && usedBuckets.length > 0) bad(source, `${usedBuckets.length} n-gram bucket rows in a model without word n-grams`);
   const idf = (got.get('idf') as Float32Array | undefined) ?? null;
   if (header.weighting === 'tfidf' && (!idf || idf.length !== rows)) bad(source, 'tf-idf model without a matching idf section');
+  // Rows are averaged with weight idf / Σ idf: a weight <= 0 could make the sum 0 (NaN probabilities).
+  if (header.weighting === 'tfidf' && (!(unseen[0] > 0) || idf!.some((w) => !(w > 0)))) bad(source, 'idf weights must be positive');
   const { sections: _s, ...plain } = header;
   return { header: plain, input, output, usedBuckets, idf, unseenIdf: unseen[0] };
 }
