@@ -24,6 +24,12 @@ export interface ClassifierFile {
   epochsTrained: number;
 }
 
+/**
+ * Largest weight magnitude a model file may hold: training never comes near it, and beyond it float32
+ * sums of products can overflow to Infinity (then Inf - Inf = NaN probabilities).
+ */
+const MAX_WEIGHT = 1e15;
+
 const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** The tensor names and shapes a config implies, in file order. */
@@ -107,6 +113,9 @@ export function decodeClassifierFile(bytes: Uint8Array, name: string): Classifie
     const values = new Float32Array(n);
     if (littleEndian) new Uint8Array(values.buffer).set(bytes.subarray(at, at + 4 * n));
     else for (let i = 0; i < n; i++) values[i] = dv.getFloat32(at + 4 * i, true);
+    for (let i = 0; i < n; i++) {
+      if (!(Math.abs(values[i]) <= MAX_WEIGHT)) bad(`${name}: weight ${i} of ${e.name} is ${values[i]} (weights must be finite and at most ${MAX_WEIGHT} in magnitude)`);
+    }
     at += 4 * n;
     return { ...e, values };
   });
