@@ -30,6 +30,8 @@ export interface FitOptions {
   validationData?: [ClassifierInput, ArrayLike<number>];
   /** Shuffle the training rows every epoch (default true). */
   shuffle?: boolean;
+  /** Seed of the shuffling (default: the classifier's seed). */
+  seed?: number;
   onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
   onBatchEnd?: (logs: BatchLogs) => void;
   signal?: AbortSignal;
@@ -53,7 +55,7 @@ export interface Evaluation {
   accuracy: number;
 }
 
-const FIT_KEYS = new Set(['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'onEpochEnd', 'onBatchEnd', 'signal', 'earlyStopping']);
+const FIT_KEYS = new Set(['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'seed', 'onEpochEnd', 'onBatchEnd', 'signal', 'earlyStopping']);
 /** Rows per inference call into the kernels. */
 const PREDICT_ROWS = 256;
 
@@ -185,6 +187,7 @@ export class TextClassifier {
     const onEpochEnd = functionOption<NonNullable<FitOptions['onEpochEnd']>>('onEpochEnd', options.onEpochEnd);
     const onBatchEnd = functionOption<NonNullable<FitOptions['onBatchEnd']>>('onBatchEnd', options.onBatchEnd);
     const signal = signalOption(options.signal);
+    const shuffleSeed = intOption('seed', options.seed, this.config.seed, 0, Number.MAX_SAFE_INTEGER);
     checkPair(texts, labels, what);
     if (texts.length === 0) throw new Wasm2VecError('INVALID_OPTION', `${what}: no texts to train on`);
     if (options.validationData !== undefined && s.validationSplit > 0) {
@@ -225,7 +228,7 @@ export class TextClassifier {
     let trainSeconds = 0, trainSamples = 0;
     for (let e = 1; e <= s.epochs; e++) {
       const t0 = performance.now();
-      const order = s.shuffle ? shuffledOrder(n, this.config.seed, this.epochsTrained) : Uint32Array.from({ length: n }, (_, i) => i);
+      const order = s.shuffle ? shuffledOrder(n, shuffleSeed, this.epochsTrained) : Uint32Array.from({ length: n }, (_, i) => i);
       let lossSum = 0, correct = 0;
       for (let b = 0; b < batches; b++) {
         throwIfAborted(signal, `TextClassifier training (epoch ${e}, batch ${b + 1} of ${batches})`);

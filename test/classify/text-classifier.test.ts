@@ -177,6 +177,21 @@ describe('TextClassifier', () => {
     }
   });
 
+  it('the fit seed picks the shuffling: same seed same weights, another seed other weights', async () => {
+    const weightsAfter = async (seed?: number) => {
+      const clf = new TextClassifier(tiny);
+      try {
+        await clf.fit(texts.slice(0, 96), labels.slice(0, 96), { epochs: 1, batchSize: 16, seed });
+        return (await clf.getWeights())[1].values;
+      } finally {
+        clf.dispose();
+      }
+    };
+    const a = await weightsAfter(9);
+    expect(await weightsAfter(9)).toEqual(a);
+    expect(await weightsAfter()).not.toEqual(a);
+  });
+
   it('EarlyStopping follows Keras: min for losses, max for accuracies, minDelta, patience', () => {
     const s = new EarlyStopping({ monitor: 'valAccuracy', patience: 2, minDelta: 0.01 }, true);
     const log = (epoch: number, valAccuracy: number) => ({ epoch, loss: 0, accuracy: 0, valAccuracy, valLoss: 0, seconds: 0 });
