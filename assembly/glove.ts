@@ -133,27 +133,87 @@ export function initInverseDistances(desc: usize): void {
 /**
  * Counts the pairs whose row this thread owns for tokens start..n-1 of `ids` (sentences separated by
  * -1; the tokens before `start` are window history only). For each token, the words up to `window`
- * to its left in the same sentence are its contexts, weighted 1/distance, in cooccur.c's order
- * (nearest first; with symmetric, the mirrored cell right after). Returns n when done, or the index
- * of the first token not counted because the table reached its limit (the host spills and resumes).
+ * to its left in the same sentence are its contexts, weighted 1/distance, nearest first, as cooccur.c.
+ * Symmetric counting adds every pair to (w1, w2) and (w2, w1) at once, so the table is exactly
+ * symmetric and only its upper triangle (row <= column) is stored: each cell still receives the
+ * same additions in the same order as cooccur.c's (the diagonal twice per pair, as there).
+ * Returns n when done, or the index of the first token not counted because the table reached its
+ * limit (the host grows or spills it and resumes).
  */
 export function countChunk(ids: usize, n: i32, start: i32): i32 {
   for (let p = start; p < n; p++) {
     const w2 = load<i32>(ids + (<usize>p << 2));
     if (w2 < 0) continue;
     if (occupied > limit) return p;
-    const own2 = !partitioned || load<u8>(owner + <usize>w2) == thread;
     let lo = p - window;
     if (lo < 0) lo = 0;
     for (let k = p - 1; k >= lo; k--) {
       const w1 = load<i32>(ids + (<usize>k << 2));
       if (w1 < 0) break;
       const inc = load<f64>(invDist + (<usize>(p - k) << 3));
-      if (!partitioned || load<u8>(owner + <usize>w1) == thread) addCell(w1, w2, inc);
-      if (symmetric && own2) addCell(w2, w1, inc);
+      if (symmetric) {
+        const a = w1 < w2 ? w1 : w2;
+        const b = w1 < w2 ? w2 : w1;
+        if (!partitioned || load<u8>(owner + <usize>a) == thread) {
+          addCell(a, b, inc);
+          if (a == b) addCell(a, b, inc);
+        }
+      } else if (!partitioned || load<u8>(owner + <usize>w1) == thread) {
+        addCell(w1, w2, inc);
+      }
     }
   }
   return n;
+}
+
+/**
+ * Symmetric counting fills only the dense corner's upper triangle; this copies it onto the lower one
+ * (the corner is symmetric: j < length(i) exactly when i < length(j)). Rows are taken in blocks of
+ * 64, block b by thread b % threads, tile by tile so both sides stay in cache.
+ */
+export function mirrorDense(threads: i32): void {
+  const B = 64;
+  // Rows with an upper part (length > row index) come first, as lengths fall while indices rise;
+  // their columns reach at most row 0's length.
+  let rows = 0;
+  while (rows < vocab && load<u32>(lookup + (<usize>(rows + 1) << 2)) - load<u32>(lookup + (<usize>rows << 2)) > <u32>rows) rows++;
+  const cols = vocab > 0 ? <i32>(load<u32>(lookup, 4) - load<u32>(lookup)) : 0;
+  for (let ib = <i32>thread * B; ib < rows; ib += threads * B) {
+    const iEnd = min(ib + B, rows);
+    for (let jb = ib; jb < cols; jb += B) {
+      const jEnd = min(jb + B, cols);
+      for (let i = ib; i < iEnd; i++) {
+        const first = load<u32>(lookup + (<usize>i << 2));
+        const len = <i32>(load<u32>(lookup + (<usize>(i + 1) << 2)) - first);
+        const stop = min(jEnd, len);
+        for (let j = max(jb, i + 1); j < stop; j++) {
+          const x = load<f64>(dense + (<usize>(first + <u32>j) << 3));
+          store<f64>(dense + (<usize>(load<u32>(lookup + (<usize>j << 2)) + <u32>i) << 3), x);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Appends, after n records at src, the mirror (j, i) of every off-diagonal one; returns how many.
+ * Turns the stored upper triangle of a symmetric table into the whole table.
+ */
+export function mirrorRecords(src: usize, n: u32): u32 {
+  const dst = src + (<usize>n << 4);
+  let w: usize = 0;
+  const end = dst;
+  for (let r = src; r < end; r += 16) {
+    const j = load<u32>(r);
+    const i = load<u32>(r, 4);
+    if (i == j) continue;
+    const d = dst + (w << 4);
+    store<u32>(d, i);
+    store<u32>(d, j, 4);
+    store<f64>(d, load<f64>(r, 8), 8);
+    w++;
+  }
+  return <u32>w;
 }
 
 /**
@@ -270,10 +330,10 @@ export function sortRecords(ptr: usize, n: u32): void {
 
 /**
  * Writes the non-zero dense cells from cell index `cursor` on as count records at dst, in (row,
- * column) order, at most `maxRecords`; returns the next cursor (lastRecordCount() says how many were
- * written). `cells` is the dense block's size.
+ * column) order, at most `maxRecords` (only those with column >= row if `upperOnly`); returns the
+ * next cursor (lastRecordCount() says how many were written). `cells` is the dense block's size.
  */
-export function denseRecords(dst: usize, maxRecords: u32, cursor: u32, cells: u32): u32 {
+export function denseRecords(dst: usize, maxRecords: u32, cursor: u32, cells: u32, upperOnly: bool): u32 {
   // Row of the cursor: the last row whose first cell is <= cursor.
   let lo = 0;
   let hi = vocab;
@@ -288,9 +348,10 @@ export function denseRecords(dst: usize, maxRecords: u32, cursor: u32, cells: u3
   while (c < cells && written < maxRecords) {
     while (c >= load<u32>(lookup + (<usize>(row + 1) << 2))) row++;
     const x = load<f64>(dense + (<usize>c << 3));
-    if (x != 0) {
+    const col = c - load<u32>(lookup + (<usize>row << 2));
+    if (x != 0 && (!upperOnly || col >= <u32>row)) {
       const d = dst + (<usize>written << 4);
-      store<u32>(d, c - load<u32>(lookup + (<usize>row << 2)));
+      store<u32>(d, col);
       store<u32>(d, <u32>row, 4);
       store<f64>(d, x, 8);
       written++;

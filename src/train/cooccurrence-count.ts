@@ -26,8 +26,11 @@ export interface CountOptions {
 export type CountResult =
   /** All cells are count records (u32 j, u32 i, f64 x) at [at, at + 16 · records), unsorted. */
   | { kind: 'memory'; at: number; records: number; spills: 0 }
-  /** Everything was spilled as sorted runs; merge them to get the cells. */
-  | { kind: 'runs'; runs: RunStore; spills: number };
+  /**
+   * Everything was spilled as sorted runs; merge them to get the cells. With `triangle`, the runs
+   * hold the upper triangle of a symmetric table: every off-diagonal cell stands for two.
+   */
+  | { kind: 'runs'; runs: RunStore; spills: number; triangle: boolean };
 
 interface Piece { ids: Int32Array; start: number; tokens: number }
 
@@ -80,7 +83,7 @@ export async function countCooccurrences(pool: KernelPool, plan: GlovePlan, stre
   const growOrSpill = async (t: number) => {
     const tb = regions.tables[t];
     const [n] = await pool.call(t, [['tableCount']]);
-    const slots = Math.min(2 * tb.slots, tb.span - n);
+    const slots = Math.min(2 * tb.slots, tb.span - n, tb.maxSlots);
     if (slots >= 1.25 * tb.slots) {
       const limit = tableLimit(slots, plan.perOccurrence);
       await pool.call(t, [['growTable', slots, limit]]);
@@ -145,7 +148,7 @@ export async function countCooccurrences(pool: KernelPool, plan: GlovePlan, stre
     }
     const target = await store();
     await denseToRun(pool, plan, target);
-    return { kind: 'runs', runs: target, spills };
+    return { kind: 'runs', runs: target, spills, triangle: plan.triangle };
   } catch (e) {
     await source.return?.(undefined);
     await (runs as RunStore | null)?.dispose();
@@ -154,14 +157,16 @@ export async function countCooccurrences(pool: KernelPool, plan: GlovePlan, stre
 }
 
 /**
- * Compacts every table to count records, moves them together at the arena start and appends the
- * non-zero dense cells. Returns the number of records, or -1 (tables untouched) when the records
- * would not fit; the layout reserves the room, so the caller's fallback (spilling) is a safety net.
+ * Compacts every table to count records, moves them together at the arena start, mirrors them when
+ * only the upper triangle was counted, and appends the non-zero dense cells (mirrored in place
+ * first). Returns the number of records, or -1 (tables untouched) when they would not fit; the
+ * layout caps table growth so that they do, so the caller's fallback (spilling) is a safety net.
  */
 async function gatherInMemory(pool: KernelPool, plan: GlovePlan): Promise<number> {
   const { regions } = plan;
   const counts = await Promise.all(regions.tables.map((_, t) => pool.call(t, [['tableCount']]).then((r) => r[0])));
-  const end = regions.arena + counts.reduce((a, b) => a + b, 0) * RECORD_BYTES;
+  const stored = counts.reduce((a, b) => a + b, 0);
+  const end = regions.arena + (plan.triangle ? 2 : 1) * stored * RECORD_BYTES;
   // Writing record k (16 bytes) while reading dense cell c >= k (8 bytes) never overtakes an unread
   // cell if the gap before the dense block is at least 8 bytes per dense cell.
   if (regions.dense - end < 8 * regions.denseCells) return -1;
@@ -172,18 +177,26 @@ async function gatherInMemory(pool: KernelPool, plan: GlovePlan): Promise<number
     if (regions.tables[t].offset !== at && bytes > 0) await pool.call(0, [['moveBytes', at, regions.tables[t].offset, bytes]]);
     at += bytes;
   }
-  const [, written] = await pool.call(0, [['denseRecords', at, 0xFFFFFFFF, 0, regions.denseCells], ['lastRecordCount']]);
+  if (plan.triangle) {
+    const [mirrored] = await pool.call(0, [['mirrorRecords', regions.arena, stored]]);
+    at += mirrored * RECORD_BYTES;
+    await Promise.all(regions.tables.map((_, t) => pool.call(t, [['mirrorDense', pool.threads]])));
+  }
+  const [, written] = await pool.call(0, [['denseRecords', at, 0xFFFFFFFF, 0, regions.denseCells, 0], ['lastRecordCount']]);
   return (at - regions.arena) / RECORD_BYTES + written;
 }
 
-/** Writes the dense corner's non-zero cells as one sorted run, staged through the (spilled, empty) table span. */
+/**
+ * Writes the dense corner's non-zero cells (its upper triangle when the runs hold triangles) as one
+ * sorted run, staged through the (spilled, empty) table span.
+ */
 async function denseToRun(pool: KernelPool, plan: GlovePlan, runs: RunStore): Promise<void> {
   const { regions } = plan;
   const staging = regions.arena;
   const capacity = Math.floor((regions.tablesEnd - regions.arena) / RECORD_BYTES);
   await runs.writeRun(pool, async function* () {
     for (let cursor = 0; cursor < regions.denseCells; ) {
-      const [next, written] = await pool.call(0, [['denseRecords', staging, capacity, cursor, regions.denseCells], ['lastRecordCount']]);
+      const [next, written] = await pool.call(0, [['denseRecords', staging, capacity, cursor, regions.denseCells, plan.triangle ? 1 : 0], ['lastRecordCount']]);
       cursor = next;
       if (written > 0) yield [staging, written * RECORD_BYTES];
     }

@@ -55,14 +55,18 @@ export async function cellsFromCount(pool: KernelPool, plan: GlovePlan, count: C
     fill = 0;
   };
   try {
+    // A triangle record may stand for two cells: keep room for its mirror.
+    const per = count.triangle ? 2 : 1;
     for await (const block of count.runs.merge()) {
       if (o.signal?.aborted) throw new Wasm2VecError('ABORTED', 'GloVe co-occurrence merging was aborted');
       const n = block.length / RECORD_BYTES;
       for (let off = 0; off < n; ) {
-        if (fill === capacity) await flush();
-        const take = Math.min(capacity - fill, n - off);
-        await pool.write(arena + fill * RECORD_BYTES, block.subarray(off * RECORD_BYTES, (off + take) * RECORD_BYTES));
+        if (capacity - fill < per) await flush();
+        const take = Math.min(Math.floor((capacity - fill) / per), n - off);
+        const at = arena + fill * RECORD_BYTES;
+        await pool.write(at, block.subarray(off * RECORD_BYTES, (off + take) * RECORD_BYTES));
         fill += take;
+        if (count.triangle) fill += (await pool.call(0, [['mirrorRecords', at, take]]))[0];
         off += take;
       }
     }
@@ -184,10 +188,17 @@ export async function rawCells(pool: KernelPool, count: CountResult): Promise<Ra
     for await (const block of count.runs.merge()) {
       const u32 = new Uint32Array(block.buffer, block.byteOffset, block.length / 4);
       const f64 = new Float64Array(block.buffer, block.byteOffset, block.length / 8);
-      for (let k = 0; k < block.length / RECORD_BYTES; k++) { rows.push(u32[4 * k + 1]); cols.push(u32[4 * k]); values.push(f64[2 * k + 1]); }
+      for (let k = 0; k < block.length / RECORD_BYTES; k++) {
+        const i = u32[4 * k + 1], j = u32[4 * k], x = f64[2 * k + 1];
+        rows.push(i); cols.push(j); values.push(x);
+        if (count.triangle && i !== j) { rows.push(j); cols.push(i); values.push(x); }
+      }
     }
   } finally {
     await count.runs.dispose();
   }
-  return { rows: Uint32Array.from(rows), cols: Uint32Array.from(cols), values: Float64Array.from(values) };
+  const order = Array.from(rows, (_, k) => k).sort((a, b) => (rows[a] - rows[b]) || (cols[a] - cols[b]));
+  return {
+    rows: Uint32Array.from(order, (k) => rows[k]), cols: Uint32Array.from(order, (k) => cols[k]), values: Float64Array.from(order, (k) => values[k]),
+  };
 }

@@ -52,8 +52,8 @@ export interface GloveRegions {
   /** Everything from here to the end of memory: hash tables + conversion room, then the dense block. */
   arena: number;
   arenaBytes: number;
-  /** Per thread: its span (slots reserved), the table's current slots and its spill limit. */
-  tables: { offset: number; span: number; slots: number; limit: number }[];
+  /** Per thread: its span (slots reserved), the most slots its table may grow to, its current slots and spill limit. */
+  tables: { offset: number; span: number; maxSlots: number; slots: number; limit: number }[];
   /** End of the table span (tables + room to turn the dense cells into records). */
   tablesEnd: number;
   dense: number;
@@ -74,6 +74,8 @@ export interface GlovePlan {
   denseThreshold: number;
   /** Cells a token adds at most: 2 × window when symmetric, else window. */
   perOccurrence: number;
+  /** Symmetric counting stores only the upper triangle; it is mirrored when written out. */
+  triangle: boolean;
   /** True when the tables were sized below what the corpus might need, so they may spill. */
   budgetLimited: boolean;
 }
@@ -90,20 +92,25 @@ export function paramBytes(vocab: number, dim: number): number {
 }
 
 /**
- * Rows go to counting threads by longest-processing-time: heaviest row (most occurrences, i.e. most
- * increments) to the least-loaded thread. Every cell has one owner, so threads never share a cell
- * and each cell is summed in corpus order whatever the thread count.
+ * Rows go to counting threads by longest-processing-time: heaviest row to the least-loaded thread.
+ * A row's weight is the increments it receives: count × contexts; in symmetric counting only pairs
+ * whose other word is rarer (a higher id) land in row i, about count_i × (share of tokens from i on).
+ * Every cell has one owner, so threads never share a cell and each cell is summed in corpus order
+ * whatever the thread count.
  */
-function assignRows(counts: Float64Array, threads: number): Uint8Array {
+function assignRows(counts: Float64Array, threads: number, symmetric: boolean): Uint8Array {
   const owner = new Uint8Array(counts.length);
   if (threads === 1) return owner;
   const load = new Float64Array(threads);
+  let rest = counts.reduce((a, b) => a + b, 0);
+  const total = rest;
   // Ids are sorted by count already (most frequent first).
   for (let i = 0; i < counts.length; i++) {
     let best = 0;
     for (let t = 1; t < threads; t++) if (load[t] < load[best]) best = t;
     owner[i] = best;
-    load[best] += counts[i] + 1;
+    load[best] += (symmetric ? counts[i] * (rest / total) : counts[i]) + 1;
+    rest -= counts[i];
   }
   return owner;
 }
@@ -187,32 +194,42 @@ export function planGlove(s: GloveShape): GlovePlan {
   // prefix is ever touched. A span is sized for an upper bound of the distinct cells its rows can
   // produce (count × contexts per occurrence, at most the non-dense columns) at MAX_LOAD, plus the
   // staging a final doubling needs, and cut to the budget.
-  const owner = assignRows(s.counts, s.threads);
+  // Symmetric counting stores the upper triangle only (row <= column): the columns of row i are then
+  // the non-dense ones from i on, and the whole table (twice the entries) is written out at the end.
+  const owner = assignRows(s.counts, s.threads, s.symmetric);
   const need = new Float64Array(s.threads);
-  for (let i = 0; i < vocab; i++) need[owner[i]] += Math.min(vocab - len[i], s.counts[i] * perOccurrence);
+  for (let i = 0; i < vocab; i++) {
+    const columns = s.symmetric ? vocab - Math.max(i, len[i]) : vocab - len[i];
+    need[owner[i]] += Math.max(0, Math.min(columns, s.counts[i] * perOccurrence));
+  }
   const minSlots = Math.max(MIN_TABLE_SLOTS, 16 * s.window);
-  const wanted = Array.from(need, (n) => Math.ceil((Math.max(minSlots, n / MAX_LOAD) * (1 + MAX_LOAD / 2)) + 2 * perOccurrence + 64));
-  const wantedSlots = wanted.reduce((a, b) => a + b, 0);
-  // After counting, compacted entries plus the dense cells (16 bytes each) must fit before the dense
-  // block: free table bytes (>= 1 - MAX_LOAD of the tables) must cover 8 bytes per dense cell.
-  const roomForDense = Math.ceil(denseBytes / (1 - MAX_LOAD) / RECORD_BYTES);
+  const mirror = s.symmetric ? 2 : 1;
+  // A span holds the final table plus either the staging of its last doubling or, when mirrored,
+  // the doubled records; the spans together also leave 8 bytes per dense cell for writing the dense
+  // corner out as records in place.
+  const wanted = Array.from(need, (n) => Math.ceil(Math.max(minSlots, n / MAX_LOAD) * Math.max(1 + MAX_LOAD / 2, mirror * MAX_LOAD)) + 2 * perOccurrence + 64);
+  const denseRoom = Math.ceil(denseBytes / RECORD_BYTES);
+  const wantedSlots = wanted.reduce((a, b) => a + b, 0) + denseRoom;
   const availableSlots = Math.floor((arenaBudget - denseBytes) / RECORD_BYTES);
-  let spanSlots = Math.max(wantedSlots, roomForDense);
-  const budgetLimited = spanSlots > availableSlots;
-  if (budgetLimited) spanSlots = availableSlots;
-  const scale = Math.min(1, spanSlots / wantedSlots);
+  const budgetLimited = wantedSlots > availableSlots;
+  const spanSlots = Math.min(wantedSlots, availableSlots);
+  const scale = spanSlots / wantedSlots;
   const spans = wanted.map((w) => Math.max(minSlots, Math.floor(w * scale)));
-  const excess = spans.reduce((a, b) => a + b, 0) - spanSlots;
+  const excess = spans.reduce((a, b) => a + b, 0) + denseRoom - spanSlots;
   if (excess > 0) {
     const big = spans.indexOf(Math.max(...spans));
     spans[big] = Math.max(minSlots, spans[big] - excess);
   }
+  // Tables stop growing where their entries (twice over when mirrored) would no longer fit their span
+  // next to their share of the dense room: then everything still fits when written out.
+  const denseShare = denseRoom / Math.max(1, spanSlots);
   const tables: GloveRegions['tables'] = [];
   let at = arena;
   for (let t = 0; t < s.threads; t++) {
+    const maxSlots = Math.max(minSlots, Math.floor((spans[t] * (1 - denseShare)) / (mirror * MAX_LOAD)));
     // Start at a sixteenth of the bound: most corpora need far fewer cells than the bound.
-    const slots = Math.max(minSlots, Math.min(Math.floor(spans[t] / (1 + MAX_LOAD)), Math.ceil(need[t] / MAX_LOAD / 16)));
-    tables.push({ offset: at, span: spans[t], slots, limit: tableLimit(slots, perOccurrence) });
+    const slots = Math.max(minSlots, Math.min(maxSlots, Math.floor(spans[t] / (1 + MAX_LOAD)), Math.ceil(need[t] / MAX_LOAD / 16)));
+    tables.push({ offset: at, span: spans[t], maxSlots, slots, limit: tableLimit(slots, perOccurrence) });
     at += spans[t] * RECORD_BYTES;
   }
   const tablesEnd = Math.max(at, arena + spanSlots * RECORD_BYTES);
@@ -229,6 +246,6 @@ export function planGlove(s: GloveShape): GlovePlan {
       desc, lookup: lookupAt, owner: ownerAt, invDist, params, output, input, inputCapacity,
       arena, arenaBytes: end - arena, tables, tablesEnd, dense, denseCells,
     },
-    lookup, owner, stride, rowBytes, denseThreshold: threshold, perOccurrence, budgetLimited,
+    lookup, owner, stride, rowBytes, denseThreshold: threshold, perOccurrence, triangle: s.symmetric, budgetLimited,
   };
 }
