@@ -9,6 +9,9 @@ export type KernelCall = [fn: string, ...args: KernelArg[]];
 
 interface Pending { resolve: (v: any) => void; reject: (e: Error) => void }
 
+/** Workers started and not yet ended, over all pools (leak tests read it through KernelPool.liveWorkersForTest). */
+let liveWorkers = 0;
+
 /** One worker (Node worker_threads or Web Worker) holding one instance of a kernel module. */
 class KernelWorker {
   private seq = 0;
@@ -21,6 +24,8 @@ class KernelWorker {
       const wt = await importNode<typeof import('node:worker_threads')>('node:worker_threads');
       const w = new wt.Worker(nodeWorkerSource, { eval: true });
       const kw = new KernelWorker(w, true, onFail);
+      liveWorkers++;
+      w.once('exit', () => { liveWorkers--; });
       w.on('message', (m: any) => kw.receive(m));
       w.on('error', (e: Error) => kw.fail(new Wasm2VecError('WORKER_FAILED', `worker ${index} failed: ${e.message}`, { cause: e })));
       w.on('exit', (code: number) => kw.fail(new Wasm2VecError('WORKER_FAILED', `worker ${index} exited (code ${code})`)));
@@ -31,6 +36,7 @@ class KernelWorker {
     const w = new Worker(url);
     URL.revokeObjectURL(url);
     const kw = new KernelWorker(w, false, onFail);
+    liveWorkers++;
     w.onmessage = (e: MessageEvent) => kw.receive(e.data);
     w.onerror = (e: ErrorEvent) => { e.preventDefault(); kw.fail(new Wasm2VecError('WORKER_FAILED', `worker ${index} failed: ${e.message}`)); };
     return kw;
@@ -48,7 +54,7 @@ class KernelWorker {
     } else p.resolve(m.bytes ?? m.results);
   }
 
-  private fail(e: Error): void {
+  fail(e: Error): void {
     if (this.failure) return;
     this.failure = e;
     for (const p of this.pending.values()) p.reject(e);
@@ -70,8 +76,14 @@ class KernelWorker {
     this.failure ??= new Wasm2VecError('WORKER_FAILED', 'worker pool was disposed');
     for (const p of this.pending.values()) p.reject(this.failure);
     this.pending.clear();
+    if (this.ended) return;
+    this.ended = true;
+    // Browsers fire no event when a worker is terminated: count it here (Node counts on 'exit').
+    if (!this.node) liveWorkers--;
     void this.handle.terminate();
   }
+
+  private ended = false;
 }
 
 export interface KernelPoolOptions {
@@ -124,6 +136,7 @@ export class KernelPool {
       pool.dispose();
       throw e instanceof Wasm2VecError ? e : new Wasm2VecError('WORKER_FAILED', `could not start kernel workers: ${(e as Error).message}`, { cause: e });
     }
+    KernelPool.createdForTest?.(pool, name);
     return pool;
   }
 
@@ -168,7 +181,21 @@ export class KernelPool {
 
   /** Test hook: terminates worker `index` abruptly, as the OS or a tab might. */
   terminateWorkerForTest(index: number): void {
-    (this.workers[index] as any).handle.terminate();
+    const w = this.workers[index];
+    (w as any).handle.terminate();
+    // A browser reports nothing for a terminated worker, so pending calls would wait forever: fail them now.
+    w.fail(new Wasm2VecError('WORKER_FAILED', `worker ${index} was terminated`));
+  }
+
+  /**
+   * @internal Test hook, not part of the API: called with every pool once its workers are ready, so a
+   * test can reach the pool of a running training (e.g. to crash a worker mid-epoch).
+   */
+  static createdForTest: ((pool: KernelPool, module: KernelModuleName) => void) | null = null;
+
+  /** @internal Test hook: workers started by any pool and not yet ended (Node: until their 'exit' event). */
+  static get liveWorkersForTest(): number {
+    return liveWorkers;
   }
 
   dispose(): void {
