@@ -1,4 +1,4 @@
-import { Wasm2VecError, throwIfAborted } from '../errors.js';
+import { Wasm2VecError, describe, invalidOption, throwIfAborted } from '../errors.js';
 import { intOption, numberOption, boolOption, enumOption, signalOption, functionOption } from '../options.js';
 import { availableCores } from '../runtime/capabilities.js';
 import { KernelPool, type KernelCall } from '../runtime/kernel-pool.js';
@@ -8,7 +8,15 @@ import { createTokenizer, type Tokenizer } from '../text/tokenizer.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import { Embeddings } from '../vectors/embeddings.js';
 import { buildHuffman } from './huffman.js';
+import {
+  CHECKPOINT_OPTION_NAMES, decodeCheckpoint, encodeCheckpoint, readCheckpointSource, storeCheckpoint,
+  type CheckpointOptions, type CheckpointTarget, type DecodedCheckpoint, type MatrixName, type Word2VecCheckpoint,
+} from './word2vec-checkpoint.js';
 import { DESC, planWord2Vec, scratchPlan, type Word2VecRegions } from './word2vec-layout.js';
+import { isNode } from '../runtime/capabilities.js';
+import { untilAborted } from '../runtime/cooperative.js';
+
+export type { Word2VecCheckpoint };
 
 export interface Word2VecProgress {
   /** Corpus words (in vocabulary, before subsampling) processed so far, over all epochs. */
@@ -51,7 +59,22 @@ export interface Word2VecOptions {
   maxSentenceLength?: number;
   tokenizer?: Tokenizer;
   onProgress?: (p: Word2VecProgress) => void;
+  /** Stops training within ~100 ms; the model trained so far is returned (stats.aborted). */
   signal?: AbortSignal;
+  /**
+   * Where to save a checkpoint every `checkpointEvery` epochs: a function receiving the file's bytes,
+   * or a file path (Node; replaced atomically, so the last good checkpoint always survives).
+   */
+  checkpoint?: CheckpointTarget;
+  /** Epochs between checkpoints (default 1 when `checkpoint` is set). */
+  checkpointEvery?: number;
+  /**
+   * A checkpoint (bytes or path) to continue from, on the same corpus. The model options come from the
+   * checkpoint (repeating them is fine, contradicting them is an error); threads, tokenizer (pass the
+   * same one), callbacks and checkpointing may be set anew. With 1 thread the result equals, bit for
+   * bit, a run that was never interrupted.
+   */
+  resumeFrom?: Uint8Array | ArrayBuffer | string;
 }
 
 interface Resolved {
@@ -59,11 +82,20 @@ interface Resolved {
   minCount: number; maxVocab?: number; epochs: number; alpha: number; minAlpha: number; threads?: number;
   seed: number; maxSentenceLength: number; tokenizer: Tokenizer;
   onProgress?: (p: Word2VecProgress) => void; signal?: AbortSignal;
+  checkpoint?: CheckpointTarget; checkpointEvery: number;
 }
 
 const KNOWN = new Set(['model', 'mode', 'dim', 'window', 'negative', 'hs', 'sample', 'minCount', 'maxVocab', 'epochs', 'alpha',
-  'minAlpha', 'threads', 'seed', 'maxSentenceLength', 'tokenizer', 'onProgress', 'signal']);
+  'minAlpha', 'threads', 'seed', 'maxSentenceLength', 'tokenizer', 'onProgress', 'signal', 'checkpoint', 'checkpointEvery', 'resumeFrom']);
 const CHUNK_TOKENS = 16384;
+/**
+ * Each kernel call trains a slice of a chunk (whole sentences), sized from the measured speed to take
+ * about this long: the abort signal is checked between calls. Slicing at sentence ends leaves the
+ * result unchanged (the RNG state lives in memory, the learning rate follows from the position).
+ */
+const SLICE_MS = 20;
+const FIRST_SLICE = 2048;
+const MIN_SLICE = 256;
 
 /** Validates everything up front, before the corpus is read or memory is reserved. */
 function resolveOptions(o: Word2VecOptions = {}): Resolved {
@@ -79,7 +111,21 @@ function resolveOptions(o: Word2VecOptions = {}): Resolved {
   const alpha = numberOption('alpha', o.alpha, model === 'cbow' ? 0.05 : 0.025, 0, 10, true);
   const minAlpha = numberOption('minAlpha', o.minAlpha, 0.0001, 0, alpha);
   const tokenizer = functionOption<Tokenizer>('tokenizer', o.tokenizer) ?? createTokenizer();
+  const checkpoint = o.checkpoint;
+  if (checkpoint !== undefined && typeof checkpoint !== 'function' && (typeof checkpoint !== 'string' || checkpoint === '')) {
+    invalidOption('checkpoint', checkpoint, 'a function receiving { epoch, bytes } or a file path');
+  }
+  if (typeof checkpoint === 'string' && !isNode) {
+    throw new Wasm2VecError('UNSUPPORTED', 'option checkpoint: a file path needs Node.js; in a browser pass a function that stores the bytes');
+  }
+  if (o.checkpointEvery !== undefined && checkpoint === undefined) invalidOption('checkpointEvery', o.checkpointEvery, 'to come with the checkpoint option');
+  const resumeFrom = o.resumeFrom;
+  if (resumeFrom !== undefined && !(resumeFrom instanceof Uint8Array) && !(resumeFrom instanceof ArrayBuffer) && (typeof resumeFrom !== 'string' || resumeFrom === '')) {
+    invalidOption('resumeFrom', resumeFrom, "a checkpoint's bytes (Uint8Array or ArrayBuffer) or a file path");
+  }
   return {
+    checkpoint,
+    checkpointEvery: intOption('checkpointEvery', o.checkpointEvery, 1, 1, 100000),
     model, mode, hs, negative, alpha, minAlpha, tokenizer,
     dim: intOption('dim', o.dim, 100, 1, 100000),
     window: intOption('window', o.window, 5, 1, 1000),
@@ -93,6 +139,34 @@ function resolveOptions(o: Word2VecOptions = {}): Resolved {
     onProgress: functionOption('onProgress', o.onProgress),
     signal: signalOption(o.signal),
   };
+}
+
+/**
+ * Reads `resumeFrom` and merges it with the caller's options: the model options come from the
+ * checkpoint (validated like options, reported as BAD_FORMAT); a caller's option that contradicts
+ * them is an error rather than silently ignored.
+ */
+async function loadResume(options: Word2VecOptions): Promise<{ o: Resolved; checkpoint: DecodedCheckpoint }> {
+  const { bytes, name } = await readCheckpointSource(options.resumeFrom);
+  const checkpoint = decodeCheckpoint(bytes, name);
+  const stored = checkpoint.options as unknown as Record<string, unknown>;
+  try {
+    resolveOptions(stored as Word2VecOptions);
+  } catch (e) {
+    if (e instanceof Wasm2VecError && e.code === 'INVALID_OPTION') {
+      throw new Wasm2VecError('BAD_FORMAT', `Word2Vec checkpoint ${name}: stored options: ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
+  const given = options as Record<string, unknown>;
+  for (const k of CHECKPOINT_OPTION_NAMES) {
+    if (given[k] !== undefined && given[k] !== stored[k]) {
+      throw new Wasm2VecError('INVALID_OPTION', `option ${k}: got ${describe(given[k])}, but the checkpoint was trained with ${describe(stored[k])}; ` +
+        'model options cannot change when resuming (leave them out: they are taken from the checkpoint)');
+    }
+  }
+  const { resumeFrom: _r, ...rest } = options;
+  return { o: resolveOptions({ ...rest, ...(stored as Word2VecOptions) }), checkpoint };
 }
 
 export interface Word2VecStats {
@@ -118,21 +192,27 @@ export class Word2Vec {
   private constructor(
     readonly embeddings: Embeddings,
     readonly vocabulary: Vocabulary,
-    readonly options: Readonly<Omit<Resolved, 'tokenizer' | 'onProgress' | 'signal'>>,
+    readonly options: Readonly<Omit<Resolved, 'tokenizer' | 'onProgress' | 'signal' | 'checkpoint'>>,
     readonly stats: Word2VecStats,
     private pool: KernelPool | null,
   ) {}
 
   /** Trains on `corpus` (text, iterable of strings, stream, or `{ path }`) and resolves with the model. */
   static async train(corpus: CorpusInput, options?: Word2VecOptions): Promise<Word2Vec> {
-    const o = resolveOptions(options);
+    let o = resolveOptions(options);
+    const resume = options?.resumeFrom === undefined ? null : await loadResume(options);
+    if (resume) o = resume.o;
     const scanStart = performance.now();
     const scanned = await scanCorpus(corpus, { tokenizer: o.tokenizer, signal: o.signal });
     try {
-      const vocab = Vocabulary.fromCounts(scanned.counts, { minCount: o.minCount, maxVocab: o.maxVocab });
+      const vocab = resume?.checkpoint.vocabulary ?? Vocabulary.fromCounts(scanned.counts, { minCount: o.minCount, maxVocab: o.maxVocab });
       const stream = scanned.encode(vocab, { maxSentenceLength: o.maxSentenceLength, chunkTokens: CHUNK_TOKENS });
+      if (resume && stream.tokens !== resume.checkpoint.tokens) {
+        throw new Wasm2VecError('INVALID_OPTION', `option resumeFrom: this corpus has ${stream.tokens} tokens of the checkpoint's vocabulary per epoch, ` +
+          `the checkpoint was trained on ${resume.checkpoint.tokens}; resume on the same corpus with the same tokenizer`);
+      }
       const scanSeconds = (performance.now() - scanStart) / 1000;
-      return await trainOnStream(o, vocab, stream, scanned.rawTokens, scanSeconds);
+      return await trainOnStream(o, vocab, stream, scanned.rawTokens, scanSeconds, resume?.checkpoint ?? null);
     } finally {
       await scanned.dispose();
     }
@@ -156,14 +236,16 @@ export class Word2Vec {
 
   /** @internal */
   static create(e: Embeddings, v: Vocabulary, o: Resolved, s: Word2VecStats, pool: KernelPool, regions: Word2VecRegions): Word2Vec {
-    const { tokenizer: _t, onProgress: _p, signal: _s, ...opts } = o;
+    const { tokenizer: _t, onProgress: _p, signal: _s, checkpoint: _c, ...opts } = o;
     const m = new Word2Vec(e, v, opts, s, pool);
     m.regions = regions;
     return m;
   }
 }
 
-export async function trainOnStream(o: Resolved, vocab: Vocabulary, stream: IdStream, rawTokens: number, scanSeconds: number): Promise<Word2Vec> {
+export async function trainOnStream(
+  o: Resolved, vocab: Vocabulary, stream: IdStream, rawTokens: number, scanSeconds: number, resume: DecodedCheckpoint | null = null,
+): Promise<Word2Vec> {
   const requested = o.threads ?? await availableCores();
   const huff = o.hs ? buildHuffman(vocab.counts) : null;
   const chunkCapacity = CHUNK_TOKENS + o.maxSentenceLength + 2;
@@ -172,7 +254,10 @@ export async function trainOnStream(o: Resolved, vocab: Vocabulary, stream: IdSt
     threads: requested, chunkCapacity, maxSentenceLength: o.maxSentenceLength, window: o.window,
   });
   throwIfAborted(o.signal, 'Word2Vec training');
-  const pool = await KernelPool.create('word2vec', layout, { threads: requested });
+  // Starting workers takes ~50-100 ms: an abort meanwhile rejects at once (a late pool is disposed).
+  const pool = await untilAborted(KernelPool.create('word2vec', layout, { threads: requested }), o.signal, 'Word2Vec training', (p) => p.dispose());
+  let epoch = resume?.epochsCompleted ?? 0;
+  let lastCheckpoint = resume ? resume.epochsCompleted : 0;
   try {
     const threads = pool.threads;
     const totalWords = stream.tokens * o.epochs;
@@ -202,49 +287,54 @@ export async function trainOnStream(o: Resolved, vocab: Vocabulary, stream: IdSt
       ['initTables', regions.desc],
       ['initKeep', regions.desc, regions.counts, vocab.size, o.sample, stream.tokens],
       ['initNoise', regions.desc, regions.counts, vocab.size, 0.75],
-      ['initWeights', regions.desc, seed],
+      ...(resume ? [] : [['initWeights', regions.desc, seed] as KernelCall]),
     ]);
     await Promise.all(Array.from({ length: threads }, (_, t) => pool.call(t, [['setup', regions.desc, regions.scratch[t], seed, t]])));
+    const matrices = matrixRegions(o, regions, vocab.size);
+    if (resume) {
+      for (const m of matrices) await pool.write(m.offset, resume.matrices.get(m.name)!);
+      // Threads beyond those the checkpoint knew keep their freshly seeded streams (see README: threads > 1).
+      for (let t = 0; t < Math.min(threads, resume.rng.length); t++) await pool.write(regions.scratch[t], new BigUint64Array([resume.rng[t]]));
+    }
 
     const start = performance.now();
-    let done = 0; // words of completed chunks, over all epochs
-    let effective = 0;
+    let done = epoch * stream.tokens; // words of trained slices, over all epochs
+    let trainedNow = 0; // words trained by this call (for the speed)
+    let effective = resume?.effectiveTokens ?? 0;
     let aborted = false;
-    let epochsCompleted = 0;
     let lastReport = 0;
     let noteSent = false;
     let epochLoss = 0, epochPairs = 0, lastAlpha = o.alpha;
-    const report = (epoch: number, force: boolean) => {
+    const sliceTokens = new Array<number>(threads).fill(FIRST_SLICE);
+    const report = (epochNumber: number, force: boolean) => {
       if (!o.onProgress) return;
       const now = performance.now();
       if (!force && now - lastReport < 250) return;
       lastReport = now;
       const seconds = (now - start) / 1000;
       const p: Word2VecProgress = {
-        words: done, progress: totalWords ? done / totalWords : 1, epoch, epochs: o.epochs, alpha: lastAlpha,
-        wordsPerSecond: seconds > 0 ? done / seconds : 0, loss: epochLoss, meanLoss: epochPairs ? epochLoss / epochPairs : 0, threads,
+        words: done, progress: totalWords ? done / totalWords : 1, epoch: epochNumber, epochs: o.epochs, alpha: lastAlpha,
+        wordsPerSecond: seconds > 0 ? trainedNow / seconds : 0, loss: epochLoss, meanLoss: epochPairs ? epochLoss / epochPairs : 0, threads,
       };
       if (!noteSent && pool.fallbackReason) p.note = pool.fallbackReason;
       noteSent = true;
       o.onProgress(p);
     };
 
-    for (let epoch = 0; epoch < o.epochs && !aborted; epoch++) {
+    for (; epoch < o.epochs && !aborted; epoch++) {
       epochLoss = 0; epochPairs = 0;
       const chunks = stream.chunks()[Symbol.asyncIterator]();
       let position = epoch * stream.tokens; // words before the next chunk: fixes alpha regardless of timing
       let pulling: Promise<unknown> = Promise.resolve();
       // Serialised pulls keep chunk order (and so alpha and RNG use) deterministic for a given thread count.
-      const next = (): Promise<{ ids: Int32Array; before: number; words: number } | null> => {
+      const next = (): Promise<{ ids: Int32Array; before: number } | null> => {
         const p = pulling.then(async () => {
           if (o.signal?.aborted) { aborted = true; return null; }
           const r = await chunks.next();
           if (r.done) return null;
-          let words = 0;
-          for (let i = 0; i < r.value.length; i++) if (r.value[i] >= 0) words++;
           const before = position;
-          position += words;
-          return { ids: r.value, before, words };
+          position += countWords(r.value, 0, r.value.length);
+          return { ids: r.value, before };
         });
         pulling = p.catch(() => undefined);
         return p;
@@ -252,11 +342,21 @@ export async function trainOnStream(o: Resolved, vocab: Vocabulary, stream: IdSt
       const workerLoop = async (t: number) => {
         for (let c = await next(); c; c = await next()) {
           await pool.write(regions.input[t], c.ids);
-          const calls: KernelCall[] = [['trainChunk', regions.input[t], c.ids.length, c.before], ['lastLoss'], ['lastPairs']];
-          const [kept, loss, pairs] = await pool.call(t, calls);
-          effective += kept; epochLoss += loss; epochPairs += pairs; done += c.words;
-          lastAlpha = Math.max(o.minAlpha, o.alpha - (o.alpha - o.minAlpha) * ((c.before + c.words) / Math.max(1, totalWords)));
-          report(epoch + 1, false);
+          let before = c.before;
+          for (let from = 0; from < c.ids.length;) {
+            if (o.signal?.aborted) { aborted = true; return; }
+            const to = sliceEnd(c.ids, from, sliceTokens[t]);
+            const words = countWords(c.ids, from, to);
+            const t0 = performance.now();
+            const calls: KernelCall[] = [['trainChunk', regions.input[t] + from * 4, to - from, before], ['lastLoss'], ['lastPairs']];
+            const [kept, loss, pairs] = await pool.call(t, calls);
+            const ms = performance.now() - t0;
+            sliceTokens[t] = Math.max(MIN_SLICE, Math.min(CHUNK_TOKENS, Math.round(((to - from) / Math.max(ms, 0.5)) * SLICE_MS)));
+            effective += kept; epochLoss += loss; epochPairs += pairs; done += words; trainedNow += words; before += words;
+            lastAlpha = Math.max(o.minAlpha, o.alpha - (o.alpha - o.minAlpha) * (before / Math.max(1, totalWords)));
+            from = to;
+            report(epoch + 1, false);
+          }
         }
       };
       try {
@@ -265,23 +365,70 @@ export async function trainOnStream(o: Resolved, vocab: Vocabulary, stream: IdSt
         // An abort (or a failed worker) leaves the epoch's iterator open: close it so a spilled corpus releases its file.
         await chunks.return?.();
       }
-      if (!aborted) epochsCompleted++;
-      const [bad] = await pool.call(0, [['countNonFinite', regions.syn0, vocab.size * o.dim]]);
-      if (bad > 0) {
-        throw new Wasm2VecError('NUMERIC', `Word2Vec: ${bad} non-finite values in the vectors after epoch ${epoch + 1}; lower alpha (${o.alpha})`);
+      // Numerical health after every epoch (and after an abort): a diverged model is an error, not a result.
+      let bad = 0;
+      for (const m of matrices) {
+        if (bad === 0) [bad] = await pool.call(0, [['countNonFinite', m.offset, m.bytes / 4]]);
       }
-      report(epoch + 1, true);
+      if (bad > 0) {
+        const kept = o.checkpoint === undefined ? 'no checkpoint was requested'
+          : lastCheckpoint > 0 ? `the last good checkpoint (after epoch ${lastCheckpoint}${typeof o.checkpoint === 'string' ? `, "${o.checkpoint}"` : ''}) is kept`
+            : 'no checkpoint had been written yet';
+        throw new Wasm2VecError('NUMERIC', `Word2Vec: ${bad} non-finite values in the weights during epoch ${epoch + 1}: training diverged; ` +
+          `lower alpha (${o.alpha}). ${kept[0].toUpperCase()}${kept.slice(1)}.`);
+      }
+      if (!aborted && o.checkpoint !== undefined && ((epoch + 1) % o.checkpointEvery === 0 || epoch + 1 === o.epochs)) {
+        const rng = await Promise.all(Array.from({ length: threads }, async (_, t) => new DataView((await pool.read(regions.scratch[t], 8)).buffer).getBigUint64(0, true)));
+        const state = {
+          options: checkpointOptions(o), vocabulary: vocab, epochsCompleted: epoch + 1, tokens: stream.tokens, rawTokens, effectiveTokens: effective, rng,
+        };
+        const chunks = encodeCheckpoint(state, matrices.map((m) => ({ name: m.name, bytes: m.bytes, read: (at, n) => pool.read(m.offset + at, n) })));
+        await storeCheckpoint(o.checkpoint, epoch + 1, chunks);
+        lastCheckpoint = epoch + 1;
+      }
+      if (!aborted) report(epoch + 1, true);
     }
     const seconds = (performance.now() - start) / 1000;
     const vectors = await pool.readF32(regions.syn0, vocab.size * o.dim);
     const embeddings = new Embeddings(vocab.words, vectors, o.dim, { counts: vocab.counts });
     const stats: Word2VecStats = {
-      rawTokens, tokens: stream.tokens, effectiveTokens: effective, epochsCompleted, seconds, scanSeconds,
-      tokensPerSecond: seconds > 0 ? done / seconds : 0, threads, aborted, finalLoss: epochPairs ? epochLoss / epochPairs : 0,
+      rawTokens, tokens: stream.tokens, effectiveTokens: effective, epochsCompleted: aborted ? epoch - 1 : epoch, seconds, scanSeconds,
+      tokensPerSecond: seconds > 0 ? trainedNow / seconds : 0, threads, aborted, finalLoss: epochPairs ? epochLoss / epochPairs : 0,
     };
     return Word2Vec.create(embeddings, vocab, o, stats, pool, regions);
   } catch (e) {
     pool.dispose();
+    if (e instanceof Wasm2VecError && e.code === 'WORKER_FAILED') {
+      throw new Wasm2VecError('WORKER_FAILED', `Word2Vec training failed in epoch ${epoch + 1}: ${e.message}; all workers were stopped and ` +
+        `the model's memory released${lastCheckpoint > 0 ? ` (the last checkpoint, after epoch ${lastCheckpoint}, can be resumed)` : ''}`, { cause: e });
+    }
     throw e;
   }
+}
+
+/** The weight matrices of a model, in checkpoint order. */
+function matrixRegions(o: Resolved, r: Word2VecRegions, vocab: number): { name: MatrixName; offset: number; bytes: number }[] {
+  const bytes = vocab * o.dim * 4;
+  const out: { name: MatrixName; offset: number; bytes: number }[] = [{ name: 'syn0', offset: r.syn0, bytes }];
+  if (o.negative > 0) out.push({ name: 'syn1neg', offset: r.syn1neg, bytes });
+  if (o.hs) out.push({ name: 'syn1', offset: r.syn1, bytes });
+  return out;
+}
+
+function checkpointOptions(o: Resolved): CheckpointOptions {
+  const { model, mode, dim, window, negative, hs, sample, minCount, maxVocab, epochs, alpha, minAlpha, seed, maxSentenceLength } = o;
+  return { model, mode, dim, window, negative, hs, sample, minCount, maxVocab, epochs, alpha, minAlpha, seed, maxSentenceLength };
+}
+
+function countWords(ids: Int32Array, from: number, to: number): number {
+  let words = 0;
+  for (let i = from; i < to; i++) if (ids[i] >= 0) words++;
+  return words;
+}
+
+/** End of a slice of about `target` entries from `from`, just after a sentence separator (or the chunk's end). */
+function sliceEnd(ids: Int32Array, from: number, target: number): number {
+  if (from + target >= ids.length) return ids.length;
+  const at = ids.indexOf(-1, from + target - 1);
+  return at < 0 ? ids.length : at + 1;
 }
