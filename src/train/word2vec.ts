@@ -96,6 +96,8 @@ const CHUNK_TOKENS = 16384;
 const SLICE_MS = 20;
 const FIRST_SLICE = 2048;
 const MIN_SLICE = 256;
+/** An epoch whose mean loss exceeds an untrained model's this many times has diverged (healthy runs stay within ~1-2×). */
+const DIVERGED_LOSS_RATIO = 10;
 
 /** Validates everything up front, before the corpus is read or memory is reserved. */
 function resolveOptions(o: Word2VecOptions = {}): Resolved {
@@ -291,6 +293,10 @@ export async function trainOnStream(
     ]);
     await Promise.all(Array.from({ length: threads }, (_, t) => pool.call(t, [['setup', regions.desc, regions.scratch[t], seed, t]])));
     const matrices = matrixRegions(o, regions, vocab.size);
+    // -log σ(0) = ln 2 per output term: negatives + 1 terms, plus the Huffman code's length with hs.
+    let codeLength = 0;
+    if (huff) for (let i = 0; i < vocab.size; i++) codeLength += huff.codeLength[i] * vocab.counts[i] / vocab.totalCount;
+    const untrainedLoss = Math.LN2 * ((o.negative > 0 ? o.negative + 1 : 0) + codeLength);
     if (resume) {
       for (const m of matrices) await pool.write(m.offset, resume.matrices.get(m.name)!);
       // Threads beyond those the checkpoint knew keep their freshly seeded streams (see README: threads > 1).
@@ -370,12 +376,16 @@ export async function trainOnStream(
       for (const m of matrices) {
         if (bad === 0) [bad] = await pool.call(0, [['countNonFinite', m.offset, m.bytes / 4]]);
       }
-      if (bad > 0) {
+      // Finite weights can still be garbage: a loss far above an untrained model's means the updates diverged.
+      const meanLoss = epochPairs > 0 ? epochLoss / epochPairs : 0;
+      if (bad > 0 || meanLoss > DIVERGED_LOSS_RATIO * untrainedLoss) {
         const kept = o.checkpoint === undefined ? 'no checkpoint was requested'
           : lastCheckpoint > 0 ? `the last good checkpoint (after epoch ${lastCheckpoint}${typeof o.checkpoint === 'string' ? `, "${o.checkpoint}"` : ''}) is kept`
             : 'no checkpoint had been written yet';
-        throw new Wasm2VecError('NUMERIC', `Word2Vec: ${bad} non-finite values in the weights during epoch ${epoch + 1}: training diverged; ` +
-          `lower alpha (${o.alpha}). ${kept[0].toUpperCase()}${kept.slice(1)}.`);
+        const what = bad > 0 ? `${bad} non-finite values in the weights`
+          : `a mean loss per pair of ${meanLoss.toPrecision(3)}, ${Math.round(meanLoss / untrainedLoss)}× an untrained model's (${untrainedLoss.toPrecision(3)})`;
+        throw new Wasm2VecError('NUMERIC', `Word2Vec: training diverged in epoch ${epoch + 1} (${what}); lower alpha (${o.alpha}). ` +
+          `${kept[0].toUpperCase()}${kept.slice(1)}.`);
       }
       if (!aborted && o.checkpoint !== undefined && ((epoch + 1) % o.checkpointEvery === 0 || epoch + 1 === o.epochs)) {
         const rng = await Promise.all(Array.from({ length: threads }, async (_, t) => new DataView((await pool.read(regions.scratch[t], 8)).buffer).getBigUint64(0, true)));
