@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { Embeddings, LinearClassifier, TextClassifier, Vocabulary, parseAnalogies, parseWordPairs, whitespaceTokenizer, type VectorFormat } from '../../src/index.js';
+import { Embeddings, LinearClassifier, TextClassifier, Vocabulary, Word2Vec, parseAnalogies, parseWordPairs, whitespaceTokenizer, type VectorFormat } from '../../src/index.js';
 import { decodeLinearModel } from '../../src/classify/linear-format.js';
 import { decodeClassifierFile } from '../../src/classify/text-classifier-file.js';
 import { scanCorpus } from '../../src/text/id-stream.js';
+import { decodeCheckpoint } from '../../src/train/word2vec-checkpoint.js';
 import { loadVectors } from '../../src/vectors/load-vectors.js';
 import { createTokenizer } from '../../src/text/tokenizer.js';
 import { demoCorpusPath, repoRoot, sharedFile } from '../helpers/data.js';
@@ -116,7 +117,7 @@ export function vectorTarget(format: VectorFormat): FuzzTarget {
       const variant = rng.int(10);
       // Sizes known up front (buffer, Blob) take the checked preallocation path; a stream (size
       // unknown) takes the growing path; a third of the cases let detection pick the format.
-      const source = variant < 4 ? bytes : variant < 5 ? new Blob([bytes]) : iterate(randomChunks(bytes, rng));
+      const source = variant < 4 ? bytes : variant < 5 ? new Blob([bytes as Uint8Array<ArrayBuffer>]) : iterate(randomChunks(bytes, rng));
       const options = rng.chance(0.3) ? {} : { format };
       const limit = rng.chance(0.15) ? { limit: rng.int(6) } : {};
       // loadVectors is Embeddings.load plus the format it detected (the word rules differ by format).
@@ -236,6 +237,42 @@ export function vocabularyTarget(): FuzzTarget {
       const v = Vocabulary.fromJSON(lenient.decode(bytes));
       for (let i = 0; i < v.size; i++) if (v.id(v.words[i]) !== i) throw new Error('silent wrong answer: vocabulary index');
       if (({} as Record<string, unknown>).polluted !== undefined) throw new Error('prototype pollution');
+    },
+  };
+}
+
+/**
+ * Word2Vec checkpoint files: decoded (all checks up to the weights), and for a budget of them a real
+ * resume, which must end in a model or a typed error.
+ */
+export function checkpointTarget(resumes = 10): FuzzTarget {
+  const corpus = readFileSync(demoCorpusPath, 'utf8').slice(0, 20000);
+  let done = 0;
+  return {
+    name: 'model:word2vec-checkpoint',
+    kind: 'binary',
+    mutators: { jsonHeader: jsonHeaderMutator(8) },
+    fixup: { share: 0.6, fn: fixWasm2VecChecksum },
+    seeds: async () => {
+      const out: Uint8Array[] = [];
+      for (const options of [{ dim: 4, epochs: 2 }, { dim: 3, epochs: 2, hs: true, model: 'cbow' as const }, { dim: 2, epochs: 3, threads: 2 }]) {
+        const m = await Word2Vec.train(corpus, { minCount: 5, threads: 1, ...options, checkpoint: (c) => { if (c.epoch === 1) out.push(c.bytes); } });
+        m.dispose();
+      }
+      return out;
+    },
+    run: async (bytes) => {
+      const c = decodeCheckpoint(bytes, 'fuzz');
+      for (const m of c.matrices.values()) checkFinite(new Float32Array(m.slice().buffer), 'weights');
+      if (done >= resumes) return;
+      done++;
+      // A mutated header may ask for many epochs: cap the run, the abort returns the model so far.
+      const m = await Word2Vec.train(corpus, { resumeFrom: bytes, threads: 1, signal: AbortSignal.timeout(2000) });
+      try {
+        checkFinite(m.embeddings.vectors, 'resumed vectors');
+      } finally {
+        m.dispose();
+      }
     },
   };
 }
