@@ -85,12 +85,6 @@ export function tableLimit(slots: number, perOccurrence: number): number {
   return Math.max(1, Math.floor(slots * MAX_LOAD) - perOccurrence);
 }
 
-/** Bytes for the vectors, the AdaGrad sums and biases of 2 × vocabulary rows. */
-export function paramBytes(vocab: number, dim: number): number {
-  const stride = Math.ceil(dim / 4) * 4;
-  return 2 * vocab * (2 * stride + 4) * 4;
-}
-
 /**
  * Rows go to counting threads by longest-processing-time: heaviest row to the least-loaded thread.
  * A row's weight is the increments it receives: count × contexts; in symmetric counting only pairs
