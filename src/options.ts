@@ -1,4 +1,4 @@
-import { invalidOption } from './errors.js';
+import { Wasm2VecError, describe, invalidOption } from './errors.js';
 
 /** Small validators shared by every trainer: each names the option, the value and the range. */
 export function intOption(name: string, value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -29,6 +29,18 @@ export function enumOption<T extends string>(name: string, value: unknown, fallb
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !allowed.includes(value as T)) invalidOption(name, value, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
   return value as T;
+}
+
+/**
+ * Checks that `options` is an object whose keys are all `known`: a misspelt option (topn for topN)
+ * would otherwise be ignored silently.
+ */
+export function knownOptions<T>(what: string, options: T, known: readonly string[]): T {
+  if (typeof options !== 'object' || options === null) throw new Wasm2VecError('INVALID_OPTION', `${what}: options must be an object, got ${describe(options)}`);
+  for (const k of Object.keys(options)) {
+    if (!known.includes(k)) throw new Wasm2VecError('INVALID_OPTION', `${what}: unknown option ${JSON.stringify(k)} (known: ${known.join(', ')})`);
+  }
+  return options;
 }
 
 export function signalOption(value: unknown): AbortSignal | undefined {

@@ -1,5 +1,5 @@
 import { Wasm2VecError, describe, throwIfAborted } from '../errors.js';
-import { functionOption, intOption, numberOption, signalOption } from '../options.js';
+import { functionOption, intOption, knownOptions, numberOption, signalOption } from '../options.js';
 import { availableCores, importNode } from '../runtime/capabilities.js';
 import type { Tokenizer } from '../text/tokenizer.js';
 import { IntBuffer, LinearEncoder } from './linear-encoder.js';
@@ -147,6 +147,7 @@ export class LinearClassifier {
    */
   async fit(texts: readonly string[], labels: readonly LabelInput[], fitOptions: LinearFitOptions = {}): Promise<LinearFitResult> {
     if (this.disposed) throw new Wasm2VecError('UNSUPPORTED', 'LinearClassifier.fit: this classifier was disposed');
+    knownOptions('fit', fitOptions, ['signal', 'onEpochEnd']);
     const signal = signalOption(fitOptions.signal);
     const onEpochEnd = functionOption<(e: LinearEpoch) => void>('onEpochEnd', fitOptions.onEpochEnd);
     const started = performance.now();
@@ -218,7 +219,7 @@ export class LinearClassifier {
   async predict(texts: readonly string[], options: LinearPredictOptions = {}): Promise<LinearPrediction[][]> {
     const m = this.trained('predict');
     const list = checkTexts('predict', texts);
-    if (typeof options !== 'object' || options === null) throw new Wasm2VecError('INVALID_OPTION', 'predict: options must be an object');
+    knownOptions('predict', options, ['k', 'threshold', 'signal']);
     const k = intOption('k', options.k, 1, 1);
     const threshold = numberOption('threshold', options.threshold, 0, 0, 1);
     const signal = signalOption(options.signal);
@@ -238,6 +239,7 @@ export class LinearClassifier {
     const m = this.trained('evaluate');
     const list = checkTexts('evaluate', texts);
     const gold = this.labelIdsFor('evaluate', list, labels);
+    knownOptions('evaluate', options, ['signal']);
     const signal = signalOption(options.signal);
     const C = m.labels.size;
     let correct = 0;
@@ -252,6 +254,7 @@ export class LinearClassifier {
     const m = this.trained('test');
     const list = checkTexts('test', texts);
     const gold = this.labelIdsFor('test', list, labels);
+    knownOptions('test', options, ['k', 'threshold', 'signal']);
     const k = intOption('k', options.k, 1, 1);
     const threshold = numberOption('threshold', options.threshold, 0, 0, 1);
     const signal = signalOption(options.signal);
@@ -309,6 +312,7 @@ export class LinearClassifier {
    * tokenizer function needs that function again: load(source, { tokenizer }).
    */
   static async load(source: string | Uint8Array | ArrayBuffer, options: { threads?: number; tokenizer?: Tokenizer } = {}): Promise<LinearClassifier> {
+    knownOptions('load', options, ['threads', 'tokenizer']);
     let bytes: Uint8Array;
     let name: string;
     if (typeof source === 'string') {

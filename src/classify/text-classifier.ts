@@ -1,5 +1,5 @@
 import { Wasm2VecError, describe, invalidOption, throwIfAborted } from '../errors.js';
-import { functionOption, intOption, signalOption } from '../options.js';
+import { functionOption, intOption, knownOptions, signalOption } from '../options.js';
 import { availableCores, importNode, isNode } from '../runtime/capabilities.js';
 import type { Vocabulary } from '../text/vocabulary.js';
 import type { Embeddings } from '../vectors/embeddings.js';
@@ -282,6 +282,7 @@ export class TextClassifier {
   evaluate(texts: ClassifierInput, labels: ArrayLike<number>, options: { signal?: AbortSignal } = {}): Promise<Evaluation> {
     return this.run('evaluate', async () => {
       const what = 'TextClassifier.evaluate';
+      knownOptions(what, options, ['signal']);
       checkPair(texts, labels, what);
       if (texts.length === 0) throw new Wasm2VecError('INVALID_OPTION', `${what}: no texts to evaluate`);
       const y = checkLabels(labels, this.config.classes, what);
@@ -297,6 +298,7 @@ export class TextClassifier {
   predict(texts: ClassifierInput, options: { signal?: AbortSignal } = {}): Promise<Float32Array | Float32Array[]> {
     return this.run('predict', async () => {
       const what = 'TextClassifier.predict';
+      knownOptions(what, options, ['signal']);
       checkPair(texts, undefined, what);
       if (texts.length === 0) return this.config.classes === 2 ? new Float32Array(0) : [];
       const x = this.encodeInputs(texts, what, false);
@@ -345,6 +347,7 @@ export class TextClassifier {
    * `threads` as in the constructor.
    */
   static async load(source: string | Uint8Array | ArrayBuffer, options: { threads?: number } = {}): Promise<TextClassifier> {
+    knownOptions('TextClassifier.load', options, ['threads']);
     let bytes: Uint8Array;
     let name = 'the model bytes';
     if (typeof source === 'string') {

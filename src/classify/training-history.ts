@@ -1,5 +1,5 @@
 import { Wasm2VecError, invalidOption } from '../errors.js';
-import { boolOption, enumOption, intOption, numberOption } from '../options.js';
+import { boolOption, enumOption, intOption, numberOption, knownOptions } from '../options.js';
 
 /** One epoch of TextClassifier.fit, like a Keras History entry (epochs counted from 1 per fit call). */
 export interface EpochLogs {
@@ -48,6 +48,7 @@ export class EarlyStopping {
 
   constructor(options: EarlyStoppingOptions, hasValidation: boolean) {
     if (typeof options !== 'object' || options === null) invalidOption('earlyStopping', options, 'an object { monitor?, patience?, minDelta?, restoreBestWeights? }');
+    knownOptions('earlyStopping', options, ['monitor', 'patience', 'minDelta', 'restoreBestWeights']);
     this.monitor = enumOption<MonitoredMetric>('earlyStopping.monitor', options.monitor, 'valLoss', ['loss', 'accuracy', 'valLoss', 'valAccuracy']);
     this.patience = intOption('earlyStopping.patience', options.patience, 0, 0);
     this.minDelta = Math.abs(numberOption('earlyStopping.minDelta', options.minDelta, 0, -Infinity));

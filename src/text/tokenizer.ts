@@ -1,5 +1,5 @@
 import { Wasm2VecError, describe, invalidOption } from '../errors.js';
-import { boolOption } from '../options.js';
+import { boolOption, knownOptions } from '../options.js';
 
 /**
  * Turning text into word tokens.
@@ -70,6 +70,7 @@ export const whitespaceTokenizer: Tokenizer = (text: string): string[] => {
 
 export function createTokenizer(options: TokenizerOptions = {}): Tokenizer {
   if (typeof options !== 'object' || options === null) invalidOption('tokenizer options', options, 'an object');
+  knownOptions('createTokenizer', options, ['lowercase', 'locale']);
   const lowercase = boolOption('lowercase', options.lowercase, true);
   const locale = options.locale ?? 'zh';
   if (typeof locale !== 'string' || locale === '') invalidOption('locale', locale, 'a BCP 47 locale string such as "zh"');

@@ -1,5 +1,5 @@
 import { Wasm2VecError, describe } from '../errors.js';
-import { intOption } from '../options.js';
+import { intOption, knownOptions } from '../options.js';
 import type { EmbeddingsSource } from './byte-source.js';
 import { evaluateAnalogies, type AnalogyOptions, type AnalogyResult } from './evaluate-analogies.js';
 import { evaluateWordPairs, type WordPairsOptions, type WordPairsResult } from './evaluate-pairs.js';
@@ -101,11 +101,13 @@ export class Embeddings {
   async save(target: typeof Blob, options?: SaveOptions): Promise<Blob>;
   async save(target: SaveTarget, options: SaveOptions = {}): Promise<Blob | void> {
     const format = resolveFormat(target, options);
+    knownOptions('save', options, ['format', 'dtype']);
     return writeChunks(target, encodeVectors(this, format, options));
   }
 
   /** The file bytes in a format (default word2vec-text). */
   toBytes(options: SaveOptions = {}): Uint8Array {
+    knownOptions('toBytes', options, ['format', 'dtype']);
     return concatChunks(encodeVectors(this, resolveFormat(undefined, options), options));
   }
 
@@ -238,6 +240,7 @@ export class Embeddings {
   }
 
   private limits(q: { topN?: number; restrictVocab?: number }, what: string): { topN: number; limit: number } {
+    knownOptions(what, q, ['positive', 'negative', 'topN', 'restrictVocab']);
     const topN = intOption(`${what} topN`, q.topN, 10, 0);
     const restrict = q.restrictVocab === undefined ? this.size : intOption(`${what} restrictVocab`, q.restrictVocab, this.size, 1);
     return { topN, limit: Math.min(this.size, restrict) };
@@ -271,6 +274,7 @@ export class Embeddings {
   /** Many mostSimilar queries at once, spread over worker threads sharing the matrix. */
   async mostSimilarBatch(queries: readonly MostSimilarQuery[], options: BatchOptions = {}): Promise<ScoredWord[][]> {
     if (!Array.isArray(queries)) throw new Wasm2VecError('INVALID_OPTION', `mostSimilarBatch: expected an array of queries, got ${describe(queries)}`);
+    knownOptions('mostSimilarBatch', options, ['threads']);
     const threads = options.threads === undefined ? 256 : intOption('threads', options.threads, 1, 1, 256); // capped by cores
     const groups = new Map<string, number[]>(); // queries sharing (k, limit) go to the kernel together
     const built = queries.map((query, i) => {
@@ -295,11 +299,13 @@ export class Embeddings {
 
   /** Nearest words to a vector (no exclusions). */
   similarByVector(vector: Float32Array | readonly number[], options: { topN?: number; restrictVocab?: number } = {}): ScoredWord[] {
+    knownOptions('similarByVector', options, ['topN', 'restrictVocab']);
     return this.mostSimilar({ ...options, positive: [vector as QueryTerm] });
   }
 
   /** a is to b as c is to …? (3CosAdd: mostSimilar of b + c − a, excluding a, b, c). */
   analogy(a: string, b: string, c: string, options: { topN?: number; restrictVocab?: number } = {}): ScoredWord[] {
+    knownOptions('analogy', options, ['topN', 'restrictVocab']);
     return this.mostSimilar({ ...options, positive: [b, c], negative: [a] });
   }
 

@@ -1,5 +1,5 @@
 import { Wasm2VecError, describe } from '../errors.js';
-import { boolOption, intOption } from '../options.js';
+import { boolOption, intOption, knownOptions } from '../options.js';
 import { MemoryLayout } from '../runtime/memory-layout.js';
 import type { Embeddings } from './embeddings.js';
 import { scratchSearch } from './search-kernel.js';
@@ -35,6 +35,7 @@ const TOL = 1e-10;
  */
 export function projectPca(e: Embeddings, options: PcaOptions = {}): Projection {
   if (typeof options !== 'object' || options === null) throw new Wasm2VecError('INVALID_OPTION', `pca: options must be an object, got ${describe(options)}`);
+  knownOptions('pca', options, ['components', 'words', 'normalize']);
   const d = e.dim;
   const k = intOption('components', options.components, 2, 1, Math.min(10, d));
   const normalize = boolOption('normalize', options.normalize, false);
