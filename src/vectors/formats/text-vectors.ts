@@ -194,25 +194,33 @@ export async function readTextVectors(stream: ByteStream, options: TextReadOptio
     if (t.rows >= target) done = true;
   };
 
-  let carry = '';
+  // The unfinished line, as the pieces it arrived in: a long line in small chunks is searched for
+  // '\n' and joined once, not re-concatenated and re-scanned per chunk (that was quadratic).
+  let carry: string[] = [];
+  let carryChars = 0;
   const stopEarly = () => done && options.limit !== undefined; // limit reached: read no further
   try {
     for await (const chunk of stream.chunks()) {
-      const text = carry + decoder.decode(chunk, { stream: true });
+      const text = decoder.decode(chunk, { stream: true });
       let start = 0;
       for (let nl = text.indexOf('\n'); nl >= 0 && !stopEarly(); nl = text.indexOf('\n', start)) {
-        const line = text.slice(start, nl);
+        const line = carryChars ? carry.join('') + text.slice(start, nl) : text.slice(start, nl);
+        carry = [];
+        carryChars = 0;
         processLine(line);
         bytesBefore += utf8Length(line) + 1;
         start = nl + 1;
       }
       if (stopEarly()) break;
-      carry = text.slice(start);
-      if (carry.length > MAX_LINE_CHARS) throw badFormat(name, `line ${lineNo + 1}`, `longer than ${MAX_LINE_CHARS} characters: not a text vectors file`);
+      if (start < text.length) {
+        carry.push(start === 0 ? text : text.slice(start));
+        carryChars += text.length - start;
+      }
+      if (carryChars > MAX_LINE_CHARS) throw badFormat(name, `line ${lineNo + 1}`, `longer than ${MAX_LINE_CHARS} characters: not a text vectors file`);
     }
     if (!stopEarly()) {
-      carry += decoder.decode();
-      if (carry.length) processLine(carry);
+      const last = carry.join('') + decoder.decode();
+      if (last.length) processLine(last);
     }
   } finally {
     await stream.close();
