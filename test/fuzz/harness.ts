@@ -356,6 +356,8 @@ export interface FuzzTarget {
    * behind an integrity check is fuzzed too; the rest keep the check honest.
    */
   fixup?: { share: number; fn: (b: Uint8Array) => Uint8Array };
+  /** Time limit for a case with a 10 MB line (ms; default FuzzOptions.hugeTimeLimitMs). */
+  hugeTimeLimitMs?: number;
   /** Called once after a run (dispose shared resources). */
   cleanup?: () => Promise<void> | void;
 }
@@ -422,7 +424,7 @@ export async function runFuzz(target: FuzzTarget, o: FuzzOptions): Promise<FuzzR
   const hugeCases = Math.min(o.hugeCases ?? 0, o.cases);
   const hugeEvery = hugeCases > 0 ? Math.floor(o.cases / hugeCases) : Infinity;
   const timeLimit = o.timeLimitMs ?? 5000;
-  const hugeLimit = o.hugeTimeLimitMs ?? 30000;
+  const hugeLimit = target.hugeTimeLimitMs ?? o.hugeTimeLimitMs ?? 30000;
   const bound = target.allocationBound ?? ((n: number) => 64 * 1024 * 1024 + 8 * n);
   const report: FuzzReport = { target: target.name, cases: 0, hugeCases: 0, ok: 0, errors: {}, failures: [], seconds: 0, slowestMs: 0, largestAllocation: 0 };
   const meter = new AllocationMeter();

@@ -110,6 +110,9 @@ export function vectorTarget(format: VectorFormat): FuzzTarget {
   let queried = 0;
   return {
     fixup: format === 'wasm2vec' ? { share: 0.6, fn: fixWasm2VecChecksum } : undefined,
+    // Reading 10 MB takes well under a second; seconds mean something quadratic (a long line in
+    // small gunzipped chunks once took 10 s).
+    hugeTimeLimitMs: 5000,
     name: `vectors:${format}`,
     kind: format === 'word2vec-binary' || format === 'wasm2vec' ? 'binary' : 'text',
     seeds: () => vectorSeeds(format),

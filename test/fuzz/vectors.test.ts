@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VectorFormat } from '../../src/index.js';
+import { Embeddings, Wasm2VecError, type VectorFormat } from '../../src/index.js';
 import { CI_CASES, CI_HUGE, CI_SEED, reproduce } from './ci-settings.js';
 import { formatFailure, runFuzz, summarize } from './harness.js';
 import { vectorTarget } from './targets.js';
@@ -18,4 +18,20 @@ describe('fuzz: vector readers end in vectors or a Wasm2VecError, within time an
       expect(r.errors.BAD_FORMAT ?? 0).toBeGreaterThan(CI_CASES / 2);
     });
   }
+});
+
+describe('long lines in small chunks', () => {
+  it('a 32 MB line arriving in 16 KiB chunks is read in linear time (it was re-scanned per chunk)', async () => {
+    const line = new TextEncoder().encode('word' + ' 0.5'.repeat(8 * 1024 * 1024) + '\n');
+    async function* chunks() {
+      for (let at = 0; at < line.length; at += 16384) yield line.subarray(at, at + 16384);
+    }
+    const t0 = performance.now();
+    const e = await Embeddings.load(chunks(), { format: 'glove' }).then(() => null, (x: unknown) => x);
+    const ms = performance.now() - t0;
+    // 8 Mi values exceed the largest dimension: a clear error, in about a second rather than minutes.
+    expect(e).toBeInstanceOf(Wasm2VecError);
+    expect((e as Wasm2VecError).message).toMatch(/dimension 8388608 is larger than the supported maximum 100000/);
+    expect(ms).toBeLessThan(8000);
+  });
 });
