@@ -34,6 +34,8 @@ export interface GloveShape {
   budget: number;
   /** Bytes of the user's memoryBudget already taken elsewhere (the token cache and JavaScript buffers), for messages. */
   reserved?: number;
+  /** The smallest memoryBudget that leaves `wasmBytes` for the WebAssembly memory (for messages). */
+  minimumBudget?: (wasmBytes: number) => number;
   /** cooccur.c's -max-product: caps the dense corner to cells with (i + 1)(j + 1) <= maxProduct (0: hash everything). */
   maxProduct?: number;
 }
@@ -146,7 +148,8 @@ export function planGlove(s: GloveShape): GlovePlan {
       `${vocab.toLocaleString('en-US')} words × dim ${s.dim} need ${formatBytes(arena)} for vectors, AdaGrad sums and buffers ` +
       `(${what}), plus at least ${formatBytes(Math.ceil(minTableBytes / (1 - DENSE_SHARE)))} for the co-occurrence table` +
       `${reserved ? `, and ${formatBytes(reserved)} of the budget are kept for the corpus token cache and JavaScript buffers` : ''}; raise memoryBudget to at least ` +
-      `${formatBytes(reserved + arena + Math.ceil(minTableBytes / (1 - DENSE_SHARE)))} or shrink the vocabulary (minCount/maxVocab) or dim`);
+      `${formatBytes((s.minimumBudget ?? ((w: number) => w + reserved))(arena + Math.ceil(minTableBytes / (1 - DENSE_SHARE))))} ` +
+      'or shrink the vocabulary (minCount/maxVocab) or dim');
   }
 
   // Dense corner (cooccur.c's bigram_table for frequent pairs): row i keeps the columns j whose

@@ -96,8 +96,13 @@ const MIN_BUDGET = 1 << 20;
  */
 const MAX_LINE_TOKENS = 1_000_000;
 const CHUNK_TOKENS = 65536;
-/** Part of memoryBudget kept for JavaScript-side buffers while counting and merging. */
-const JS_ALLOWANCE = 48 << 20;
+/**
+ * Part of memoryBudget kept for the JavaScript side while counting and merging: id chunks, merge and
+ * I/O buffers, the scan's word map and the engine's heap growth (measured 2026-11-29: peak RSS minus
+ * the WebAssembly memory was ~85 MiB above an idle run for a 50k-word corpus), at most half of it.
+ */
+const JS_BASE_BYTES = 80 << 20;
+const JS_BYTES_PER_WORD = 256;
 
 function resolveOptions(o: GloVeOptions = {}): Resolved {
   if (typeof o !== 'object' || o === null) throw new Wasm2VecError('INVALID_OPTION', 'GloVe.train: options must be an object');
@@ -160,6 +165,8 @@ interface Prepared {
   vocab: Vocabulary;
   stream: IdStream;
   rawTokens: number;
+  /** Distinct tokens of the corpus (the scan's word map). */
+  distinctWords: number;
   scanSeconds: number;
   dispose: () => Promise<void>;
 }
@@ -172,7 +179,7 @@ async function prepare(corpus: CorpusInput, o: Resolved): Promise<Prepared> {
   try {
     const vocab = Vocabulary.fromCounts(scanned.counts, { minCount: o.minCount, maxVocab: o.maxVocab });
     const stream = scanned.encode(vocab, { maxSentenceLength: MAX_LINE_TOKENS, chunkTokens: CHUNK_TOKENS });
-    return { o, vocab, stream, rawTokens: scanned.rawTokens, scanSeconds: (performance.now() - started) / 1000, dispose: () => scanned.dispose() };
+    return { o, vocab, stream, rawTokens: scanned.rawTokens, distinctWords: scanned.counts.size, scanSeconds: (performance.now() - started) / 1000, dispose: () => scanned.dispose() };
   } catch (e) {
     await scanned.dispose();
     throw e;
@@ -190,9 +197,15 @@ async function count(p: Prepared, report: (r: Partial<GloVeProgress>) => void): 
   // The budget covers the token cache, transient JavaScript buffers (id chunks, merge and I/O
   // buffers) and the WebAssembly memory; the engine itself (Node, worker isolates) comes on top.
   const cacheBytes = Math.min(p.rawTokens * 4, Math.floor(o.memoryBudget / 4));
-  const jsBytes = Math.min(JS_ALLOWANCE, Math.floor(o.memoryBudget / 8));
+  const jsBytes = Math.min(JS_BASE_BYTES + JS_BYTES_PER_WORD * p.distinctWords, Math.floor(o.memoryBudget / 2));
   const budget = Math.min(o.memoryBudget - cacheBytes - jsBytes, MAX_BYTES);
-  const plan = planGlove({ counts: vocab.counts, dim: o.dim, window: o.window, symmetric: o.symmetric, threads, budget, reserved: cacheBytes + jsBytes, maxProduct: o.maxProduct });
+  // Smallest budget B with B - cache - min(jsEstimate, B / 2) >= w: the JavaScript share grows with B.
+  const jsEstimate = JS_BASE_BYTES + JS_BYTES_PER_WORD * p.distinctWords;
+  const minimumBudget = (w: number) => (w + cacheBytes < jsEstimate ? 2 * (w + cacheBytes) : w + cacheBytes + jsEstimate);
+  const plan = planGlove({
+    counts: vocab.counts, dim: o.dim, window: o.window, symmetric: o.symmetric, threads, budget,
+    reserved: cacheBytes + jsBytes, minimumBudget, maxProduct: o.maxProduct,
+  });
   throwIfAborted(o.signal, 'GloVe training');
   const pool = await KernelPool.create('glove', plan.layout, { threads: requested });
   try {

@@ -63,7 +63,7 @@ describe('GloVe co-occurrence counting', () => {
   it('spills sorted runs past memoryBudget and merges them into the same table (1 and 2 threads)', async () => {
     const inMemory = await GloVe.cooccurrences(text, { ...base, threads: 1 });
     for (const threads of [1, 2]) {
-      const spilled = await GloVe.cooccurrences(text, { ...base, threads, memoryBudget: 6 << 20, maxProduct: 0 });
+      const spilled = await GloVe.cooccurrences(text, { ...base, threads, memoryBudget: 10 << 20, maxProduct: 0 });
       expect(spilled.spilledRuns).toBeGreaterThan(1);
       expect(spilled.rows).toEqual(inMemory.rows);
       expect(spilled.cols).toEqual(inMemory.cols);
