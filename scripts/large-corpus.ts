@@ -70,7 +70,7 @@ async function generate(path: string, bytes: number): Promise<void> {
       if (lineLeft-- <= 0) { buf[o++] = 0x0a; lineLeft = 4 + Math.floor(rand() * 196); } else buf[o++] = 0x20;
     }
     written += o;
-    if (!out.write(buf.subarray(0, o))) await new Promise((r) => out.once('drain', r));
+    if (!out.write(buf.subarray(0, o))) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 }
