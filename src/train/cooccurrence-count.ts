@@ -61,7 +61,7 @@ export async function countCooccurrences(pool: KernelPool, plan: GlovePlan, stre
 
   const tooBig = () => new Wasm2VecError('MEMORY_LIMIT',
     `GloVe: the co-occurrence table of this corpus (${stream.tokens.toLocaleString('en-US')} in-vocabulary tokens, ` +
-    `vocabulary ${plan.lookup.length - 1}, window ${o.window}) does not fit in memoryBudget ${o.budget.toLocaleString('en-US')} bytes ` +
+    `vocabulary ${(plan.lookup.length - 1).toLocaleString('en-US')}, window ${o.window}) does not fit in memoryBudget ${o.budget.toLocaleString('en-US')} bytes ` +
     `(${formatBytes(o.budget)}), and spilling to temporary files needs Node.js; raise memoryBudget (wasm32 allows up to 4 GiB), ` +
     'raise minCount, shorten the window or use a smaller corpus');
 

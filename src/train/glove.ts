@@ -189,7 +189,7 @@ async function prepare(corpus: CorpusInput, o: Resolved): Promise<Prepared> {
 interface Counted { pool: KernelPool; plan: GlovePlan; count: CountResult; countSeconds: number }
 
 /** Plans the memory, starts the workers and counts; the caller owns (and disposes) the pool. */
-async function count(p: Prepared, report: (r: Partial<GloVeProgress>) => void): Promise<Counted> {
+async function count(p: Prepared, report: (r: Partial<GloVeProgress>, force?: boolean) => void): Promise<Counted> {
   const { o, vocab, stream } = p;
   const requested = o.threads ?? await availableCores();
   // The pool falls back to one worker without shared memory; the row partition must match.
@@ -224,7 +224,7 @@ async function count(p: Prepared, report: (r: Partial<GloVeProgress>) => void): 
     await pool.call(0, [['initInverseDistances', regions.desc]]);
     await Promise.all(regions.tables.map((tb, t) => pool.call(t, [['setup', regions.desc, t, tb.offset, tb.slots, tb.limit]])));
     const started = performance.now();
-    report({ phase: 'counting', progress: 0 });
+    report({ phase: 'counting', progress: 0, threads: pool.threads, ...(pool.fallbackReason ? { note: pool.fallbackReason } : {}) }, true);
     const result = await countCooccurrences(pool, plan, stream, {
       window: o.window, budget: o.memoryBudget, signal: o.signal, spill: isNode ? { tempDir: o.tempDir } : null,
       onTokens: (tokens) => report({ phase: 'counting', tokens, progress: stream.tokens ? tokens / stream.tokens : 1 }),
@@ -272,9 +272,11 @@ export class GloVe {
       const now = performance.now();
       if (!force && now - lastReport < 250) return;
       lastReport = now;
-      const p: GloVeProgress = { ...state };
-      if (!noteSent && counted?.pool.fallbackReason) p.note = counted.pool.fallbackReason;
-      noteSent = true;
+      const { note, ...p } = state;
+      if (note && !noteSent) {
+        noteSent = true;
+        (p as GloVeProgress).note = note;
+      }
       o.onProgress(p);
     };
     try {
@@ -285,7 +287,6 @@ export class GloVe {
         await prepared.dispose();
       }
       const { pool, plan } = counted;
-      state.threads = pool.threads;
       report({ phase: 'counting', progress: 1, tokens: prepared.stream.tokens }, true);
       const shuffleStart = performance.now();
       report({ phase: 'shuffling', progress: 0 }, true);
