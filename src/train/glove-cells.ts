@@ -70,6 +70,9 @@ export async function cellsFromCount(pool: KernelPool, plan: GlovePlan, count: C
         off += take;
       }
     }
+  } catch (e) {
+    await (segments as TempFile | null)?.dispose();
+    throw e;
   } finally {
     await count.runs.dispose();
   }
