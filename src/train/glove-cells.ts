@@ -81,9 +81,9 @@ export async function cellsFromCount(pool: KernelPool, plan: GlovePlan, count: C
     await pool.call(0, [['shuffleCells', arena, fill, seed, 0n]]);
     return { kind: 'memory', at: arena, records: fill };
   }
-  await flush();
   const segmentFile: TempFile = segments;
   try {
+    await flush();
     return { kind: 'disk', file: await shuffleMerge(pool, plan, segmentFile, segmentSizes, seed, o), records: segmentSizes.reduce((a, b) => a + b, 0) };
   } finally {
     await segmentFile.dispose();
