@@ -113,10 +113,12 @@ function assignRows(counts: Float64Array, threads: number, symmetric: boolean): 
 
 /**
  * Lays out one GloVe model in a single memory of at most `budget` bytes: descriptor, dense-row lookup,
- * row owners, parameters (2 × vocabulary rows), counting input batches, then the arena. The arena
- * holds the per-thread hash tables (sized by an upper bound of the cells their rows can produce, cut
- * to the budget), room to turn the dense cells into records in place, and the dense corner
- * (≤ 20 % of it). After counting, the same arena holds the training records.
+ * row owners, parameters (2 × vocabulary rows), output vectors, counting input batches, then the
+ * arena. The arena holds one span per counting thread (its hash table grows inside it; spans are
+ * sized by an upper bound of the cells their rows can produce, cut to the budget), room to write the
+ * dense cells out as records in place, and the dense corner (at most 20 % of the arena). After
+ * counting, the same arena holds the training records. Untouched pages cost no physical memory, so
+ * a generous span costs only address space.
  */
 export function planGlove(s: GloveShape): GlovePlan {
   const vocab = s.counts.length;
