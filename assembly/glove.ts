@@ -1,5 +1,6 @@
 // GloVe kernels, faithful to Stanford's GloVe C tools: cooccur.c (distance-weighted window counts in
-// double, a dense block for the frequent-word corner plus sparse storage for the rest), shuffle.c
+// double, a dense block for the frequent-word corner plus an open-addressing hash table per thread for
+// the rest; symmetric tables are counted as their upper triangle and mirrored on output), shuffle.c
 // (seeded shuffle of the non-zero cells) and glove.c (weighted least squares, AdaGrad with its
 // gradient clipping, word + context vectors and biases).
 // The host lays everything out in memory and passes a descriptor; nothing here allocates, there is no
@@ -17,7 +18,7 @@ const D_PARTITIONED: usize = 48;
 const D_LOOKUP: usize = 56; // u32[vocab + 1]: first dense cell of each row (row i has lookup[i+1]-lookup[i] cells)
 const D_DENSE: usize = 64; // f64 dense cells
 const D_OWNER: usize = 72; // u8[vocab]: which counting thread owns each row
-const D_INVDIST: usize = 80; // f64[window + 1]: 1/d, computed once by the host-independent init
+const D_INVDIST: usize = 80; // f64[window + 1]: 1/d, computed here once by initInverseDistances
 const D_PARAMS: usize = 88;
 const D_XMAX: usize = 96; // f64
 const D_ALPHA: usize = 104; // f64
