@@ -4,7 +4,8 @@ export type { KernelModuleName };
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
-function decodeBase64(b64: string): Uint8Array {
+/** Base64 → bytes with Buffer where it exists (Node), atob in browsers. */
+export function decodeBase64(b64: string): Uint8Array {
   const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
   if (B) return new Uint8Array(B.from(b64, 'base64'));
   const bin = atob(b64);

@@ -1,6 +1,7 @@
 import { Wasm2VecError } from '../errors.js';
 import { BASE_OFFSET } from '../runtime/memory-layout.js';
 import { wasmBinaries } from '../runtime/wasm-binaries.generated.js';
+import { decodeBase64 } from '../runtime/wasm-modules.js';
 
 /** The exports of assembly/search.ts (pointers and counts are numbers; see that file for contracts). */
 export interface SearchExports {
@@ -19,14 +20,6 @@ export interface SearchExports {
 
 const modules: { mt?: WebAssembly.Module; st?: WebAssembly.Module } = {};
 
-function decode(b64: string): Uint8Array<ArrayBuffer> {
-  const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
-  if (B) return new Uint8Array(B.from(b64, 'base64'));
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 /**
  * The search module compiled synchronously (it is a few KB; Node and Chromium allow synchronous
@@ -38,7 +31,7 @@ export function searchModule(shared: boolean): WebAssembly.Module {
   let m = modules[key];
   if (!m) {
     try {
-      m = new WebAssembly.Module(decode(wasmBinaries.search[key]));
+      m = new WebAssembly.Module(decodeBase64(wasmBinaries.search[key]) as Uint8Array<ArrayBuffer>);
     } catch (e) {
       throw new Wasm2VecError('UNSUPPORTED', `cannot compile the search kernel (WebAssembly with SIMD is required): ${(e as Error).message}`, { cause: e });
     }

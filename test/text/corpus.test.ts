@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { corpusPieces, isReusableCorpus, type CorpusInput, type CorpusPiece } from '../../src/text/corpus.js';
 import { createTokenizer, whitespaceTokenizer } from '../../src/text/tokenizer.js';
-import { Wasm2VecError } from '../../src/errors.js';
 import { sharedFile } from '../helpers/data.js';
+import { rejection, syncError } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wasm2vec-corpus-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,25 +18,7 @@ async function collect(corpus: CorpusInput, options?: Parameters<typeof corpusPi
   return out;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Wasm2VecError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(Wasm2VecError);
-    return err as Wasm2VecError;
-  }
-  throw new Error('expected a Wasm2VecError');
-}
 
-function syncError(f: () => unknown): Wasm2VecError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(Wasm2VecError);
-    return err as Wasm2VecError;
-  }
-  throw new Error('expected a Wasm2VecError');
-}
 
 /** Splits bytes into chunks of varying small sizes, so multi-byte characters straddle chunk ends. */
 function oddChunks(bytes: Uint8Array): Uint8Array[] {

@@ -12,6 +12,7 @@ import { Vocabulary } from '../../src/text/vocabulary.js';
 import { createTokenizer, whitespaceTokenizer, type Tokenizer } from '../../src/text/tokenizer.js';
 import { Wasm2VecError } from '../../src/errors.js';
 import { sharedFile, repoRoot } from '../helpers/data.js';
+import { rejection, syncError } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wasm2vec-idstream-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -70,25 +71,7 @@ function expectedSentences(lines: string[], tok: Tokenizer, vocab: Vocabulary, m
   return out;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Wasm2VecError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(Wasm2VecError);
-    return err as Wasm2VecError;
-  }
-  throw new Error('expected a Wasm2VecError');
-}
 
-function syncError(f: () => unknown): Wasm2VecError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(Wasm2VecError);
-    return err as Wasm2VecError;
-  }
-  throw new Error('expected a Wasm2VecError');
-}
 
 describe('scanCorpus: counts', () => {
   it('counts like a straightforward loop, in first-occurrence order', async () => {

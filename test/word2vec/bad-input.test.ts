@@ -1,15 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { Word2Vec, Wasm2VecError } from '../../src/index.js';
+import { Word2Vec } from '../../src/index.js';
+import { rejection } from '../helpers/errors.js';
 
-async function rejection(p: Promise<unknown>): Promise<Wasm2VecError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(Wasm2VecError);
-    return e as Wasm2VecError;
-  }
-  throw new Error('expected a rejection');
-}
 
 const text = 'the cat sat on the mat and the dog sat on the log '.repeat(20);
 
