@@ -8,12 +8,12 @@ import { createTokenizer, type Tokenizer } from '../text/tokenizer.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import { Embeddings } from '../vectors/embeddings.js';
 import { buildHuffman } from './huffman.js';
+import { checkpointTargetOption, readCheckpointSource, resumeOption, storeCheckpoint, type CheckpointTarget } from './checkpoint-file.js';
 import {
-  CHECKPOINT_OPTION_NAMES, decodeCheckpoint, encodeCheckpoint, readCheckpointSource, storeCheckpoint,
-  type CheckpointOptions, type CheckpointTarget, type DecodedCheckpoint, type MatrixName, type Word2VecCheckpoint,
+  CHECKPOINT_OPTION_NAMES, WORD2VEC_CHECKPOINT, decodeCheckpoint, encodeCheckpoint,
+  type CheckpointOptions, type DecodedCheckpoint, type MatrixName, type Word2VecCheckpoint,
 } from './word2vec-checkpoint.js';
 import { DESC, planWord2Vec, scratchPlan, type Word2VecRegions } from './word2vec-layout.js';
-import { isNode } from '../runtime/capabilities.js';
 import { untilAborted } from '../runtime/cooperative.js';
 
 export type { Word2VecCheckpoint };
@@ -113,18 +113,9 @@ function resolveOptions(o: Word2VecOptions = {}): Resolved {
   const alpha = numberOption('alpha', o.alpha, model === 'cbow' ? 0.05 : 0.025, 0, 10, true);
   const minAlpha = numberOption('minAlpha', o.minAlpha, 0.0001, 0, alpha);
   const tokenizer = functionOption<Tokenizer>('tokenizer', o.tokenizer) ?? createTokenizer();
-  const checkpoint = o.checkpoint;
-  if (checkpoint !== undefined && typeof checkpoint !== 'function' && (typeof checkpoint !== 'string' || checkpoint === '')) {
-    invalidOption('checkpoint', checkpoint, 'a function receiving { epoch, bytes } or a file path');
-  }
-  if (typeof checkpoint === 'string' && !isNode) {
-    throw new Wasm2VecError('UNSUPPORTED', 'option checkpoint: a file path needs Node.js; in a browser pass a function that stores the bytes');
-  }
+  const checkpoint = checkpointTargetOption(o.checkpoint);
   if (o.checkpointEvery !== undefined && checkpoint === undefined) invalidOption('checkpointEvery', o.checkpointEvery, 'to come with the checkpoint option');
-  const resumeFrom = o.resumeFrom;
-  if (resumeFrom !== undefined && !(resumeFrom instanceof Uint8Array) && !(resumeFrom instanceof ArrayBuffer) && (typeof resumeFrom !== 'string' || resumeFrom === '')) {
-    invalidOption('resumeFrom', resumeFrom, "a checkpoint's bytes (Uint8Array or ArrayBuffer) or a file path");
-  }
+  resumeOption(o.resumeFrom);
   return {
     checkpoint,
     checkpointEvery: intOption('checkpointEvery', o.checkpointEvery, 1, 1, 100000),
@@ -393,7 +384,7 @@ export async function trainOnStream(
           options: checkpointOptions(o), vocabulary: vocab, epochsCompleted: epoch + 1, tokens: stream.tokens, rawTokens, effectiveTokens: effective, rng,
         };
         const chunks = encodeCheckpoint(state, matrices.map((m) => ({ name: m.name, bytes: m.bytes, read: (at, n) => pool.read(m.offset + at, n) })));
-        await storeCheckpoint(o.checkpoint, epoch + 1, chunks);
+        await storeCheckpoint(WORD2VEC_CHECKPOINT, o.checkpoint, epoch + 1, chunks);
         lastCheckpoint = epoch + 1;
       }
       if (!aborted) report(epoch + 1, true);
