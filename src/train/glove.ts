@@ -1,4 +1,4 @@
-import { Wasm2VecError, invalidOption, throwIfAborted } from '../errors.js';
+import { Wasm2VecError, describe, invalidOption, throwIfAborted } from '../errors.js';
 import { intOption, numberOption, boolOption, enumOption, signalOption, functionOption } from '../options.js';
 import { availableCores, canShareMemory, isNode } from '../runtime/capabilities.js';
 import { KernelPool } from '../runtime/kernel-pool.js';
@@ -10,7 +10,12 @@ import { Vocabulary } from '../text/vocabulary.js';
 import { Embeddings } from '../vectors/embeddings.js';
 import { countCooccurrences, type CountResult } from './cooccurrence-count.js';
 import { cellsFromCount, disposeCells, rawCells, trainEpoch, type CellSource, type RawCells } from './glove-cells.js';
+import { checkpointTargetOption, readCheckpointSource, resumeOption, storeCheckpoint, type CheckpointTarget } from './checkpoint-file.js';
+import {
+  GLOVE_CHECKPOINT, GLOVE_CHECKPOINT_OPTIONS, decodeGloveCheckpoint, encodeGloveCheckpoint, type DecodedGloveCheckpoint, type GloveCheckpointState,
+} from './glove-checkpoint.js';
 import { DESC, planGlove, type GlovePlan } from './glove-layout.js';
+import { untilAborted } from '../runtime/cooperative.js';
 
 export type GloVeVectors = 'sum' | 'word' | 'context';
 
@@ -74,7 +79,17 @@ export interface GloVeOptions {
   /** Directory for spill files (Node; default os.tmpdir()). */
   tempDir?: string;
   onProgress?: (p: GloVeProgress) => void;
+  /** Stops within ~100 ms: while counting or shuffling it rejects (ABORTED); during epochs the model so far is returned. */
   signal?: AbortSignal;
+  /** Where to save a checkpoint every `checkpointEvery` epochs: a function receiving the bytes, or a file path (Node; replaced atomically). */
+  checkpoint?: CheckpointTarget;
+  /** Epochs between checkpoints (default 1 when `checkpoint` is set). */
+  checkpointEvery?: number;
+  /**
+   * A checkpoint (bytes or path) to continue from, on the same corpus: the model options come from it.
+   * With 1 thread and the same memoryBudget the result equals an uninterrupted run bit for bit.
+   */
+  resumeFrom?: Uint8Array | ArrayBuffer | string;
 }
 
 interface Resolved {
@@ -82,10 +97,11 @@ interface Resolved {
   maxVocab?: number; symmetric: boolean; threads?: number; seed: number; memoryBudget: number; gradientClip: number;
   vectors: GloVeVectors; maxProduct?: number; tokenizer: Tokenizer; tempDir?: string;
   onProgress?: (p: GloVeProgress) => void; signal?: AbortSignal;
+  checkpoint?: CheckpointTarget; checkpointEvery: number;
 }
 
 const KNOWN = new Set(['dim', 'window', 'xMax', 'alpha', 'learningRate', 'epochs', 'minCount', 'maxVocab', 'symmetric', 'threads', 'seed',
-  'memoryBudget', 'gradientClip', 'vectors', 'maxProduct', 'tokenizer', 'tempDir', 'onProgress', 'signal']);
+  'memoryBudget', 'gradientClip', 'vectors', 'maxProduct', 'tokenizer', 'tempDir', 'onProgress', 'signal', 'checkpoint', 'checkpointEvery', 'resumeFrom']);
 const DEFAULT_BUDGET = 2 * 1024 ** 3;
 /** The smallest budget worth trying; anything below is certainly a unit mistake. */
 const MIN_BUDGET = 1 << 20;
@@ -109,6 +125,9 @@ function resolveOptions(o: GloVeOptions = {}): Resolved {
   for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new Wasm2VecError('INVALID_OPTION', `GloVe.train: unknown option ${JSON.stringify(k)}`);
   const tempDir = o.tempDir;
   if (tempDir !== undefined && (typeof tempDir !== 'string' || tempDir === '')) invalidOption('tempDir', tempDir, 'a directory path');
+  const checkpoint = checkpointTargetOption(o.checkpoint);
+  if (o.checkpointEvery !== undefined && checkpoint === undefined) invalidOption('checkpointEvery', o.checkpointEvery, 'to come with the checkpoint option');
+  resumeOption(o.resumeFrom);
   return {
     dim: intOption('dim', o.dim, 50, 1, 100000),
     window: intOption('window', o.window, 10, 1, 1000),
@@ -129,7 +148,31 @@ function resolveOptions(o: GloVeOptions = {}): Resolved {
     tempDir,
     onProgress: functionOption('onProgress', o.onProgress),
     signal: signalOption(o.signal),
+    checkpoint,
+    checkpointEvery: intOption('checkpointEvery', o.checkpointEvery, 1, 1, 100000),
   };
+}
+
+/** Reads `resumeFrom`: model options come from the checkpoint; a caller's option that contradicts them is an error. */
+async function loadResume(options: GloVeOptions): Promise<{ o: Resolved; checkpoint: DecodedGloveCheckpoint }> {
+  const { bytes, name } = await readCheckpointSource(options.resumeFrom);
+  const checkpoint = decodeGloveCheckpoint(bytes, name);
+  const stored = checkpoint.options as Record<string, unknown>;
+  try {
+    resolveOptions(stored as GloVeOptions);
+  } catch (e) {
+    if (e instanceof Wasm2VecError && e.code === 'INVALID_OPTION') throw new Wasm2VecError('BAD_FORMAT', `GloVe checkpoint ${name}: stored options: ${e.message}`, { cause: e });
+    throw e;
+  }
+  const given = options as Record<string, unknown>;
+  for (const k of GLOVE_CHECKPOINT_OPTIONS) {
+    if (given[k] !== undefined && given[k] !== stored[k]) {
+      throw new Wasm2VecError('INVALID_OPTION', `option ${k}: got ${describe(given[k])}, but the checkpoint was trained with ${describe(stored[k])}; ` +
+        'model options cannot change when resuming (leave them out: they are taken from the checkpoint)');
+    }
+  }
+  const { resumeFrom: _r, ...rest } = options;
+  return { o: resolveOptions({ ...rest, ...(stored as GloVeOptions) }), checkpoint };
 }
 
 export interface GloVeStats {
@@ -172,13 +215,17 @@ interface Prepared {
 }
 
 /** Scans the corpus once (token cache), builds the vocabulary and the id stream with GloVe's line semantics. */
-async function prepare(corpus: CorpusInput, o: Resolved): Promise<Prepared> {
+async function prepare(corpus: CorpusInput, o: Resolved, resumed?: Vocabulary): Promise<Prepared> {
   const started = performance.now();
   // The token cache takes at most a quarter of the budget in memory; the rest spills (Node).
   const scanned = await scanCorpus(corpus, { tokenizer: o.tokenizer, signal: o.signal, memoryBudget: Math.min(512 * 1024 ** 2, Math.floor(o.memoryBudget / 4)), tempDir: o.tempDir });
   try {
-    const vocab = Vocabulary.fromCounts(scanned.counts, { minCount: o.minCount, maxVocab: o.maxVocab });
+    const vocab = resumed ?? Vocabulary.fromCounts(scanned.counts, { minCount: o.minCount, maxVocab: o.maxVocab });
     const stream = scanned.encode(vocab, { maxSentenceLength: MAX_LINE_TOKENS, chunkTokens: CHUNK_TOKENS });
+    if (resumed && stream.tokens !== resumed.totalCount) {
+      throw new Wasm2VecError('INVALID_OPTION', `option resumeFrom: this corpus has ${stream.tokens} tokens of the checkpoint's vocabulary, ` +
+        `the checkpoint was trained on ${resumed.totalCount}; resume on the same corpus with the same tokenizer`);
+    }
     return { o, vocab, stream, rawTokens: scanned.rawTokens, distinctWords: scanned.counts.size, scanSeconds: (performance.now() - started) / 1000, dispose: () => scanned.dispose() };
   } catch (e) {
     await scanned.dispose();
@@ -207,7 +254,8 @@ async function count(p: Prepared, report: (r: Partial<GloVeProgress>, force?: bo
     reserved: cacheBytes + jsBytes, minimumBudget, maxProduct: o.maxProduct,
   });
   throwIfAborted(o.signal, 'GloVe training');
-  const pool = await KernelPool.create('glove', plan.layout, { threads: requested });
+  // An abort while workers start or count rejects at once; the caller disposes the pool, which ends a long kernel call.
+  const pool = await untilAborted(KernelPool.create('glove', plan.layout, { threads: requested }), o.signal, 'GloVe training', (late) => late.dispose());
   try {
     const { regions } = plan;
     const desc = new DataView(new ArrayBuffer(256));
@@ -225,10 +273,10 @@ async function count(p: Prepared, report: (r: Partial<GloVeProgress>, force?: bo
     await Promise.all(regions.tables.map((tb, t) => pool.call(t, [['setup', regions.desc, t, tb.offset, tb.slots, tb.limit]])));
     const started = performance.now();
     report({ phase: 'counting', progress: 0, threads: pool.threads, ...(pool.fallbackReason ? { note: pool.fallbackReason } : {}) }, true);
-    const result = await countCooccurrences(pool, plan, stream, {
+    const result = await untilAborted(countCooccurrences(pool, plan, stream, {
       window: o.window, budget: o.memoryBudget, signal: o.signal, spill: isNode ? { tempDir: o.tempDir } : null,
       onTokens: (tokens) => report({ phase: 'counting', tokens, progress: stream.tokens ? tokens / stream.tokens : 1 }),
-    });
+    }), o.signal, 'GloVe co-occurrence counting', (late) => { if (late.kind === 'runs') void late.runs.dispose(); });
     return { pool, plan, count: result, countSeconds: (performance.now() - started) / 1000 };
   } catch (e) {
     pool.dispose();
@@ -248,7 +296,7 @@ export class GloVe {
   private constructor(
     readonly embeddings: Embeddings,
     readonly vocabulary: Vocabulary,
-    readonly options: Readonly<Omit<Resolved, 'tokenizer' | 'onProgress' | 'signal'>>,
+    readonly options: Readonly<Omit<Resolved, 'tokenizer' | 'onProgress' | 'signal' | 'checkpoint'>>,
     readonly stats: GloVeStats,
     private pool: KernelPool | null,
     private readonly plan: GlovePlan,
@@ -259,10 +307,13 @@ export class GloVe {
    * weighted co-occurrences in one pass, shuffles the non-zero cells and runs AdaGrad epochs over them.
    */
   static async train(corpus: CorpusInput, options?: GloVeOptions): Promise<GloVe> {
-    const o = resolveOptions(options);
-    const prepared = await prepare(corpus, o);
+    let o = resolveOptions(options);
+    const resume = options?.resumeFrom === undefined ? null : await loadResume(options);
+    if (resume) o = resume.o;
+    const prepared = await prepare(corpus, o, resume?.checkpoint.vocabulary);
     let counted: Counted | null = null;
     let cells: CellSource | null = null;
+    let lastCheckpoint = resume?.checkpoint.epochsCompleted ?? 0;
     let lastReport = 0;
     let noteSent = false;
     const state: GloVeProgress = { phase: 'counting', progress: 0, tokens: 0, cells: 0, epoch: 0, epochs: o.epochs, cost: 0, cellsPerSecond: 0, threads: 1 };
@@ -290,7 +341,9 @@ export class GloVe {
       report({ phase: 'counting', progress: 1, tokens: prepared.stream.tokens }, true);
       const shuffleStart = performance.now();
       report({ phase: 'shuffling', progress: 0 }, true);
-      cells = await cellsFromCount(pool, plan, counted.count, { seed: o.seed, tempDir: o.tempDir, signal: o.signal });
+      // Shuffling is one long kernel call: an abort rejects at once and disposing the pool ends it.
+      cells = await untilAborted(cellsFromCount(pool, plan, counted.count, { seed: o.seed, tempDir: o.tempDir, signal: o.signal }), o.signal,
+        'GloVe shuffling', (late) => void disposeCells(late));
       const shuffleSeconds = (performance.now() - shuffleStart) / 1000;
       if (cells.records === 0) {
         throw new Wasm2VecError('EMPTY_CORPUS', `GloVe: no two in-vocabulary words occur within window ${o.window} on one line ` +
@@ -298,12 +351,18 @@ export class GloVe {
       }
       report({ phase: 'shuffling', progress: 1, cells: cells.records }, true);
       throwIfAborted(o.signal, 'GloVe training');
-      await pool.call(0, [['initParams', BigInt(o.seed)]]);
+      const paramBytes = 2 * prepared.vocab.size * plan.rowBytes;
+      if (resume) {
+        if (resume.checkpoint.params.length !== paramBytes) {
+          throw new Wasm2VecError('BAD_FORMAT', `GloVe checkpoint: params hold ${resume.checkpoint.params.length} bytes, this model needs ${paramBytes}`);
+        }
+        await pool.write(plan.regions.params, resume.checkpoint.params);
+      } else await pool.call(0, [['initParams', BigInt(o.seed)]]);
 
       const trainStart = performance.now();
-      const epochCosts: number[] = [];
+      const epochCosts: number[] = resume ? [...resume.checkpoint.epochCosts] : [];
       let aborted = false;
-      for (let epoch = 1; epoch <= o.epochs && !aborted; epoch++) {
+      for (let epoch = epochCosts.length + 1; epoch <= o.epochs && !aborted; epoch++) {
         const epochStart = performance.now();
         let done = 0, cost = 0;
         report({ phase: 'training', epoch, progress: (epoch - 1) / o.epochs, cost: 0 }, epoch === 1);
@@ -316,10 +375,21 @@ export class GloVe {
         aborted = r.aborted;
         const [bad] = await pool.call(0, [['countNonFinite', plan.regions.params, 2 * prepared.vocab.size * plan.rowBytes / 4]]);
         if (bad > 0) {
-          throw new Wasm2VecError('NUMERIC', `GloVe: ${bad} non-finite values in the parameters after epoch ${epoch}; lower learningRate (${o.learningRate}) or gradientClip (${o.gradientClip})`);
+          const kept = lastCheckpoint > 0 ? ` The last good checkpoint (after epoch ${lastCheckpoint}) is kept.` : '';
+          throw new Wasm2VecError('NUMERIC', `GloVe: ${bad} non-finite values in the parameters after epoch ${epoch}; lower learningRate (${o.learningRate}) or gradientClip (${o.gradientClip}).${kept}`);
         }
         if (!aborted) {
           epochCosts.push(r.cost / total);
+          if (o.checkpoint !== undefined && (epoch % o.checkpointEvery === 0 || epoch === o.epochs)) {
+            const state = {
+              options: Object.fromEntries(GLOVE_CHECKPOINT_OPTIONS.map((k) => [k, o[k]])) as GloveCheckpointState['options'],
+              vocabulary: prepared.vocab, epochsCompleted: epoch, epochCosts, tokens: prepared.stream.tokens,
+            };
+            await storeCheckpoint(GLOVE_CHECKPOINT, o.checkpoint, epoch, encodeGloveCheckpoint(state, {
+              bytes: paramBytes, read: (at, n) => pool.read(plan.regions.params + at, n),
+            }));
+            lastCheckpoint = epoch;
+          }
           const seconds = (performance.now() - epochStart) / 1000;
           report({ progress: epoch / o.epochs, cost: r.cost / total, cellsPerSecond: seconds > 0 ? total / seconds : 0 }, true);
         }
@@ -333,10 +403,14 @@ export class GloVe {
         secondsPerEpoch: epochCosts.length ? trainSeconds / epochCosts.length : 0, epochCosts, epochsCompleted: epochCosts.length,
         threads: pool.threads, aborted, memoryBytes: plan.layout.pages * 65536,
       };
-      const { tokenizer: _t, onProgress: _p, signal: _s, ...opts } = o;
+      const { tokenizer: _t, onProgress: _p, signal: _s, checkpoint: _c, ...opts } = o;
       return new GloVe(embeddings, prepared.vocab, opts, stats, pool, plan);
     } catch (e) {
       counted?.pool.dispose();
+      if (e instanceof Wasm2VecError && e.code === 'WORKER_FAILED') {
+        throw new Wasm2VecError('WORKER_FAILED', `GloVe training failed while ${state.phase}: ${e.message}; all workers were stopped and the model's ` +
+          `memory released${lastCheckpoint > 0 ? ` (the last checkpoint, after epoch ${lastCheckpoint}, can be resumed)` : ''}`, { cause: e });
+      }
       throw e;
     } finally {
       await disposeCells(cells);
