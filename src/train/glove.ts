@@ -112,6 +112,8 @@ const MIN_BUDGET = 1 << 20;
  */
 const MAX_LINE_TOKENS = 1_000_000;
 const CHUNK_TOKENS = 65536;
+/** An epoch whose cost per cell exceeds this multiple of the all-zero model's bound has diverged. */
+const DIVERGED_COST_RATIO = 10;
 /**
  * Part of memoryBudget kept for the JavaScript side while counting and merging: id chunks, merge and
  * I/O buffers, the scan's word map and the engine's heap growth (measured 2026-11-29: peak RSS minus
@@ -360,6 +362,9 @@ export class GloVe {
       } else await pool.call(0, [['initParams', BigInt(o.seed)]]);
 
       const trainStart = performance.now();
+      // The all-zero model's cost per cell is the mean of 0.5·f(x)·(log x)² <= 0.5·(log max x)², and no
+      // cell count exceeds tokens × 2 (sides) × (1 + ln window) (the distance-weighted contexts).
+      const zeroModelCost = 0.5 * Math.log(Math.max(Math.E, prepared.stream.tokens * (o.symmetric ? 2 : 1) * (1 + Math.log(o.window)))) ** 2;
       const epochCosts: number[] = resume ? [...resume.checkpoint.epochCosts] : [];
       let aborted = false;
       for (let epoch = epochCosts.length + 1; epoch <= o.epochs && !aborted; epoch++) {
@@ -374,9 +379,13 @@ export class GloVe {
         }, o.signal);
         aborted = r.aborted;
         const [bad] = await pool.call(0, [['countNonFinite', plan.regions.params, 2 * prepared.vocab.size * plan.rowBytes / 4]]);
-        if (bad > 0) {
+        // Finite parameters can still be garbage: a cost far above the all-zero model's means AdaGrad diverged.
+        const epochCost = r.cost / Math.max(1, done);
+        if (bad > 0 || epochCost > DIVERGED_COST_RATIO * zeroModelCost) {
           const kept = lastCheckpoint > 0 ? ` The last good checkpoint (after epoch ${lastCheckpoint}) is kept.` : '';
-          throw new Wasm2VecError('NUMERIC', `GloVe: ${bad} non-finite values in the parameters after epoch ${epoch}; lower learningRate (${o.learningRate}) or gradientClip (${o.gradientClip}).${kept}`);
+          const what = bad > 0 ? `${bad} non-finite values in the parameters`
+            : `a cost per cell of ${epochCost.toPrecision(3)}, above ${DIVERGED_COST_RATIO}× the most an all-zero model can have (${zeroModelCost.toPrecision(3)})`;
+          throw new Wasm2VecError('NUMERIC', `GloVe: training diverged in epoch ${epoch} (${what}); lower learningRate (${o.learningRate}) or gradientClip (${o.gradientClip}).${kept}`);
         }
         if (!aborted) {
           epochCosts.push(r.cost / total);
