@@ -8,6 +8,10 @@ import { SHARD_ROWS } from './lstm-layout.js';
 import { SequenceEncoder, encodeIdSequences, isIdInput, FIRST_WORD_ID } from './sequences.js';
 import { checkLabels, checkPair, gatherBatch, shuffledOrder } from './text-classifier-data.js';
 import { decodeClassifierFile, encodeClassifierFile, expectedTensors } from './text-classifier-file.js';
+import { checkpointTargetOption, readCheckpointSource, resumeOption, storeCheckpoint, type CheckpointTarget } from '../train/checkpoint-file.js';
+import {
+  TEXT_CLASSIFIER_CHECKPOINT, decodeClassifierCheckpoint, encodeClassifierCheckpoint, type ClassifierCheckpoint, type FitRun,
+} from './text-classifier-checkpoint.js';
 import {
   fitSettings, networkShape, resolveClassifierOptions,
   type TextClassifierConfig, type TextClassifierOptions,
@@ -36,6 +40,16 @@ export interface FitOptions {
   onBatchEnd?: (logs: BatchLogs) => void;
   signal?: AbortSignal;
   earlyStopping?: EarlyStoppingOptions;
+  /** Where to save a checkpoint every `checkpointEvery` epochs: a function receiving the bytes, or a file path (Node; replaced atomically). */
+  checkpoint?: CheckpointTarget;
+  /** Epochs between checkpoints (default 1 when `checkpoint` is set). */
+  checkpointEvery?: number;
+  /**
+   * Continues an interrupted fit from its checkpoint (bytes or path), replacing this classifier's
+   * state: pass the same texts, labels and fit settings (`epochs` is the fit's total). The result
+   * equals, bit for bit, a fit that was never interrupted.
+   */
+  resumeFrom?: Uint8Array | ArrayBuffer | string;
 }
 
 export interface FitResult {
@@ -55,7 +69,8 @@ export interface Evaluation {
   accuracy: number;
 }
 
-const FIT_KEYS = new Set(['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'seed', 'onEpochEnd', 'onBatchEnd', 'signal', 'earlyStopping']);
+const FIT_KEYS = new Set(['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'seed', 'onEpochEnd', 'onBatchEnd', 'signal', 'earlyStopping',
+  'checkpoint', 'checkpointEvery', 'resumeFrom']);
 /** Rows per inference call into the kernels. */
 const PREDICT_ROWS = 256;
 
@@ -188,6 +203,12 @@ export class TextClassifier {
     const onBatchEnd = functionOption<NonNullable<FitOptions['onBatchEnd']>>('onBatchEnd', options.onBatchEnd);
     const signal = signalOption(options.signal);
     const shuffleSeed = intOption('seed', options.seed, this.config.seed, 0, Number.MAX_SAFE_INTEGER);
+    const checkpoint = checkpointTargetOption(options.checkpoint);
+    if (options.checkpointEvery !== undefined && checkpoint === undefined) invalidOption('checkpointEvery', options.checkpointEvery, 'to come with the checkpoint option');
+    const checkpointEvery = intOption('checkpointEvery', options.checkpointEvery, 1, 1, 1_000_000);
+    resumeOption(options.resumeFrom);
+    const run: FitRun = { epoch: 0, epochs: s.epochs, batchSize: s.batchSize, shuffle: s.shuffle, seed: shuffleSeed, validationSplit: s.validationSplit };
+    const resume = options.resumeFrom === undefined ? null : await this.restoreCheckpoint(options.resumeFrom, run, options.earlyStopping);
     checkPair(texts, labels, what);
     if (texts.length === 0) throw new Wasm2VecError('INVALID_OPTION', `${what}: no texts to train on`);
     if (options.validationData !== undefined && s.validationSplit > 0) {
@@ -226,7 +247,19 @@ export class TextClassifier {
     let bestWeights: Float32Array[] | null = null;
     let stoppedEarly = false;
     let trainSeconds = 0, trainSamples = 0;
-    for (let e = 1; e <= s.epochs; e++) {
+    let lastCheckpoint = 0;
+    if (resume) {
+      await engine.importState(resume.state);
+      this.step = resume.step;
+      this.epochsTrained = resume.epochsTrained;
+      lastCheckpoint = resume.fit.epoch;
+      for (const logs of resume.history) {
+        history.push(logs);
+        if (stopper?.update(logs).stop) stoppedEarly = logs.epoch < s.epochs;
+      }
+    }
+    const kept = () => (lastCheckpoint > 0 ? ` The last good checkpoint (after epoch ${lastCheckpoint}) is kept.` : '');
+    for (let e = (resume?.fit.epoch ?? 0) + 1; e <= s.epochs && !stoppedEarly; e++) {
       const t0 = performance.now();
       const order = s.shuffle ? shuffledOrder(n, shuffleSeed, this.epochsTrained) : Uint32Array.from({ length: n }, (_, i) => i);
       let lossSum = 0, correct = 0;
@@ -238,7 +271,7 @@ export class TextClassifier {
         if (!Number.isFinite(r.lossSum)) {
           throw new Wasm2VecError('NUMERIC', `${what}: the loss is ${r.lossSum} in epoch ${e}, batch ${b + 1} of ${batches} ` +
             `(rows ${from}–${to - 1} of this epoch's shuffled order); training stopped before applying it, so the weights are those ` +
-            `of the previous batch. Lower learningRate (now ${this.config.learningRate}) or check the inputs.`);
+            `of the previous batch. Lower learningRate (now ${this.config.learningRate}) or check the inputs.${kept()}`);
         }
         await engine.applyUpdate(++this.step);
         lossSum += r.lossSum;
@@ -249,7 +282,7 @@ export class TextClassifier {
       trainSamples += n;
       this.epochsTrained++;
       const bad = await engine.nonFiniteWeights();
-      if (bad > 0) throw new Wasm2VecError('NUMERIC', `${what}: ${bad} weights are not finite after epoch ${e}; lower learningRate (now ${this.config.learningRate})`);
+      if (bad > 0) throw new Wasm2VecError('NUMERIC', `${what}: ${bad} weights are not finite after epoch ${e}; lower learningRate (now ${this.config.learningRate}).${kept()}`);
       const logs: EpochLogs = { epoch: e, loss: lossSum / n, accuracy: correct / n, seconds: 0 };
       if (xVal && yVal) {
         const v = await this.evaluateIds(engine, xVal, yVal, signal);
@@ -258,6 +291,13 @@ export class TextClassifier {
       }
       logs.seconds = (performance.now() - t0) / 1000;
       history.push(logs);
+      if (checkpoint !== undefined && (e % checkpointEvery === 0 || e === s.epochs)) {
+        await storeCheckpoint(TEXT_CLASSIFIER_CHECKPOINT, checkpoint, e, encodeClassifierCheckpoint({
+          config: this.config, vocabulary: this.vocabulary, fit: { ...run, epoch: e }, step: this.step, epochsTrained: this.epochsTrained,
+          history, state: await engine.exportState(),
+        }));
+        lastCheckpoint = e;
+      }
       if (onEpochEnd) await onEpochEnd({ ...logs });
       if (stopper) {
         const { improved, stop } = stopper.update(logs);
@@ -271,6 +311,30 @@ export class TextClassifier {
       samplesPerSecond: trainSeconds > 0 ? trainSamples / trainSeconds : 0,
       threads: engine.threads, note: engine.fallbackReason ?? undefined,
     };
+  }
+
+  /**
+   * Reads a fit checkpoint into this classifier (vocabulary now; the engine state is imported once the
+   * engine exists). The config and the fit settings must match: they decide the batches and their order.
+   */
+  private async restoreCheckpoint(source: unknown, run: FitRun, earlyStopping: unknown): Promise<ClassifierCheckpoint> {
+    const { bytes, name } = await readCheckpointSource(source);
+    const c = decodeClassifierCheckpoint(bytes, name);
+    if (JSON.stringify(c.config) !== JSON.stringify(this.config)) {
+      throw new Wasm2VecError('INVALID_OPTION', `option resumeFrom: the checkpoint's model (${JSON.stringify(c.config)}) differs from this classifier's ` +
+        `(${JSON.stringify(this.config)}); construct the classifier with the same options`);
+    }
+    for (const k of ['epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit'] as const) {
+      if (c.fit[k] !== run[k]) {
+        throw new Wasm2VecError('INVALID_OPTION', `option ${k}: got ${describe(run[k])}, but the checkpointed fit used ${describe(c.fit[k])}; repeat the fit's settings when resuming`);
+      }
+    }
+    if ((earlyStopping as { restoreBestWeights?: unknown } | undefined)?.restoreBestWeights === true) {
+      throw new Wasm2VecError('UNSUPPORTED', 'option resumeFrom: earlyStopping.restoreBestWeights cannot be resumed (the best weights are not in the checkpoint)');
+    }
+    this.encoder = c.vocabulary ? new SequenceEncoder(c.vocabulary, this.config.sequenceLength, this.config.tokenizer) : null;
+    this.idInput = c.vocabulary ? false : null;
+    return c;
   }
 
   private async evaluateIds(engine: LstmEngine, ids: Int32Array, labels: Int32Array, signal?: AbortSignal): Promise<Evaluation> {
