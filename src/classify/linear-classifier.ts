@@ -6,7 +6,8 @@ import { IntBuffer, LinearEncoder } from './linear-encoder.js';
 import { decodeLinearModel, encodeLinearModel, LINEAR_FORMAT_VERSION, type LinearModelHeader } from './linear-format.js';
 import { buildLabelTree } from './linear-label-tree.js';
 import { LabelSet, normalizeLabels, type Label, type LabelInput } from './linear-labels.js';
-import { buildTrainingData } from './linear-training-data.js';
+import { buildTrainingDataCooperatively } from './linear-training-data.js';
+import { runCooperatively, type Steps } from '../runtime/cooperative.js';
 import { resolveLinearOptions, type LinearClassifierOptions, type ResolvedLinearOptions } from './linear-options.js';
 import { LinearRuntime, type EncodedSet, type LinearLoss, type LinearSpec } from './linear-runtime.js';
 
@@ -154,7 +155,8 @@ export class LinearClassifier {
     const list = checkTexts('fit', texts);
     const norm = normalizeLabels('fit', labels, list.length);
     const o = this.options;
-    const data = buildTrainingData(list, norm, o, this.tokenizer, this.pretrained, signal);
+    throwIfAborted(signal, 'LinearClassifier training');
+    const data = await buildTrainingDataCooperatively(list, norm, o, this.tokenizer, this.pretrained, signal);
     const { encoder, labels: labelSet, spec, train } = data;
     const n = list.length;
 
@@ -192,7 +194,13 @@ export class LinearClassifier {
     }
   }
 
-  private encodeTexts(what: string, texts: readonly string[], labelIds: number[][] | null, signal?: AbortSignal): EncodedSet {
+  /** Tokenises and encodes texts, letting the event loop turn (and an abort land) while it works. */
+  private encodeTexts(what: string, texts: readonly string[], labelIds: number[][] | null, signal?: AbortSignal): Promise<EncodedSet> {
+    throwIfAborted(signal, `LinearClassifier.${what}`);
+    return runCooperatively(this.encodeSteps(what, texts, labelIds), signal, `LinearClassifier.${what}`);
+  }
+
+  private *encodeSteps(what: string, texts: readonly string[], labelIds: number[][] | null): Steps<EncodedSet> {
     const m = this.trained(what);
     const n = texts.length;
     const ids = new IntBuffer(n * 32);
@@ -200,7 +208,7 @@ export class LinearClassifier {
     const labels = new IntBuffer(labelIds ? n : 1);
     const labelOffsets = new Int32Array(n + 1);
     for (let i = 0; i < n; i++) {
-      if ((i & 1023) === 0) throwIfAborted(signal, `LinearClassifier.${what}`);
+      if ((i & 1023) === 1023) yield;
       m.encoder.encode(this.tokenizer(texts[i]), ids);
       offsets[i + 1] = ids.length;
       if (labelIds) for (const l of labelIds[i]) labels.push(l);
@@ -225,7 +233,7 @@ export class LinearClassifier {
     const signal = signalOption(options.signal);
     const C = m.labels.size;
     const out: LinearPrediction[][] = new Array(list.length);
-    await m.runtime.forward(this.encodeTexts('predict', list, null, signal), false, (from, to, probs) => {
+    await m.runtime.forward(await this.encodeTexts('predict', list, null, signal), false, (from, to, probs) => {
       for (let i = from; i < to; i++) {
         const base = (i - from) * C;
         out[i] = topK(probs, base, C, k, threshold).map((c) => ({ label: m.labels.values[c], probability: probs[base + c] }));
@@ -243,7 +251,7 @@ export class LinearClassifier {
     const signal = signalOption(options.signal);
     const C = m.labels.size;
     let correct = 0;
-    const { loss, counted } = await m.runtime.forward(this.encodeTexts('evaluate', list, gold, signal), true, (from, to, probs) => {
+    const { loss, counted } = await m.runtime.forward(await this.encodeTexts('evaluate', list, gold, signal), true, (from, to, probs) => {
       for (let i = from; i < to; i++) if (gold[i].length > 0 && gold[i].includes(topK(probs, (i - from) * C, C, 1, 0)[0])) correct++;
     }, signal);
     return { accuracy: counted > 0 ? correct / counted : 0, loss: counted > 0 ? loss / counted : 0, examples: counted };
@@ -260,7 +268,7 @@ export class LinearClassifier {
     const signal = signalOption(options.signal);
     const C = m.labels.size;
     let examples = 0, predicted = 0, goldCount = 0, correct = 0;
-    await m.runtime.forward(this.encodeTexts('test', list, null, signal), false, (from, to, probs) => {
+    await m.runtime.forward(await this.encodeTexts('test', list, null, signal), false, (from, to, probs) => {
       for (let i = from; i < to; i++) {
         if (gold[i].length === 0) continue;
         examples++;

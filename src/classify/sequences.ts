@@ -1,6 +1,7 @@
 import { Wasm2VecError, describe } from '../errors.js';
 import { createTokenizer, type Tokenizer } from '../text/tokenizer.js';
 import { Vocabulary } from '../text/vocabulary.js';
+import { runCooperatively, runToEnd, type Steps } from '../runtime/cooperative.js';
 
 /** Keras conventions: pad_sequences fills with 0, Tokenizer(oov_token=...) gives the OOV token index 1. */
 export const PAD_ID = 0;
@@ -44,9 +45,22 @@ export class SequenceEncoder {
 
   /** Builds the vocabulary from training texts (already validated as non-empty strings). */
   static fit(texts: readonly string[], vocabSize: number, sequenceLength: number, tokenizerOptions: { lowercase: boolean; locale: string }): SequenceEncoder {
+    return runToEnd(SequenceEncoder.fitSteps(texts, vocabSize, sequenceLength, tokenizerOptions));
+  }
+
+  /** fit() that lets the event loop turn while it tokenises, so an abort lands within ~25 ms. */
+  static fitCooperatively(texts: readonly string[], vocabSize: number, sequenceLength: number, tokenizerOptions: { lowercase: boolean; locale: string },
+    signal: AbortSignal | undefined, what: string): Promise<SequenceEncoder> {
+    return runCooperatively(SequenceEncoder.fitSteps(texts, vocabSize, sequenceLength, tokenizerOptions), signal, what);
+  }
+
+  private static *fitSteps(texts: readonly string[], vocabSize: number, sequenceLength: number, tokenizerOptions: { lowercase: boolean; locale: string }): Steps<SequenceEncoder> {
     const tokenize = createTokenizer(tokenizerOptions);
     const counts = new Map<string, number>();
-    for (const text of texts) for (const w of tokenize(text)) counts.set(w, (counts.get(w) ?? 0) + 1);
+    for (let i = 0; i < texts.length; i++) {
+      if ((i & 1023) === 1023) yield;
+      for (const w of tokenize(texts[i])) counts.set(w, (counts.get(w) ?? 0) + 1);
+    }
     if (counts.size === 0) throw new Wasm2VecError('EMPTY_VOCABULARY', 'TextClassifier.fit: the training texts contain no words');
     const vocabulary = Vocabulary.fromCounts(counts, { minCount: 1, maxVocab: vocabSize - FIRST_WORD_ID });
     return new SequenceEncoder(vocabulary, sequenceLength, tokenizerOptions);
@@ -62,13 +76,25 @@ export class SequenceEncoder {
 
   /** rows × sequenceLength ids; a text that is not a string, is blank or has no word is an error naming it. */
   encode(texts: readonly unknown[], what: string): Int32Array {
-    const seqs = texts.map((text, i) => {
+    return runToEnd(this.encodeSteps(texts, what));
+  }
+
+  /** encode() that lets the event loop turn while it tokenises, so an abort lands within ~25 ms. */
+  encodeCooperatively(texts: readonly unknown[], what: string, signal: AbortSignal | undefined, task: string): Promise<Int32Array> {
+    return runCooperatively(this.encodeSteps(texts, what), signal, task);
+  }
+
+  private *encodeSteps(texts: readonly unknown[], what: string): Steps<Int32Array> {
+    const seqs: number[][] = new Array(texts.length);
+    for (let i = 0; i < texts.length; i++) {
+      if ((i & 1023) === 1023) yield;
+      const text = texts[i];
       if (typeof text !== 'string') throw new Wasm2VecError('INVALID_OPTION', `${what}[${i}] is ${describe(text)}, expected a string`);
       if (text.trim() === '') throw new Wasm2VecError('INVALID_OPTION', `${what}[${i}] is empty`);
       const ids = this.tokenIds(text);
       if (ids.length === 0) throw new Wasm2VecError('INVALID_OPTION', `${what}[${i}] ${snippet(text)} has no words (only punctuation or symbols)`);
-      return ids;
-    });
+      seqs[i] = ids;
+    }
     return padSequences(seqs, this.sequenceLength);
   }
 }

@@ -166,7 +166,7 @@ export class TextClassifier {
   }
 
   /** Validated rows × sequenceLength ids for `inputs`; builds the vocabulary on the first fit. */
-  private encodeInputs(inputs: ClassifierInput, what: string, fitting: boolean): Int32Array {
+  private async encodeInputs(inputs: ClassifierInput, what: string, fitting: boolean, signal?: AbortSignal): Promise<Int32Array> {
     const ids = inputs.length > 0 && isIdInput(inputs);
     if (this.idInput !== null && ids !== this.idInput) {
       throw new Wasm2VecError('INVALID_OPTION', `${what}: this classifier was trained on ${this.idInput ? 'token-id sequences' : 'texts'}; pass ${this.idInput ? 'id arrays' : 'strings'}`);
@@ -180,10 +180,11 @@ export class TextClassifier {
       inputs.forEach((t, i) => {
         if (typeof t !== 'string') throw new Wasm2VecError('INVALID_OPTION', `${what}: texts[${i}] is ${describe(t)}, expected a string`);
       });
-      this.encoder = SequenceEncoder.fit(inputs as readonly string[], this.config.vocabSize, this.config.sequenceLength, this.config.tokenizer);
+      this.encoder = await SequenceEncoder.fitCooperatively(inputs as readonly string[], this.config.vocabSize, this.config.sequenceLength, this.config.tokenizer,
+        signal, `${what} (building the vocabulary)`);
       this.idInput = false;
     }
-    return this.encoder.encode(inputs, `${what}: texts`);
+    return this.encoder.encodeCooperatively(inputs, `${what}: texts`, signal, `${what} (tokenising)`);
   }
 
   /**
@@ -233,8 +234,8 @@ export class TextClassifier {
     }
     const yTrain = checkLabels(trainLabels, this.config.classes, what);
     const yVal = valLabels ? checkLabels(valLabels, this.config.classes, `${what}: validationData`) : null;
-    const xTrain = this.encodeInputs(trainInputs, what, true);
-    const xVal = valInputs ? this.encodeInputs(valInputs, `${what}: validationData`, false) : null;
+    const xTrain = await this.encodeInputs(trainInputs, what, true, signal);
+    const xVal = valInputs ? await this.encodeInputs(valInputs, `${what}: validationData`, false, signal) : null;
     const stopper = options.earlyStopping === undefined ? null : new EarlyStopping(options.earlyStopping, xVal !== null);
     throwIfAborted(signal, 'TextClassifier training');
 
@@ -350,7 +351,7 @@ export class TextClassifier {
       checkPair(texts, labels, what);
       if (texts.length === 0) throw new Wasm2VecError('INVALID_OPTION', `${what}: no texts to evaluate`);
       const y = checkLabels(labels, this.config.classes, what);
-      const x = this.encodeInputs(texts, what, false);
+      const x = await this.encodeInputs(texts, what, false, signalOption(options.signal));
       return this.evaluateIds(await this.engineFor(1), x, y, signalOption(options.signal));
     });
   }
@@ -365,7 +366,7 @@ export class TextClassifier {
       knownOptions(what, options, ['signal']);
       checkPair(texts, undefined, what);
       if (texts.length === 0) return this.config.classes === 2 ? new Float32Array(0) : [];
-      const x = this.encodeInputs(texts, what, false);
+      const x = await this.encodeInputs(texts, what, false, signalOption(options.signal));
       const { probs } = await (await this.engineFor(1)).predict(x, texts.length, null, signalOption(options.signal));
       if (this.config.classes === 2) return probs;
       const C = this.config.classes;

@@ -63,3 +63,31 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
     );
   });
 }
+
+/**
+ * Work written as a generator that yields at points where it may pause (every thousand texts, say):
+ * `runToEnd` drives it synchronously, `runCooperatively` lets the event loop turn every SLICE_MS and
+ * checks the abort signal at every pause.
+ */
+export type Steps<T> = Generator<void, T, void>;
+
+export function runToEnd<T>(steps: Steps<T>, signal?: AbortSignal, what = 'the work'): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (signal?.aborted) throw new Wasm2VecError('ABORTED', `${what} was aborted`, { cause: signal.reason });
+  }
+}
+
+export async function runCooperatively<T>(steps: Steps<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+  const clock = new SliceClock();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (clock.due()) await yieldToEventLoop();
+    if (signal?.aborted) {
+      steps.return(undefined as T);
+      throw new Wasm2VecError('ABORTED', `${what} was aborted`, { cause: signal.reason });
+    }
+  }
+}
