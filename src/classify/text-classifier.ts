@@ -71,6 +71,8 @@ export interface Evaluation {
 
 const FIT_KEYS = new Set(['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'seed', 'onEpochEnd', 'onBatchEnd', 'signal', 'earlyStopping',
   'checkpoint', 'checkpointEvery', 'resumeFrom']);
+/** An epoch whose mean loss exceeds an untrained model's this many times has diverged. */
+const DIVERGED_LOSS_RATIO = 10;
 /** Rows per inference call into the kernels. */
 const PREDICT_ROWS = 256;
 
@@ -285,6 +287,12 @@ export class TextClassifier {
       const bad = await engine.nonFiniteWeights();
       if (bad > 0) throw new Wasm2VecError('NUMERIC', `${what}: ${bad} weights are not finite after epoch ${e}; lower learningRate (now ${this.config.learningRate}).${kept()}`);
       const logs: EpochLogs = { epoch: e, loss: lossSum / n, accuracy: correct / n, seconds: 0 };
+      // Finite weights can still be garbage: a mean loss far above an untrained model's (ln classes) means Adam diverged.
+      const untrained = Math.log(this.config.classes);
+      if (logs.loss > DIVERGED_LOSS_RATIO * untrained) {
+        throw new Wasm2VecError('NUMERIC', `${what}: training diverged in epoch ${e} (mean loss ${logs.loss.toPrecision(3)}, ${Math.round(logs.loss / untrained)}× an untrained ` +
+          `model's ${untrained.toPrecision(3)}); lower learningRate (now ${this.config.learningRate}).${kept()}`);
+      }
       if (xVal && yVal) {
         const v = await this.evaluateIds(engine, xVal, yVal, signal);
         logs.valLoss = v.loss;
