@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CI_CASES, CI_HUGE, CI_SEED, reproduce } from './ci-settings.js';
 import { formatFailure, runFuzz, summarize, type FuzzTarget } from './harness.js';
-import { checkpointTarget, linearTarget, textClassifierTarget, vocabularyTarget } from './targets.js';
+import { checkpointTarget, classifierCheckpointTarget, gloveCheckpointTarget, linearTarget, textClassifierTarget, vocabularyTarget } from './targets.js';
 
 async function fuzz(target: FuzzTarget) {
   const r = await runFuzz(target, { cases: CI_CASES, seed: CI_SEED, hugeCases: CI_HUGE });
@@ -19,4 +19,6 @@ describe('fuzz: model files and JSON metadata end in a model or a Wasm2VecError'
   it('TextClassifier model file (load; 10 predictions)', () => fuzz(textClassifierTarget(10)));
   it('Vocabulary.fromJSON', () => fuzz(vocabularyTarget()));
   it('Word2Vec checkpoint file (decode; 10 resumed trainings)', () => fuzz(checkpointTarget(10)));
+  it('GloVe checkpoint file', () => fuzz(gloveCheckpointTarget()));
+  it('TextClassifier checkpoint file', () => fuzz(classifierCheckpointTarget()));
 });

@@ -7,11 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { Embeddings, LinearClassifier, TextClassifier, Vocabulary, Word2Vec, parseAnalogies, parseWordPairs, whitespaceTokenizer, type VectorFormat } from '../../src/index.js';
+import { Embeddings, GloVe, LinearClassifier, TextClassifier, Vocabulary, Word2Vec, parseAnalogies, parseWordPairs, whitespaceTokenizer, type VectorFormat } from '../../src/index.js';
 import { decodeLinearModel } from '../../src/classify/linear-format.js';
 import { decodeClassifierFile } from '../../src/classify/text-classifier-file.js';
 import { scanCorpus } from '../../src/text/id-stream.js';
 import { decodeCheckpoint } from '../../src/train/word2vec-checkpoint.js';
+import { decodeGloveCheckpoint } from '../../src/train/glove-checkpoint.js';
+import { decodeClassifierCheckpoint } from '../../src/classify/text-classifier-checkpoint.js';
 import { loadVectors } from '../../src/vectors/load-vectors.js';
 import { createTokenizer } from '../../src/text/tokenizer.js';
 import { demoCorpusPath, repoRoot, sharedFile } from '../helpers/data.js';
@@ -276,6 +278,47 @@ export function checkpointTarget(resumes = 10): FuzzTarget {
       } finally {
         m.dispose();
       }
+    },
+  };
+}
+
+/** GloVe and TextClassifier checkpoints: the container plus each trainer's state checks. */
+export function gloveCheckpointTarget(): FuzzTarget {
+  const corpus = readFileSync(demoCorpusPath, 'utf8').slice(0, 20000);
+  return {
+    name: 'model:glove-checkpoint',
+    kind: 'binary',
+    mutators: { jsonHeader: jsonHeaderMutator(8) },
+    fixup: { share: 0.6, fn: fixWasm2VecChecksum },
+    seeds: async () => {
+      const out: Uint8Array[] = [];
+      const m = await GloVe.train(corpus, { dim: 3, epochs: 2, threads: 1, minCount: 3, checkpoint: (c) => { out.push(c.bytes); } });
+      m.dispose();
+      return out;
+    },
+    run: async (bytes) => {
+      const c = decodeGloveCheckpoint(bytes, 'fuzz');
+      checkFinite(new Float32Array(c.params.slice().buffer), 'params');
+    },
+  };
+}
+
+export function classifierCheckpointTarget(): FuzzTarget {
+  return {
+    name: 'model:text-classifier-checkpoint',
+    kind: 'binary',
+    mutators: { jsonHeader: jsonHeaderMutator(8) },
+    fixup: { share: 0.6, fn: fixWasm2VecChecksum },
+    seeds: async () => {
+      const out: Uint8Array[] = [];
+      const c = new TextClassifier({ vocabSize: 40, sequenceLength: 6, embeddingDim: 3, lstm: [{ units: 2 }], threads: 1 });
+      await c.fit(TEXTS, TEXTS.map((_, i) => i % 2), { epochs: 2, batchSize: 4, checkpoint: (k) => { out.push(k.bytes); } });
+      c.dispose();
+      return out;
+    },
+    run: async (bytes) => {
+      const c = decodeClassifierCheckpoint(bytes, 'fuzz');
+      for (const s of c.state) checkFinite(s, 'state');
     },
   };
 }
