@@ -205,7 +205,7 @@ export class Word2Vec {
           `the checkpoint was trained on ${resume.checkpoint.tokens}; resume on the same corpus with the same tokenizer`);
       }
       const scanSeconds = (performance.now() - scanStart) / 1000;
-      return await trainOnStream(o, vocab, stream, scanned.rawTokens, scanSeconds, resume?.checkpoint ?? null);
+      return await trainOnStream(o, vocab, stream, scanned.rawTokens, scanSeconds, resume?.checkpoint ?? null, () => scanned.dispose());
     } finally {
       await scanned.dispose();
     }
@@ -238,6 +238,7 @@ export class Word2Vec {
 
 export async function trainOnStream(
   o: Resolved, vocab: Vocabulary, stream: IdStream, rawTokens: number, scanSeconds: number, resume: DecodedCheckpoint | null = null,
+  releaseInput?: () => Promise<void>,
 ): Promise<Word2Vec> {
   const requested = o.threads ?? await availableCores();
   const huff = o.hs ? buildHuffman(vocab.counts) : null;
@@ -390,6 +391,8 @@ export async function trainOnStream(
       if (!aborted) report(epoch + 1, true);
     }
     const seconds = (performance.now() - start) / 1000;
+    // The token cache (up to 512 MiB) is done with: free it before the vectors are copied out.
+    await releaseInput?.();
     const vectors = await pool.readF32(regions.syn0, vocab.size * o.dim);
     const embeddings = new Embeddings(vocab.words, vectors, o.dim, { counts: vocab.counts });
     const stats: Word2VecStats = {
