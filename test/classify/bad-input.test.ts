@@ -1,7 +1,8 @@
 import { describe, it, expect, afterAll } from 'vitest';
-import { TextClassifier, Embeddings, Wasm2VecError } from '../../src/index.js';
+import { TextClassifier, Embeddings } from '../../src/index.js';
 import { CLASSIFIER_FORMAT_VERSION } from '../../src/classify/text-classifier-file.js';
 import { parseLabelledTsv } from '../../src/classify/labelled-tsv.js';
+import { rejection } from '../helpers/errors.js';
 
 const tiny = { vocabSize: 50, sequenceLength: 6, embeddingDim: 4, lstm: [{ units: 4 }], threads: 1 };
 const texts = ['good film', 'bad film', 'great acting', 'awful plot', 'fine', 'poor'];
@@ -10,15 +11,6 @@ const open: TextClassifier[] = [];
 const make = (o: Record<string, unknown> = {}) => { const c = new TextClassifier({ ...tiny, ...o }); open.push(c); return c; };
 afterAll(() => { for (const c of open) c.dispose(); });
 
-async function rejection(p: Promise<unknown>): Promise<Wasm2VecError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(Wasm2VecError);
-    return e as Wasm2VecError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('TextClassifier bad input: clear errors, never a hang or a silent wrong answer', () => {
   it('labels that are not 0/1 for a binary classifier, or out of range for multi-class', async () => {
