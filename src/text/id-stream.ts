@@ -63,6 +63,11 @@ export interface ScannedCorpus {
   counts: Map<string, number>;
   rawTokens: number;
   encode(vocab: Vocabulary, options?: EncodeOptions): IdStream;
+  /**
+   * Frees the counts map once the last encode() is done (streams already made keep working): a corpus
+   * with a million distinct words holds ~100 MB in it. After this, `counts` is empty and encode() refuses.
+   */
+  releaseCounts(): void;
   /** Frees the cached ids and deletes the spill file, if any. Idempotent. */
   dispose(): Promise<void>;
 }
@@ -187,8 +192,16 @@ class Scanned implements ScannedCorpus {
     private readonly store: RawIdStore,
   ) {}
 
+  releaseCounts(): void {
+    this.counts.clear();
+    this.countsReleased = true;
+  }
+
+  private countsReleased = false;
+
   encode(vocab: Vocabulary, options: EncodeOptions = {}): IdStream {
     this.store.checkLive();
+    if (this.countsReleased) throw new Wasm2VecError('UNSUPPORTED', 'the scanned corpus released its counts; encode before releaseCounts()');
     if (typeof vocab !== 'object' || vocab === null || typeof (vocab as Vocabulary).id !== 'function') {
       invalidOption('vocab', vocab, 'a Vocabulary');
     }

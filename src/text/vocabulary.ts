@@ -69,6 +69,11 @@ export class Vocabulary {
     return this.words.length;
   }
 
+  /** @internal The word → id map, shared (not copied) by Embeddings built over this vocabulary; both are immutable. */
+  get wordIndex(): ReadonlyMap<string, number> {
+    return this.index;
+  }
+
   /** The word's id, or -1 if it is not in the vocabulary. */
   id(word: string): number {
     return this.index.get(word) ?? -1;

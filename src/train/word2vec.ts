@@ -200,6 +200,7 @@ export class Word2Vec {
     try {
       const vocab = resume?.checkpoint.vocabulary ?? Vocabulary.fromCounts(scanned.counts, { minCount: o.minCount, maxVocab: o.maxVocab });
       const stream = scanned.encode(vocab, { maxSentenceLength: o.maxSentenceLength, chunkTokens: CHUNK_TOKENS });
+      scanned.releaseCounts();
       if (resume && stream.tokens !== resume.checkpoint.tokens) {
         throw new Wasm2VecError('INVALID_OPTION', `option resumeFrom: this corpus has ${stream.tokens} tokens of the checkpoint's vocabulary per epoch, ` +
           `the checkpoint was trained on ${resume.checkpoint.tokens}; resume on the same corpus with the same tokenizer`);
@@ -394,7 +395,8 @@ export async function trainOnStream(
     // The token cache (up to 512 MiB) is done with: free it before the vectors are copied out.
     await releaseInput?.();
     const vectors = await pool.readF32(regions.syn0, vocab.size * o.dim);
-    const embeddings = new Embeddings(vocab.words, vectors, o.dim, { counts: vocab.counts });
+    // The vocabulary's word → id map serves the embeddings too (a million-word map is ~50 MB).
+    const embeddings = new Embeddings(vocab.words, vectors, o.dim, { counts: vocab.counts, index: vocab.wordIndex as Map<string, number> });
     const stats: Word2VecStats = {
       rawTokens, tokens: stream.tokens, effectiveTokens: effective, epochsCompleted: aborted ? epoch - 1 : epoch, seconds, scanSeconds,
       tokensPerSecond: seconds > 0 ? trainedNow / seconds : 0, threads, aborted, finalLoss: epochPairs ? epochLoss / epochPairs : 0,
