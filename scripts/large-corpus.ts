@@ -105,7 +105,9 @@ try {
       phase = p.progress >= 1 ? 'copying the vectors out' : 'training';
       if (performance.now() - lastLog < 10_000) return;
       lastLog = performance.now();
-      log(`  ${(p.progress * 100).toFixed(1)} %, ${Math.round(p.wordsPerSecond).toLocaleString('en-US')} words/s, RSS ${(status('VmRSS') / MiB).toFixed(0)} MiB`);
+      const m = process.memoryUsage();
+      log(`  ${(p.progress * 100).toFixed(1)} %, ${Math.round(p.wordsPerSecond).toLocaleString('en-US')} words/s, RSS ${(status('VmRSS') / MiB).toFixed(0)} MiB ` +
+        `(JS heap ${(m.heapTotal / MiB).toFixed(0)} MiB, array buffers ${(m.arrayBuffers / MiB).toFixed(0)} MiB)`);
     },
   });
   clearInterval(timer);
