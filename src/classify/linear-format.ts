@@ -114,7 +114,9 @@ function checkHeader(h: LinearModelHeader, source: string): void {
     if (!ok || seen.has(v)) bad(source, `header: label ${describe(v)} is not a ${kind} label or is repeated`);
     seen.add(v);
   }
-  for (const c of counts) if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) bad(source, `header: label count ${describe(c)}`);
+  // Training counts are integers far below 1e15, the sentinel of fastText's Huffman construction (a
+  // count at or above it makes the label tree cyclic: building it would never end).
+  for (const c of counts) if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= 1e15) bad(source, `header: label count ${describe(c)} (expected an integer in [0, 1e15))`);
 }
 
 function bad(source: string, what: string): never {
