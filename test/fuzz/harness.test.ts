@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/data.js';
 import { Wasm2VecError } from '../../src/errors.js';
 import { Rng, mutate, runFuzz, type FuzzTarget } from './harness.js';
 
@@ -30,6 +32,13 @@ describe('fuzz harness', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((await runFuzz(broken('wrong'), options)).failures[0].problem).toMatch(/silent wrong answer/);
   });
+  it('a synchronous infinite loop is reported (target, case, seed) and the process killed by the watchdog', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/fuzz/hang-fixture.ts'], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
+    expect(r.stdout).not.toContain('not reached');
+    expect(r.stderr).toMatch(/FUZZ HANG \(a synchronous loop, 400 ms without returning\): broken:sync-loop case 1 \(run seed 1, case seed \d+, mutations /);
+    expect(r.signal).toBe('SIGKILL');
+  });
+
   it('cases are reproducible from (seed, target, index) and the mutations include every kind', () => {
     const seed = new TextEncoder().encode('2 3\nword 1.5 -2 3e-2\nother 0 0 0\n');
     const run = (s: number) => mutate(seed, { rng: new Rng(s), kind: 'text', seeds: [seed], allowHuge: false });

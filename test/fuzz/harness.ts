@@ -419,6 +419,57 @@ class FuzzTimeout extends Error {
   }
 }
 
+/**
+ * A reader stuck in a synchronous loop never yields, so no timer can report it. A watchdog thread
+ * watches a heartbeat in shared memory; when one case runs longer than `limitMs`, it prints the case
+ * (target, index, seed, mutations) and kills the process, so the hang is reported, not waited on.
+ */
+class Watchdog {
+  private readonly state = new Int32Array(new SharedArrayBuffer(16));
+  private readonly text = new Uint8Array(new SharedArrayBuffer(1024));
+  private worker: import('node:worker_threads').Worker | null = null;
+
+  async start(limitMs: number): Promise<void> {
+    const { Worker } = await import('node:worker_threads');
+    this.worker = new Worker(`
+      const { workerData } = require('node:worker_threads');
+      const fs = require('node:fs');
+      const [state, text, limit] = [new Int32Array(workerData.state), new Uint8Array(workerData.text), workerData.limit];
+      let seen = -1, since = Date.now();
+      for (;;) {
+        Atomics.wait(state, 3, 0, 500);
+        if (Atomics.load(state, 3) === 1) break;
+        const seq = Atomics.load(state, 0);
+        if (seq !== seen) { seen = seq; since = Date.now(); continue; }
+        if (Atomics.load(state, 1) === 1 && Date.now() - since > limit) {
+          const n = text.indexOf(0);
+          fs.writeSync(2, 'FUZZ HANG (a synchronous loop, ' + limit + ' ms without returning): ' + Buffer.from(text.subarray(0, n < 0 ? text.length : n)).toString() + '\\n');
+          process.kill(process.pid, 'SIGKILL');
+        }
+      }`, { eval: true, workerData: { state: this.state.buffer, text: this.text.buffer, limit: limitMs } });
+    this.worker.unref();
+  }
+
+  enter(description: string): void {
+    const bytes = new TextEncoder().encode(description.slice(0, 1000));
+    this.text.fill(0);
+    this.text.set(bytes.subarray(0, 1023));
+    Atomics.add(this.state, 0, 1);
+    Atomics.store(this.state, 1, 1);
+  }
+
+  leave(): void {
+    Atomics.store(this.state, 1, 0);
+    Atomics.add(this.state, 0, 1);
+  }
+
+  async stop(): Promise<void> {
+    Atomics.store(this.state, 3, 1);
+    Atomics.notify(this.state, 3);
+    await this.worker?.terminate();
+  }
+}
+
 export async function runFuzz(target: FuzzTarget, o: FuzzOptions): Promise<FuzzReport> {
   const seeds = await target.seeds();
   const hugeCases = Math.min(o.hugeCases ?? 0, o.cases);
@@ -428,6 +479,8 @@ export async function runFuzz(target: FuzzTarget, o: FuzzOptions): Promise<FuzzR
   const bound = target.allocationBound ?? ((n: number) => 64 * 1024 * 1024 + 8 * n);
   const report: FuzzReport = { target: target.name, cases: 0, hugeCases: 0, ok: 0, errors: {}, failures: [], seconds: 0, slowestMs: 0, largestAllocation: 0 };
   const meter = new AllocationMeter();
+  const watchdog = new Watchdog();
+  await watchdog.start(Math.max(timeLimit, hugeLimit) * 2);
   const started = performance.now();
   try {
     for (let i = 0; i < o.cases; i++) {
@@ -448,6 +501,7 @@ export async function runFuzz(target: FuzzTarget, o: FuzzOptions): Promise<FuzzR
       };
       meter.largest = 0;
       meter.install();
+      watchdog.enter(`${target.name} case ${i} (run seed ${o.seed}, case seed ${cs}, mutations ${applied.join('+')})`);
       const t0 = performance.now();
       let outcome: 'ok' | ErrorCode | null = null;
       try {
@@ -461,6 +515,7 @@ export async function runFuzz(target: FuzzTarget, o: FuzzOptions): Promise<FuzzR
         } else fail(`uncaught exception type: ${describeThrown(e)}`);
       } finally {
         meter.uninstall();
+        watchdog.leave();
       }
       const ms = performance.now() - t0;
       if ((Object.prototype as Record<string, unknown>).polluted !== undefined) {
@@ -480,6 +535,7 @@ export async function runFuzz(target: FuzzTarget, o: FuzzOptions): Promise<FuzzR
     }
   } finally {
     report.seconds = (performance.now() - started) / 1000;
+    await watchdog.stop();
     await target.cleanup?.();
   }
   return report;
