@@ -9,6 +9,7 @@
 // fallback in src/vectors/search-fallback.ts reproduces it bit for bit).
 
 export { heapBase, countNonFinite } from './lib/module-exports';
+import { hsum } from './lib/simd';
 
 /** Result entries are (i32 row, f32 score) pairs, 8 bytes each. */
 const ENTRY: usize = 8;
@@ -47,10 +48,6 @@ export function normalizeRows(src: usize, dst: usize, rows: i32, dim: i32): i32 
 
 // ---------------------------------------------------------------------------------------------------
 // Scores
-
-@inline function hsum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
 
 /** dot(row, q) with one 4-lane accumulator, fixed horizontal sum, scalar tail. */
 @inline function dot1(row: usize, q: usize, dim: i32, dim4: i32): f32 {

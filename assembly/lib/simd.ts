@@ -18,7 +18,7 @@
     i += 4;
   }
   const v = f32x4.add(acc0, acc1);
-  let s = (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+  let s = hsum(v);
   for (; i < n; i++) {
     const o = <usize>i << 2;
     s += load<f32>(a + o) * load<f32>(b + o);
@@ -94,7 +94,8 @@
   memory.fill(x, 0, <usize>n << 2);
 }
 
-@inline function hsum(v: v128): f32 {
+/** Horizontal sum of four lanes in a fixed order ((0+1)+(2+3)), so every kernel reduces alike. */
+@inline export function hsum(v: v128): f32 {
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
