@@ -237,7 +237,7 @@ export class Word2Vec {
   }
 }
 
-export async function trainOnStream(
+async function trainOnStream(
   o: Resolved, vocab: Vocabulary, stream: IdStream, rawTokens: number, scanSeconds: number, resume: DecodedCheckpoint | null = null,
   releaseInput?: () => Promise<void>,
 ): Promise<Word2Vec> {
