@@ -188,6 +188,7 @@ export class Word2Vec {
     readonly options: Readonly<Omit<Resolved, 'tokenizer' | 'onProgress' | 'signal' | 'checkpoint'>>,
     readonly stats: Word2VecStats,
     private pool: KernelPool | null,
+    private readonly regions: Word2VecRegions,
   ) {}
 
   /** Trains on `corpus` (text, iterable of strings, stream, or `{ path }`) and resolves with the model. */
@@ -214,13 +215,10 @@ export class Word2Vec {
 
   /** The output-layer vectors (syn1neg), e.g. for "dual embedding" similarity; null for hs-only models. */
   async outputEmbeddings(): Promise<Embeddings | null> {
-    if (!this.pool || !this.regions || this.options.negative === 0) return null;
+    if (!this.pool || this.options.negative === 0) return null;
     const v = await this.pool.readF32(this.regions.syn1neg, this.embeddings.size * this.embeddings.dim);
     return new Embeddings(this.embeddings.words, v, this.embeddings.dim);
   }
-
-  /** @internal set by the trainer */
-  regions: Word2VecRegions | null = null;
 
   /** Ends the model's workers and releases its WebAssembly memory; the embeddings stay usable. */
   dispose(): void {
@@ -228,12 +226,10 @@ export class Word2Vec {
     this.pool = null;
   }
 
-  /** @internal */
+  /** @internal the trainer's factory (the constructor is private to keep models trainer-made) */
   static create(e: Embeddings, v: Vocabulary, o: Resolved, s: Word2VecStats, pool: KernelPool, regions: Word2VecRegions): Word2Vec {
     const { tokenizer: _t, onProgress: _p, signal: _s, checkpoint: _c, ...opts } = o;
-    const m = new Word2Vec(e, v, opts, s, pool);
-    m.regions = regions;
-    return m;
+    return new Word2Vec(e, v, opts, s, pool, regions);
   }
 }
 
