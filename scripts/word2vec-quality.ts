@@ -13,7 +13,7 @@ let last = 0;
 const m = await Word2Vec.train({ path: corpus }, {
   model: model as 'skipgram' | 'cbow', dim: 100, window: 5, negative: 5, sample: 1e-3, minCount: 5, epochs: Number(flag('epochs') ?? 5),
   seed: 1, threads: flag('threads') ? Number(flag('threads')) : undefined, ...(flag('alpha') ? { alpha: Number(flag('alpha')) } : {}),
-  ...(flag('mode') ? { mode: flag('mode') } : {}),
+  ...(flag('mode') ? { mode: flag('mode') as 'classic' | 'batched' } : {}),
   onProgress: (p) => {
     if (Date.now() - last < 10_000) return;
     last = Date.now();

@@ -6,6 +6,7 @@ export const DESC = {
   SYN0: 56, SYN1NEG: 64, SYN1: 72, EXP: 80, LOSS: 88, KEEP: 96, CUM: 104,
   CODELEN: 112, CODES: 120, POINTS: 128, ALPHA0: 136, MINALPHA: 144, TOTAL: 152, MAXCODE: 160, MAXSENT: 168,
   BATCHED: 176, OFF_NEU1E: 184, OFF_SENT: 192, OFF_DIN: 200, OFF_GRAD: 208, OFF_OUTS: 216,
+  HOT: 224, SYNC: 232, OFF_HOT: 240,
 } as const;
 export const DESC_BYTES = 256;
 
@@ -19,6 +20,8 @@ export interface Word2VecShape {
   chunkCapacity: number;
   maxSentenceLength: number;
   window: number;
+  /** Rows of the most frequent words each thread trains privately between syncs (0: none). */
+  hotRows: number;
 }
 
 export interface Word2VecRegions {
@@ -33,9 +36,10 @@ const align64 = (n: number) => Math.ceil(n / 64) * 64;
 /**
  * Pieces of one thread's scratch block (offsets inside it, 64-byte aligned so threads never share a
  * cache line): RNG/loss header, neu1 and neu1e vectors, the subsampled sentence, and for the batched
- * skip-gram the input-gradient rows, the context × output gradient matrix and the output row ids.
+ * skip-gram the input-gradient rows, the context × output gradient matrix and the output row addresses,
+ * then the private and base copies of the hot input and output rows.
  */
-export function scratchPlan(dim: number, maxSentence: number, window: number, negative: number) {
+export function scratchPlan(dim: number, maxSentence: number, window: number, negative: number, hotRows: number) {
   const vec = align64(dim * 4);
   const ctx = 2 * window;
   const neu1e = 64 + vec;
@@ -43,7 +47,8 @@ export function scratchPlan(dim: number, maxSentence: number, window: number, ne
   const dIn = sentence + align64(maxSentence * 4);
   const grad = dIn + align64(ctx * dim * 4);
   const outs = grad + align64(ctx * (negative + 1) * 4);
-  return { neu1e, sentence, dIn, grad, outs, bytes: outs + align64((negative + 1) * 4 + 2 * ctx * 4) };
+  const hot = outs + align64((negative + 1) * 4 + 2 * ctx * 4);
+  return { neu1e, sentence, dIn, grad, outs, hot, bytes: hot + 4 * hotRows * dim * 4 };
 }
 
 /** Lays out one Word2Vec model in a single memory and refuses, in words, what wasm32 cannot hold. */
@@ -68,7 +73,7 @@ export function planWord2Vec(s: Word2VecShape): { layout: MemoryLayout; regions:
     input: [],
   };
   for (let t = 0; t < s.threads; t++) {
-    r.scratch.push(L.alloc(`thread ${t} scratch`, scratchPlan(s.dim, s.maxSentenceLength, s.window, s.negative).bytes));
+    r.scratch.push(L.alloc(`thread ${t} scratch`, scratchPlan(s.dim, s.maxSentenceLength, s.window, s.negative, s.hotRows).bytes));
     r.input.push(L.alloc(`thread ${t} input`, s.chunkCapacity * 4));
   }
   L.check('Word2Vec');

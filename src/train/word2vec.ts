@@ -96,6 +96,14 @@ const CHUNK_TOKENS = 16384;
 const SLICE_MS = 20;
 const FIRST_SLICE = 2048;
 const MIN_SLICE = 256;
+/**
+ * Batched mode with several threads: each thread trains private copies of the rows of the this-many
+ * most frequent words and adds its changes to the shared rows every SYNC_WINDOWS windows (~1 ms), so
+ * the hottest cache lines stop bouncing between cores (2 threads: 1.65× → ~1.85× one thread; 128–512
+ * rows and 1024–4096 windows measured alike, 256 windows cost the gain back).
+ */
+const HOT_ROWS = 256;
+const SYNC_WINDOWS = 1024;
 /** An epoch whose mean loss exceeds an untrained model's this many times has diverged (healthy runs stay within ~1-2×). */
 const DIVERGED_LOSS_RATIO = 10;
 
@@ -240,9 +248,10 @@ async function trainOnStream(
   const requested = o.threads ?? await availableCores();
   const huff = o.hs ? buildHuffman(vocab.counts) : null;
   const chunkCapacity = CHUNK_TOKENS + o.maxSentenceLength + 2;
+  const hotRows = requested > 1 && o.mode === 'batched' && !o.hs && o.negative > 0 ? Math.min(vocab.size, HOT_ROWS) : 0;
   const { layout, regions } = planWord2Vec({
     vocab: vocab.size, dim: o.dim, negative: o.negative, hs: o.hs, maxCode: huff?.maxCode ?? 0,
-    threads: requested, chunkCapacity, maxSentenceLength: o.maxSentenceLength, window: o.window,
+    threads: requested, chunkCapacity, maxSentenceLength: o.maxSentenceLength, window: o.window, hotRows,
   });
   throwIfAborted(o.signal, 'Word2Vec training');
   // Starting workers takes ~50-100 ms: an abort meanwhile rejects at once (a late pool is disposed).
@@ -264,8 +273,10 @@ async function trainOnStream(
     desc.setFloat64(DESC.TOTAL, Math.max(1, totalWords), true);
     u32(DESC.MAXCODE, huff?.maxCode ?? 0); u32(DESC.MAXSENT, o.maxSentenceLength);
     u32(DESC.BATCHED, o.mode === 'batched' ? 1 : 0);
-    const sp = scratchPlan(o.dim, o.maxSentenceLength, o.window, o.negative);
+    const sp = scratchPlan(o.dim, o.maxSentenceLength, o.window, o.negative, hotRows);
     u32(DESC.OFF_NEU1E, sp.neu1e); u32(DESC.OFF_SENT, sp.sentence); u32(DESC.OFF_DIN, sp.dIn); u32(DESC.OFF_GRAD, sp.grad); u32(DESC.OFF_OUTS, sp.outs);
+    // One thread (also a browser's fallback) trains the shared rows directly: no private copies.
+    u32(DESC.HOT, threads > 1 ? hotRows : 0); u32(DESC.SYNC, SYNC_WINDOWS); u32(DESC.OFF_HOT, sp.hot);
     await pool.write(regions.desc, desc);
     await pool.write(regions.counts, vocab.counts);
     if (huff) {
