@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { formatFailure, runFuzz, summarize, type FuzzReport, type FuzzTarget } from '../test/fuzz/harness.js';
 import {
-  analogiesTarget, checkpointTarget, classifierCheckpointTarget, corpusTarget, gloveCheckpointTarget, linearTarget, pairsTarget, textClassifierHeaderTarget, textClassifierTarget, vectorTarget, vocabularyTarget,
+  analogiesTarget, checkpointTarget, classifierCheckpointTarget, corpusTarget, gloveCheckpointTarget, linearCheckpointTarget, linearTarget, pairsTarget, textClassifierHeaderTarget, textClassifierTarget, vectorTarget, vocabularyTarget,
 } from '../test/fuzz/targets.js';
 
 function flag(name: string, fallback: string | undefined): string | undefined {
@@ -37,6 +37,7 @@ const targets: Record<string, () => FuzzTarget> = {
   'model:word2vec-checkpoint': () => checkpointTarget(Math.ceil(cases / 50)),
   'model:glove-checkpoint': () => gloveCheckpointTarget(),
   'model:text-classifier-checkpoint': () => classifierCheckpointTarget(),
+  'model:linear-checkpoint': () => linearCheckpointTarget(Math.ceil(cases / 50)),
   'json:vocabulary': () => vocabularyTarget(),
   'eval:word-pairs': () => pairsTarget(),
   'eval:analogies': () => analogiesTarget(),

@@ -1,12 +1,17 @@
-import { Wasm2VecError, describe, throwIfAborted } from '../errors.js';
+import { Wasm2VecError, describe, invalidOption, throwIfAborted } from '../errors.js';
 import { functionOption, intOption, knownOptions, numberOption, signalOption } from '../options.js';
 import { availableCores, importNode } from '../runtime/capabilities.js';
 import type { Tokenizer } from '../text/tokenizer.js';
+import { checkpointTargetOption, readCheckpointSource, resumeOption, storeCheckpoint, type CheckpointTarget } from '../train/checkpoint-file.js';
+import {
+  LINEAR_CHECKPOINT, LINEAR_CHECKPOINT_OPTION_NAMES, decodeLinearCheckpoint, encodeLinearCheckpoint, fingerprint,
+  type DecodedLinearCheckpoint, type LinearCheckpointOptions,
+} from './linear-checkpoint.js';
 import { IntBuffer, LinearEncoder } from './linear-encoder.js';
 import { decodeLinearModel, encodeLinearModel, LINEAR_FORMAT_VERSION, type LinearModelHeader } from './linear-format.js';
 import { buildLabelTree } from './linear-label-tree.js';
 import { LabelSet, normalizeLabels, type Label, type LabelInput } from './linear-labels.js';
-import { buildTrainingDataCooperatively } from './linear-training-data.js';
+import { buildTrainingDataCooperatively, type LinearTrainingData } from './linear-training-data.js';
 import { runCooperatively, type Steps } from '../runtime/cooperative.js';
 import { resolveLinearOptions, type LinearClassifierOptions, type ResolvedLinearOptions } from './linear-options.js';
 import { LinearRuntime, type EncodedSet, type LinearLoss, type LinearSpec } from './linear-runtime.js';
@@ -25,6 +30,17 @@ export interface LinearEpoch {
 export interface LinearFitOptions {
   signal?: AbortSignal;
   onEpochEnd?: (e: LinearEpoch) => void;
+  /** Where to save a checkpoint every `checkpointEvery` epochs: a function receiving { epoch, bytes }, or a file path (Node; replaced atomically). */
+  checkpoint?: CheckpointTarget;
+  /** Epochs between checkpoints (default 1 when `checkpoint` is set; the last epoch is always saved). */
+  checkpointEvery?: number;
+  /**
+   * Continues an interrupted fit from its checkpoint (bytes or path), replacing this classifier's
+   * state: construct the classifier with the same options (`epochs` is the fit's total; threads may
+   * differ) and pass the same texts and labels. With 1 thread the result equals, bit for bit, a fit
+   * that was never interrupted.
+   */
+  resumeFrom?: Uint8Array | ArrayBuffer | string;
 }
 
 export interface LinearFitResult {
@@ -144,41 +160,69 @@ export class LinearClassifier {
 
   /**
    * Trains on `texts` with one label per text (strings or integers), or an array of labels per text
-   * for multi-label data. A second fit() starts again from scratch.
+   * for multi-label data. A second fit() starts again from scratch (or, with `resumeFrom`, from a checkpoint).
    */
   async fit(texts: readonly string[], labels: readonly LabelInput[], fitOptions: LinearFitOptions = {}): Promise<LinearFitResult> {
     if (this.disposed) throw new Wasm2VecError('UNSUPPORTED', 'LinearClassifier.fit: this classifier was disposed');
-    knownOptions('fit', fitOptions, ['signal', 'onEpochEnd']);
+    knownOptions('fit', fitOptions, ['signal', 'onEpochEnd', 'checkpoint', 'checkpointEvery', 'resumeFrom']);
     const signal = signalOption(fitOptions.signal);
     const onEpochEnd = functionOption<(e: LinearEpoch) => void>('onEpochEnd', fitOptions.onEpochEnd);
+    const checkpoint = checkpointTargetOption(fitOptions.checkpoint);
+    if (fitOptions.checkpointEvery !== undefined && checkpoint === undefined) invalidOption('checkpointEvery', fitOptions.checkpointEvery, 'to come with the checkpoint option');
+    const checkpointEvery = intOption('checkpointEvery', fitOptions.checkpointEvery, 1, 1, 1_000_000);
+    resumeOption(fitOptions.resumeFrom);
     const started = performance.now();
     const list = checkTexts('fit', texts);
     const norm = normalizeLabels('fit', labels, list.length);
     const o = this.options;
+    const resume = fitOptions.resumeFrom === undefined ? null : await this.readResume(fitOptions.resumeFrom, norm.multiLabel);
     throwIfAborted(signal, 'LinearClassifier training');
     const data = await buildTrainingDataCooperatively(list, norm, o, this.tokenizer, this.pretrained, signal);
     const { encoder, labels: labelSet, spec, train } = data;
     const n = list.length;
+    // The fingerprint ties a checkpoint to its training set; computed only when one is written or read.
+    const trainPrint = checkpoint !== undefined || resume ? fingerprint(train) : null;
+    if (resume) checkResumeData(resume.checkpoint, resume.name, data, trainPrint!);
 
     this.model?.runtime.dispose();
     this.model = null;
     const threads = o.threads ?? await availableCores();
     const runtime = await LinearRuntime.create(spec, threads, train, signal);
+    let lastCheckpoint = resume?.checkpoint.epoch ?? 0;
+    const kept = () => (lastCheckpoint > 0 ? ` The last good checkpoint (after epoch ${lastCheckpoint}) is kept.` : '');
     try {
-      if (this.pretrained && data.pretrainedRows) await writePretrained(runtime, this.pretrained.vectors, o.dim, data.pretrainedRows, spec.nwords);
+      if (resume) {
+        const c = resume.checkpoint;
+        await runtime.writeWeights({ input: c.input, output: c.output, idf: c.idf, unseenIdf: c.unseenIdf });
+        await runtime.writeRngStates(c.rng);
+      } else if (this.pretrained && data.pretrainedRows) {
+        await writePretrained(runtime, this.pretrained.vectors, o.dim, data.pretrainedRows, spec.nwords);
+      }
       const prepareSeconds = (performance.now() - started) / 1000;
       const trainStart = performance.now();
       let tokensPerEpoch = 0;
       for (let i = 0; i < n; i++) tokensPerEpoch += train.tokens[i];
-      const history: LinearEpoch[] = [];
-      for (let epoch = 0; epoch < o.epochs; epoch++) {
+      const history: LinearEpoch[] = resume ? resume.checkpoint.history.map((h) => ({ ...h })) : [];
+      for (let epoch = resume?.checkpoint.epoch ?? 0; epoch < o.epochs; epoch++) {
         const epochStart = performance.now();
-        const r = await runtime.trainEpoch(epoch, o.epochs, signal);
+        let r: { loss: number; examples: number };
+        try {
+          r = await runtime.trainEpoch(epoch, o.epochs, signal);
+        } catch (e) {
+          if (e instanceof Wasm2VecError && (e.code === 'NUMERIC' || e.code === 'WORKER_FAILED') && kept()) {
+            throw new Wasm2VecError(e.code, `${e.message}.${kept()}`, { cause: e });
+          }
+          throw e;
+        }
         const e: LinearEpoch = {
           epoch: epoch + 1, loss: r.examples > 0 ? r.loss / r.examples : 0,
           learningRate: o.learningRate * (1 - (epoch + 1) / o.epochs), seconds: (performance.now() - epochStart) / 1000,
         };
         history.push(e);
+        if (checkpoint !== undefined && ((epoch + 1) % checkpointEvery === 0 || epoch + 1 === o.epochs)) {
+          await this.storeCheckpoint(checkpoint, runtime, data, trainPrint!, epoch + 1, o.epochs, history, kept);
+          lastCheckpoint = epoch + 1;
+        }
         onEpochEnd?.(e);
       }
       this.model = { encoder, labels: labelSet, runtime, spec };
@@ -192,6 +236,48 @@ export class LinearClassifier {
       runtime.dispose();
       throw e;
     }
+  }
+
+  /** The options that decide a fit's result, as a checkpoint records them. */
+  private checkpointOptions(loss: LinearLoss): LinearCheckpointOptions {
+    const o = this.options;
+    return {
+      dim: o.dim, wordNgrams: o.wordNgrams, buckets: o.buckets, epochs: o.epochs, learningRate: o.learningRate, loss, negative: o.negative,
+      weighting: o.weighting, minCount: o.minCount, seed: o.seed, tokenizer: o.tokenizerName,
+    };
+  }
+
+  /**
+   * Reads `resumeFrom` and checks it against this classifier's options: every option that decides the
+   * result must be the checkpointed fit's (threads may differ). The data is checked once it is encoded.
+   */
+  private async readResume(source: unknown, multiLabel: boolean): Promise<{ checkpoint: DecodedLinearCheckpoint; name: string }> {
+    const { bytes, name } = await readCheckpointSource(source);
+    const checkpoint = decodeLinearCheckpoint(bytes, name);
+    const mine = this.checkpointOptions(this.options.loss ?? (multiLabel ? 'ova' : 'softmax'));
+    for (const k of LINEAR_CHECKPOINT_OPTION_NAMES) {
+      if (checkpoint.options[k] !== mine[k]) {
+        throw new Wasm2VecError('INVALID_OPTION', `option ${k}: got ${describe(mine[k])}, but the checkpointed fit used ${describe(checkpoint.options[k])}; ` +
+          'construct the classifier with the checkpointed fit\'s options to resume it');
+      }
+    }
+    return { checkpoint, name };
+  }
+
+  /** Writes a checkpoint after `epoch`, refusing to replace a good one with non-finite weights. */
+  private async storeCheckpoint(target: CheckpointTarget, runtime: LinearRuntime, data: LinearTrainingData, trainPrint: ReturnType<typeof fingerprint>,
+    epoch: number, epochs: number, history: LinearEpoch[], kept: () => string): Promise<void> {
+    // trainEpoch scans the weights after the last epoch (and whenever the loss is not finite); scan the others here.
+    const bad = epoch === epochs ? 0 : await runtime.nonFiniteWeights();
+    if (bad > 0) {
+      throw new Wasm2VecError('NUMERIC', `LinearClassifier: ${bad} non-finite weights after epoch ${epoch}; lower learningRate (${this.options.learningRate}).${kept()}`);
+    }
+    const { labels, spec, encoder } = data;
+    await storeCheckpoint(LINEAR_CHECKPOINT, target, epoch, encodeLinearCheckpoint({
+      options: this.checkpointOptions(spec.loss), epoch, words: encoder.words,
+      labels: { kind: labels.kind, multiLabel: labels.multiLabel, values: labels.values.slice(), counts: Array.from(labels.counts) },
+      data: trainPrint, history, usedBuckets: spec.usedBuckets, rng: await runtime.readRngStates(), unseenIdf: await runtime.readUnseenIdf(),
+    }, runtime.weightReaders()));
   }
 
   /** Tokenises and encodes texts, letting the event loop turn (and an abort land) while it works. */
@@ -386,6 +472,25 @@ function topK(probs: Float32Array, base: number, C: number, k: number, threshold
     if (best.length > k) best.pop();
   }
   return best;
+}
+
+/**
+ * A resumed fit must train on what the checkpointed one did: the same vocabulary, n-gram buckets,
+ * labels and encoded examples (which also fixes the learning-rate clock).
+ */
+function checkResumeData(c: DecodedLinearCheckpoint, name: string, data: LinearTrainingData, print: ReturnType<typeof fingerprint>): void {
+  const { encoder, labels, spec } = data;
+  const sameList = (a: ArrayLike<unknown>, b: ArrayLike<unknown>) => a.length === b.length && Array.prototype.every.call(a, (v: unknown, i: number) => v === b[i]);
+  const differs = !sameList(c.words, encoder.words) ? `a vocabulary of ${encoder.words.length} words, the checkpoint's has ${c.words.length}${c.words.length === encoder.words.length ? ' other' : ''}`
+    : !sameList(c.usedBuckets, spec.usedBuckets) ? `${spec.usedBuckets.length} n-gram buckets, the checkpoint's ${c.usedBuckets.length}${c.usedBuckets.length === spec.usedBuckets.length ? ' other' : ''}`
+      : c.labels.kind !== labels.kind || c.labels.multiLabel !== labels.multiLabel || !sameList(c.labels.values, labels.values) || !sameList(c.labels.counts, labels.counts)
+        ? `labels ${JSON.stringify(labels.values.slice(0, 5))}${labels.size > 5 ? '…' : ''}, the checkpoint's ${JSON.stringify(c.labels.values.slice(0, 5))}${c.labels.values.length > 5 ? '…' : ''} (or other counts)`
+        : c.data.examples !== print.examples || c.data.tokensPerEpoch !== print.tokensPerEpoch || c.data.hash !== print.hash
+          ? `${print.examples} examples of ${print.tokensPerEpoch} tokens per epoch (fingerprint ${print.hash}), the checkpoint's ${c.data.examples} of ${c.data.tokensPerEpoch} (${c.data.hash})`
+          : null;
+  if (differs) {
+    throw new Wasm2VecError('INVALID_OPTION', `option resumeFrom: these texts and labels give ${differs}; resume checkpoint ${name} with the texts, labels and tokenizer of its fit`);
+  }
 }
 
 /** Copies pretrained vectors over the initialised word rows (one read-modify-write of the word block). */

@@ -184,13 +184,10 @@ export class LinearRuntime {
     // A diverged model shows in the loss (-log of a NaN probability); scan the weights only then and
     // after the last epoch, since a scan reads every weight and costs as much as a quarter epoch.
     if (!Number.isFinite(loss) || epoch === epochs - 1) {
-      const [badIn, badOut] = await pool.call(0, [
-        ['countNonFinite', this.regions.input, this.rows * this.spec.dim],
-        ['countNonFinite', this.regions.output, this.outRows * this.spec.dim],
-      ]);
-      if (badIn + badOut > 0 || !Number.isFinite(loss)) {
+      const bad = await this.nonFiniteWeights();
+      if (bad > 0 || !Number.isFinite(loss)) {
         throw new Wasm2VecError('NUMERIC',
-          `LinearClassifier: ${badIn + badOut} non-finite weights (training loss ${loss}) after epoch ${epoch + 1}; lower learningRate (${this.spec.learningRate})`);
+          `LinearClassifier: ${bad} non-finite weights (training loss ${loss}) after epoch ${epoch + 1}; lower learningRate (${this.spec.learningRate})`);
       }
     }
     return { loss, examples };
@@ -261,6 +258,46 @@ export class LinearRuntime {
     await this.pool.write(r.desc + DESC.UNSEEN_IDF, new Float32Array([w.unseenIdf]));
     // Workers cached the descriptor in setup(); re-bind them to pick up the unseen-bucket idf.
     await Promise.all(Array.from({ length: this.pool.threads }, (_, t) => this.pool.call(t, [['setup', r.desc, r.scratch[t], t]])));
+  }
+
+  /** Non-finite values among the input and output weights (a scan of every weight, as costly as a quarter epoch). */
+  async nonFiniteWeights(): Promise<number> {
+    const [badIn, badOut] = await this.pool.call(0, [
+      ['countNonFinite', this.regions.input, this.rows * this.spec.dim],
+      ['countNonFinite', this.regions.output, this.outRows * this.spec.dim],
+    ]);
+    return badIn + badOut;
+  }
+
+  /** The trained state's matrices with piecewise readers, so a checkpoint streams them out of memory without a full copy. */
+  weightReaders(): { name: 'input' | 'output' | 'idf'; bytes: number; read: (offset: number, bytes: number) => Promise<Uint8Array> }[] {
+    const r = this.regions;
+    const reader = (name: 'input' | 'output' | 'idf', at: number, bytes: number) => ({ name, bytes, read: (offset: number, n: number) => this.pool.read(at + offset, n) });
+    return [
+      reader('input', r.input, this.rows * this.spec.dim * 4),
+      reader('output', r.output, this.outRows * this.spec.dim * 4),
+      ...(this.spec.tfidf ? [reader('idf', r.idf, this.rows * 4)] : []),
+    ];
+  }
+
+  async readUnseenIdf(): Promise<number> {
+    return (await this.pool.readF32(this.regions.desc + DESC.UNSEEN_IDF, 1))[0];
+  }
+
+  /** Each worker's RNG state: the u64 at the start of its scratch block (S_RNG in assembly/linear.ts). */
+  async readRngStates(): Promise<bigint[]> {
+    return Promise.all(this.regions.scratch.slice(0, this.pool.threads).map(async (at) => {
+      const b = await this.pool.read(at, 8);
+      return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+    }));
+  }
+
+  /**
+   * Sets the workers' RNG states (after writeWeights, whose re-binding reseeds them). Workers beyond
+   * `states` keep their freshly seeded streams.
+   */
+  async writeRngStates(states: readonly bigint[]): Promise<void> {
+    for (let t = 0; t < Math.min(states.length, this.pool.threads); t++) await this.pool.write(this.regions.scratch[t], new BigUint64Array([states[t]]));
   }
 
   dispose(): void {

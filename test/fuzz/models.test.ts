@@ -3,7 +3,7 @@ import { LinearClassifier, Wasm2VecError } from '../../src/index.js';
 import { decodeLinearModel } from '../../src/classify/linear-format.js';
 import { CI_CASES, CI_HUGE, CI_SEED, reproduce } from './ci-settings.js';
 import { formatFailure, runFuzz, summarize, type FuzzTarget } from './harness.js';
-import { checkpointTarget, classifierCheckpointTarget, gloveCheckpointTarget, linearTarget, textClassifierTarget, vocabularyTarget } from './targets.js';
+import { checkpointTarget, classifierCheckpointTarget, gloveCheckpointTarget, linearCheckpointTarget, linearTarget, textClassifierTarget, vocabularyTarget } from './targets.js';
 
 async function fuzz(target: FuzzTarget) {
   const r = await runFuzz(target, { cases: CI_CASES, seed: CI_SEED, hugeCases: CI_HUGE });
@@ -23,6 +23,7 @@ describe('fuzz: model files and JSON metadata end in a model or a Wasm2VecError'
   it('Word2Vec checkpoint file (decode; 10 resumed trainings)', () => fuzz(checkpointTarget(10)));
   it('GloVe checkpoint file', () => fuzz(gloveCheckpointTarget()));
   it('TextClassifier checkpoint file', () => fuzz(classifierCheckpointTarget()));
+  it('LinearClassifier checkpoint file (decode; 10 resumed fits)', () => fuzz(linearCheckpointTarget(10)));
 });
 
 describe('fuzz findings stay fixed', () => {

@@ -14,6 +14,7 @@ import { scanCorpus } from '../../src/text/id-stream.js';
 import { decodeCheckpoint } from '../../src/train/word2vec-checkpoint.js';
 import { decodeGloveCheckpoint } from '../../src/train/glove-checkpoint.js';
 import { decodeClassifierCheckpoint } from '../../src/classify/text-classifier-checkpoint.js';
+import { decodeLinearCheckpoint } from '../../src/classify/linear-checkpoint.js';
 import { loadVectors } from '../../src/vectors/load-vectors.js';
 import { createTokenizer } from '../../src/text/tokenizer.js';
 import { demoCorpusPath, repoRoot, sharedFile } from '../helpers/data.js';
@@ -320,6 +321,55 @@ export function classifierCheckpointTarget(): FuzzTarget {
       const c = decodeClassifierCheckpoint(bytes, 'fuzz');
       for (const s of c.state) checkFinite(s, 'state');
     },
+  };
+}
+
+/**
+ * LinearClassifier checkpoints: decoded (all checks up to the weights), and for a budget of them a real
+ * resumed fit on the seeds' texts, which must end in a model with probabilities in [0, 1] or a typed error.
+ */
+export function linearCheckpointTarget(resumes = 10): FuzzTarget {
+  const classes = TEXTS.map((_, k) => `c${k % 3}`);
+  const multi = TEXTS.map((_, k) => (k % 3 === 0 ? ['a', 'b'] : ['c']));
+  let done = 0;
+  return {
+    name: 'model:linear-checkpoint',
+    kind: 'binary',
+    mutators: { jsonHeader: jsonHeaderMutator(8) },
+    fixup: { share: 0.6, fn: fixWasm2VecChecksum },
+    seeds: async () => {
+      const configs: [ConstructorParameters<typeof LinearClassifier>[0], typeof classes | typeof multi][] = [
+        [{ dim: 4, epochs: 3, threads: 1, wordNgrams: 2, buckets: 64, loss: 'ns', negative: 2 }, classes],
+        [{ dim: 3, epochs: 2, threads: 1, loss: 'hs', weighting: 'tfidf' }, classes],
+        [{ dim: 2, epochs: 2, threads: 1, tokenizer: 'whitespace' }, multi],
+        [{ dim: 3, epochs: 3, threads: 2 }, classes],
+      ];
+      const out: Uint8Array[] = [];
+      for (const [options, labels] of configs) {
+        const c = new LinearClassifier(options);
+        await c.fit(TEXTS, labels, { checkpoint: (k) => { if (k.epoch === 1) out.push(k.bytes); } });
+        c.dispose();
+      }
+      return out;
+    },
+    run: async (bytes) => {
+      const c = decodeLinearCheckpoint(bytes, 'fuzz');
+      checkFinite(c.input, 'input');
+      checkFinite(c.output, 'output');
+      if (done >= resumes) return;
+      done++;
+      const { tokenizer, ...options } = c.options;
+      const clf = new LinearClassifier({ ...options, threads: 1, tokenizer: tokenizer === 'custom' ? whitespaceTokenizer : tokenizer });
+      try {
+        // A mutated header may ask for many epochs: cap the run (an abort is a typed error).
+        await clf.fit(TEXTS, c.labels.multiLabel ? multi : classes, { resumeFrom: bytes, signal: AbortSignal.timeout(2000) });
+        const preds = await clf.predict(['good movie', '', '好 电影 boring'], { k: 2 });
+        for (const p of preds) for (const l of p) if (!(l.probability >= 0 && l.probability <= 1)) throw new Error(`silent wrong answer: probability ${l.probability}`);
+      } finally {
+        clf.dispose();
+      }
+    },
+    allocationBound: (n) => 80 * 1024 * 1024 + 16 * n,
   };
 }
 
