@@ -1,6 +1,6 @@
 import { Wasm2VecError, describe, invalidOption, throwIfAborted } from '../errors.js';
 import { intOption, numberOption, boolOption, enumOption, signalOption, functionOption } from '../options.js';
-import { availableCores } from '../runtime/capabilities.js';
+import { availableCores, collectGarbage } from '../runtime/capabilities.js';
 import { KernelPool, type KernelCall } from '../runtime/kernel-pool.js';
 import { type CorpusInput } from '../text/corpus.js';
 import { scanCorpus, type IdStream } from '../text/id-stream.js';
@@ -107,6 +107,9 @@ const MIN_SLICE = 256;
 const HOT_ROWS = 512;
 const HOT_BYTES = 512 * 1024;
 const SYNC_WINDOWS = 4096;
+/** Inputs from which a full collection after scanning and after training pays for itself (~0.1-0.3 s on a large heap). */
+const LARGE_INPUT_TOKENS = 1 << 23;
+const LARGE_INPUT_VOCAB = 100_000;
 /** An epoch whose mean loss exceeds an untrained model's this many times has diverged (healthy runs stay within ~1-2×). */
 const DIVERGED_LOSS_RATIO = 10;
 
@@ -217,8 +220,14 @@ export class Word2Vec {
         throw new Wasm2VecError('INVALID_OPTION', `option resumeFrom: this corpus has ${stream.tokens} tokens of the checkpoint's vocabulary per epoch, ` +
           `the checkpoint was trained on ${resume.checkpoint.tokens}; resume on the same corpus with the same tokenizer`);
       }
+      // A large scan leaves hundreds of MB of dead maps: collect them before the model's memory fills.
+      const large = scanned.rawTokens >= LARGE_INPUT_TOKENS || vocab.size >= LARGE_INPUT_VOCAB;
+      if (large) await collectGarbage();
       const scanSeconds = (performance.now() - scanStart) / 1000;
-      return await trainOnStream(o, vocab, stream, scanned.rawTokens, scanSeconds, resume?.checkpoint ?? null, () => scanned.dispose());
+      return await trainOnStream(o, vocab, stream, scanned.rawTokens, scanSeconds, resume?.checkpoint ?? null, async () => {
+        await scanned.dispose();
+        if (large) await collectGarbage();
+      });
     } finally {
       await scanned.dispose();
     }
@@ -402,7 +411,7 @@ async function trainOnStream(
       if (!aborted) report(epoch + 1, true);
     }
     const seconds = (performance.now() - start) / 1000;
-    // The token cache (up to 512 MiB) is done with: free it before the vectors are copied out.
+    // The token cache (up to 512 MiB) is done with: free it (and collect it) before the vectors are copied out.
     await releaseInput?.();
     const vectors = await pool.readF32(regions.syn0, vocab.size * o.dim);
     // The vocabulary's word → id map serves the embeddings too (a million-word map is ~50 MB).
