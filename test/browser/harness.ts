@@ -24,10 +24,17 @@ const MIME: Record<string, string> = {
 };
 
 let bundlePromise: Promise<string> | null = null;
-/** The whole public API as one browser ESM bundle exposing `window.wasm2vec`. */
+/**
+ * The whole public API as one browser ESM bundle exposing `window.wasm2vec`, plus `window.wasm2vecTestHooks`
+ * (the KernelPool class, for tests that reach a running training's workers as the Node tests do).
+ */
 export function browserBundle(): Promise<string> {
   bundlePromise ??= build({
-    stdin: { contents: `import * as api from './src/index.ts'; globalThis.wasm2vec = api;`, resolveDir: repoRoot, loader: 'ts' },
+    stdin: {
+      contents: `import * as api from './src/index.ts'; import { KernelPool } from './src/runtime/kernel-pool.ts';
+        globalThis.wasm2vec = api; globalThis.wasm2vecTestHooks = { KernelPool };`,
+      resolveDir: repoRoot, loader: 'ts',
+    },
     bundle: true, format: 'esm', platform: 'browser', external: ['node:*'], target: 'chrome120', write: false, logLevel: 'silent',
   }).then((r) => r.outputFiles[0].text);
   return bundlePromise;
