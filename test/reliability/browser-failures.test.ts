@@ -5,9 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable, openPage } from '../browser/harness.js';
+import { readFileSync } from 'node:fs';
+import { sharedFile } from '../helpers/data.js';
 import { demoSlice } from './helpers.js';
 
 const corpus = demoSlice(200_000);
+const mr = readFileSync(sharedFile('en-mr-polarity/mr.tsv'), 'utf8');
 
 describe.skipIf(!chromiumAvailable)('Word2Vec failures and resume in Chromium', { timeout: 120_000 }, () => {
   it('aborts within 100 ms (scanning and epochs), resumes bit for bit from bytes, and a crashed worker rejects WORKER_FAILED', async () => {
@@ -93,6 +96,39 @@ describe.skipIf(!chromiumAvailable)('Word2Vec failures and resume in Chromium', 
       expect(r.crashError?.code).toBe('WORKER_FAILED');
       expect(r.crashError?.message).toMatch(/epoch/);
       expect(r.live).toBe(0);
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('GloVe and both classifiers abort within 100 ms while counting or tokenising', async () => {
+    const served = await openPage({ isolated: true, routes: { '/corpus.txt': corpus, '/mr.tsv': mr } });
+    try {
+      const r = await served.page.evaluate(async () => {
+        const { GloVe, TextClassifier, LinearClassifier } = (globalThis as any).wasm2vec;
+        const text: string = await (await fetch('/corpus.txt')).text();
+        const rows = (await (await fetch('/mr.tsv')).text()).split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+        // Ten copies of MR with a distinct suffix each: ~106k texts, seconds of tokenising.
+        const many = Array.from({ length: 10 }, (_, k) => rows.map((x) => `${x[2]} ${k}`)).flat();
+        const labels = Array.from({ length: 10 }, () => rows.map((x) => Number(x[0]))).flat();
+        const latency = async (run: (signal: AbortSignal) => Promise<unknown>) => {
+          const ac = new AbortController();
+          const due = performance.now() + 40;
+          setTimeout(() => ac.abort(), 40);
+          const code = await run(ac.signal).then(() => 'resolved', (e: any) => e?.code);
+          return { code, ms: performance.now() - due };
+        };
+        return {
+          glove: await latency((signal) => GloVe.train(text.repeat(40), { threads: 2, signal })),
+          text: await latency((signal) => new TextClassifier({ vocabSize: 20000, sequenceLength: 40, embeddingDim: 16, lstm: [{ units: 16 }], threads: 2 }).fit(many, labels, { signal })),
+          linear: await latency((signal) => new LinearClassifier({ threads: 2 }).fit(many, labels, { signal })),
+        };
+      });
+      console.log(`Chromium abort latency ms: GloVe ${r.glove.ms.toFixed(0)}, TextClassifier ${r.text.ms.toFixed(0)}, LinearClassifier ${r.linear.ms.toFixed(0)}`);
+      for (const x of [r.glove, r.text, r.linear]) {
+        expect(x.code).toBe('ABORTED');
+        expect(x.ms).toBeLessThan(200);
+      }
     } finally {
       await served.close();
     }
