@@ -3,6 +3,8 @@ import { badCheckpoint, decodeCheckpointFile, encodeCheckpointFile, finiteFloats
 import type { Label, LabelKind } from './linear-labels.js';
 import { resolveLinearOptions, type LinearTokenizerName, type LinearWeighting } from './linear-options.js';
 import type { LinearLoss, TrainingSet } from './linear-runtime.js';
+import { MAX_WEIGHT } from './linear-format.js';
+import { LABEL_COUNT_SENTINEL } from './linear-label-tree.js';
 
 /**
  * The LinearClassifier checkpoint: everything a fit needs to continue exactly where an epoch ended.
@@ -24,10 +26,6 @@ import type { LinearLoss, TrainingSet } from './linear-runtime.js';
 export const LINEAR_CHECKPOINT: FileKind = { magic: [0x89, 0x4c, 0x43, 0x43, 0x0d, 0x0a, 0x1a, 0x0a], version: 1, what: 'LinearClassifier checkpoint' };
 const FORMAT = 'wasm2vec-linear-classifier-checkpoint';
 const MAX_THREADS = 256;
-/** As in model files: beyond this, float32 sums of dim products can overflow into NaN probabilities. */
-const MAX_WEIGHT = 1e15;
-/** The hs label tree is built with 1e15 as its sentinel: a count at or above it would make it cyclic. */
-const MAX_LABEL_COUNT = 1e15;
 
 /** The options that decide a fit's result (threads may change on resume). */
 export interface LinearCheckpointOptions {
@@ -167,7 +165,7 @@ export function decodeLinearCheckpoint(bytes: Uint8Array, source: string): Decod
     seenLabels.add(v);
   }
   for (const c of labels.counts as unknown[]) {
-    if (!isCount(c) || c >= MAX_LABEL_COUNT) bad(`label count ${describe(c)} (expected an integer in [0, 1e15))`);
+    if (!isCount(c) || c >= LABEL_COUNT_SENTINEL) bad(`label count ${describe(c)} (expected an integer in [0, 1e15))`);
   }
   if (!isObject(data) || !isCount(data.examples) || data.examples < 1 || !isCount(data.tokensPerEpoch) || typeof data.hash !== 'string' || !/^[0-9a-f]{8}$/.test(data.hash)) {
     bad(`training-set fingerprint ${describe(data)}`);

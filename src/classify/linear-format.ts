@@ -1,6 +1,7 @@
 import { Wasm2VecError, describe } from '../errors.js';
 import type { Label, LabelKind } from './linear-labels.js';
 import type { LinearLoss } from './linear-runtime.js';
+import { LABEL_COUNT_SENTINEL } from './linear-label-tree.js';
 import { resolveLinearOptions, type LinearTokenizerName, type LinearWeighting } from './linear-options.js';
 
 /**
@@ -75,7 +76,7 @@ export function encodeLinearModel(m: LinearModelData): Uint8Array {
  * Largest weight magnitude a model file may hold. Training never comes near it; beyond it float32
  * sums of dim products can overflow to Infinity and Inf - Inf = NaN probabilities.
  */
-const MAX_WEIGHT = 1e15;
+export const MAX_WEIGHT = 1e15;
 
 const SECTION_TYPES = new Map<string, Section['type']>([['input', 'f32'], ['output', 'f32'], ['usedBuckets', 'i32'], ['unseenIdf', 'f32'], ['idf', 'f32']]);
 
@@ -116,7 +117,7 @@ function checkHeader(h: LinearModelHeader, source: string): void {
   }
   // Training counts are integers far below 1e15, the sentinel of fastText's Huffman construction (a
   // count at or above it makes the label tree cyclic: building it would never end).
-  for (const c of counts) if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= 1e15) bad(source, `header: label count ${describe(c)} (expected an integer in [0, 1e15))`);
+  for (const c of counts) if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= LABEL_COUNT_SENTINEL) bad(source, `header: label count ${describe(c)} (expected an integer in [0, 1e15))`);
 }
 
 function bad(source: string, what: string): never {

@@ -14,10 +14,13 @@ export interface LabelTree {
   pathLength: Int32Array;
 }
 
+/** fastText's count for not-yet-merged tree nodes: a label count at or above it would make the tree cyclic. */
+export const LABEL_COUNT_SENTINEL = 1e15;
+
 export function buildLabelTree(counts: ArrayLike<number>): LabelTree {
   const osz = counts.length;
   const nodes = 2 * osz - 1;
-  const count = new Float64Array(nodes).fill(1e15);
+  const count = new Float64Array(nodes).fill(LABEL_COUNT_SENTINEL);
   const parent = new Int32Array(nodes).fill(-1);
   const binary = new Uint8Array(nodes);
   for (let i = 0; i < osz; i++) count[i] = counts[i];
