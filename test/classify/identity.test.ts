@@ -3,13 +3,13 @@ import { readFileSync } from 'node:fs';
 import { TextClassifier } from '../../src/index.js';
 import { parseLabelledTsv } from '../../src/classify/labelled-tsv.js';
 import { fnv1a } from '../helpers/hash.js';
-import { sharedFile } from '../helpers/data.js';
+import { repoData } from '../helpers/data.js';
 import { openPage, chromiumAvailable, type ServedPage } from '../browser/harness.js';
 
 // Data-parallel training sums per-shard gradients in a fixed order, so the thread count must not
 // change a single bit. A small model on 600 MR snippets (both classes), batch 32 = 4 shards of 8
 // rows (a partial last batch too), 2 stacked layers so every kernel path runs.
-const mr = parseLabelledTsv(readFileSync(sharedFile('en-mr-polarity/mr.tsv'), 'utf8'), 'mr.tsv');
+const mr = parseLabelledTsv(readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8'), 'mr.tsv');
 const pick = [...Array(300).keys(), ...Array.from({ length: 300 }, (_, i) => 5331 + i)];
 const texts = pick.map((i) => mr.texts[i]);
 const labels = pick.map((i) => mr.labels[i]);

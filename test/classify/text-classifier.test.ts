@@ -7,12 +7,12 @@ import { padSequences, SequenceEncoder } from '../../src/classify/sequences.js';
 import { parseLabelledTsv, splitByFold } from '../../src/classify/labelled-tsv.js';
 import { EarlyStopping } from '../../src/classify/training-history.js';
 import { main } from '../../src/cli.js';
-import { sharedFile } from '../helpers/data.js';
+import { repoData } from '../helpers/data.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wasm2vec-clf-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const mrPath = sharedFile('en-mr-polarity/mr.tsv');
+const mrPath = repoData('en-mr-polarity/mr.tsv');
 const mr = parseLabelledTsv(readFileSync(mrPath, 'utf8'), mrPath);
 // 400 positive then 400 negative snippets.
 const idx = [...Array(400).keys(), ...Array.from({ length: 400 }, (_, i) => 5331 + i)];

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Embeddings, LinearClassifier, Wasm2VecError, whitespaceTokenizer } from '../../src/index.js';
 import { fnv1a } from '../helpers/hash.js';
-import { sharedFile } from '../helpers/data.js';
+import { repoData } from '../helpers/data.js';
 
 // 2,000 MR snippets (1,000 of each polarity) train in a fraction of a second.
-const rows = readFileSync(sharedFile('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
 const sample = [...rows.slice(0, 1000), ...rows.slice(-1000)];
 const texts = sample.map((r) => r[2]);
 const labels = sample.map((r) => Number(r[0]));

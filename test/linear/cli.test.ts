@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli.js';
-import { sharedFile } from '../helpers/data.js';
+import { repoData } from '../helpers/data.js';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '', err = '';
@@ -11,7 +11,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-const rows = readFileSync(sharedFile('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
 const sample = [...rows.slice(0, 1500), ...rows.slice(-1500)];
 
 describe('wasm2vec supervised / predict', () => {

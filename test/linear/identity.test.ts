@@ -2,10 +2,10 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { LinearClassifier } from '../../src/index.js';
 import { fnv1a } from '../helpers/hash.js';
-import { sharedFile } from '../helpers/data.js';
+import { repoData } from '../helpers/data.js';
 import { openPage, chromiumAvailable, type ServedPage } from '../browser/harness.js';
 
-const rows = readFileSync(sharedFile('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
 const sample = [...rows.slice(0, 1000), ...rows.slice(-1000)];
 const texts = sample.map((r) => r[2]);
 const labels = sample.map((r) => Number(r[0]));

@@ -5,10 +5,10 @@ import { normalizeLabels, type LabelInput } from '../../src/classify/linear-labe
 import { resolveLinearOptions, type LinearClassifierOptions } from '../../src/classify/linear-options.js';
 import { LinearRuntime } from '../../src/classify/linear-runtime.js';
 import { LinearBaseline } from '../../src/baseline/linear.js';
-import { sharedFile } from '../helpers/data.js';
+import { repoData } from '../helpers/data.js';
 
 // 400 MR snippets (both polarities) with 4 classes, so ns draws, the hs tree and ova all matter.
-const rows = readFileSync(sharedFile('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
 const slice = [...rows.slice(0, 200), ...rows.slice(-200)];
 const texts = slice.map((r) => r[2]);
 const fourClasses = slice.map((r, i) => `c${Number(r[0]) * 2 + (i % 2)}`);

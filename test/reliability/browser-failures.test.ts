@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { chromiumAvailable, openPage } from '../browser/harness.js';
 import { readFileSync } from 'node:fs';
-import { sharedFile } from '../helpers/data.js';
+import { repoData } from '../helpers/data.js';
 import { demoSlice } from './helpers.js';
 
 const corpus = demoSlice(200_000);
-const mr = readFileSync(sharedFile('en-mr-polarity/mr.tsv'), 'utf8');
+const mr = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8');
 
 describe.skipIf(!chromiumAvailable)('Word2Vec failures and resume in Chromium', { timeout: 120_000 }, () => {
   it('aborts within 100 ms (scanning and epochs), resumes bit for bit from bytes, and a crashed worker rejects WORKER_FAILED', async () => {

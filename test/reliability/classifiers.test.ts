@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LinearClassifier, TextClassifier, Wasm2VecError, type TextClassifierOptions } from '../../src/index.js';
 import { KernelPool } from '../../src/runtime/kernel-pool.js';
-import { sharedFile } from '../helpers/data.js';
+import { repoData } from '../helpers/data.js';
 import { withPools, workersEnded } from './helpers.js';
 
-const rows = readFileSync(sharedFile('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
 const sample = [...rows.slice(0, 200), ...rows.slice(-200)];
 const texts = sample.map((r) => r[2]);
 const labels = sample.map((r) => Number(r[0]));

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LinearClassifier, TextClassifier, Wasm2VecError, type LabelInput, type LinearClassifierOptions, type LinearFitOptions } from '../../src/index.js';
-import { sharedFile } from '../helpers/data.js';
+import { repoData } from '../helpers/data.js';
 import { sha } from './helpers.js';
 
 // MR polarity is sorted by label: take both ends, hold out fold 0 for the accuracy checks.
-const rows = readFileSync(sharedFile('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
 const slice = [...rows.slice(0, 1500), ...rows.slice(-1500)];
 const train = slice.filter((r) => r[1] !== '0');
 const held = slice.filter((r) => r[1] === '0');

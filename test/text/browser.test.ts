@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { chromiumAvailable, openPage, type ServedPage } from '../browser/harness.js';
-import { repoRoot, sharedFile } from '../helpers/data.js';
+import { demoCorpusPath, repoRoot } from '../helpers/data.js';
 import { createTokenizer } from '../../src/text/tokenizer.js';
 import { corpusPieces } from '../../src/text/corpus.js';
 import { scanCorpus } from '../../src/text/id-stream.js';
@@ -13,7 +13,7 @@ import { Vocabulary } from '../../src/text/vocabulary.js';
  * import would fail the build), they must load, agree with Node, and fail clearly where Node is needed.
  */
 
-const fairy = readFileSync(sharedFile('en-demo-fairytales/corpus.txt'), 'utf8').slice(0, 200_000);
+const fairy = readFileSync(demoCorpusPath, 'utf8').slice(0, 200_000);
 const chinese = '我爱北京天安门。1998年，我用Python写代码！\nภาษาไทยง่าย\r\n';
 
 let served: ServedPage | undefined;

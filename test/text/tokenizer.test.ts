@@ -1,9 +1,9 @@
 import { describe, it, expect, vi, afterEach } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { createTokenizer, whitespaceTokenizer, textCutIndex } from '../../src/text/tokenizer.js';
 import { Wasm2VecError } from '../../src/errors.js';
-import { sharedFile } from '../helpers/data.js';
+import { demoCorpusPath, repoData } from '../helpers/data.js';
+import { expectJiebaOverlap, gunzipLines } from './jieba-overlap.js';
 
 const tokenize = createTokenizer();
 
@@ -26,38 +26,6 @@ function referenceAscii(line: string): string[] {
   return out;
 }
 
-function gunzipLines(rel: string, n: number): string[] {
-  return gunzipSync(readFileSync(sharedFile(rel))).toString('utf8').split('\n').slice(0, n);
-}
-
-/** Token-level F1 of `ours` against `gold`, matching tokens by their character span in the line. */
-function spanF1(lines: string[], ours: string[][], gold: string[][]): { p: number; r: number; f1: number } {
-  let tp = 0;
-  let np = 0;
-  let ng = 0;
-  const spans = (tokens: string[], line: string) => {
-    const set = new Set<string>();
-    let pos = 0;
-    for (const w of tokens) {
-      const at = line.indexOf(w, pos);
-      if (at < 0) continue;
-      set.add(`${at}:${w.length}`);
-      pos = at + w.length;
-    }
-    return set;
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].toLowerCase();
-    const a = spans(ours[i], line);
-    const b = spans(gold[i], line);
-    for (const s of a) if (b.has(s)) tp++;
-    np += a.size;
-    ng += b.size;
-  }
-  const p = tp / np;
-  const r = tp / ng;
-  return { p, r, f1: (2 * p * r) / (p + r) };
-}
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -86,7 +54,7 @@ describe('createTokenizer: spaced scripts', () => {
   });
 
   it('matches an independent ASCII reference on the whole fairytales corpus', () => {
-    const text = readFileSync(sharedFile('en-demo-fairytales/corpus.txt'), 'utf8');
+    const text = readFileSync(demoCorpusPath, 'utf8');
     // Its only non-ASCII characters are curly quotes, so the ASCII reference applies to every line.
     expect(new Set(text.match(/[^\x00-\x7f]/g))).toEqual(new Set(['\u201c', '\u201d', '\u2018', '\u2019']));
     let total = 0;
@@ -100,7 +68,7 @@ describe('createTokenizer: spaced scripts', () => {
   });
 
   it('gives the same tokens on its ASCII, Unicode and mixed-script paths', () => {
-    const lines = readFileSync(sharedFile('en-demo-fairytales/corpus.txt'), 'utf8').split('\n').slice(0, 3000);
+    const lines = readFileSync(demoCorpusPath, 'utf8').split('\n').slice(0, 3000);
     for (const line of lines) {
       const base = tokenize(line);
       // A trailing non-ASCII word forces the Unicode regex; a Han character forces the mixed path.
@@ -110,7 +78,7 @@ describe('createTokenizer: spaced scripts', () => {
   });
 
   it('tokenises a whole text the same as line by line', () => {
-    const text = readFileSync(sharedFile('en-demo-fairytales/corpus.txt'), 'utf8');
+    const text = readFileSync(demoCorpusPath, 'utf8');
     expect(tokenize(text)).toEqual(text.split('\n').flatMap((l) => tokenize(l)));
   });
 });
@@ -138,7 +106,7 @@ describe('createTokenizer: scripts without spaces', () => {
       return original.call(this, input);
     });
     const tok = createTokenizer();
-    tok(readFileSync(sharedFile('en-demo-fairytales/corpus.txt'), 'utf8').slice(0, 200_000));
+    tok(readFileSync(demoCorpusPath, 'utf8').slice(0, 200_000));
     tok('Café naïve Привет');
     expect(seen).toEqual([]);
     // 10 000 Han characters without any punctuation: hard cuts, still bounded.
@@ -148,7 +116,7 @@ describe('createTokenizer: scripts without spaces', () => {
   });
 
   it('tokenises a long Chinese text in bounded time, as it would line by line', () => {
-    const lines = gunzipLines('zh-corpus-classic-novels/novels.raw.txt.gz', 3000);
+    const lines = gunzipLines(repoData('zh-classic-novels-head/novels.raw.txt.gz'), 3000);
     const text = lines.join('\n');
     expect(text.length).toBeGreaterThan(500_000);
     const t0 = performance.now();
@@ -159,21 +127,12 @@ describe('createTokenizer: scripts without spaces', () => {
     expect(whole).toEqual(lines.flatMap((l) => tokenize(l)));
   });
 
-  // Measured (2000 lines each): novels F1 0.511 (P 0.441, R 0.608); MSRA news F1 0.707 (P 0.656, R 0.766).
-  // One token per character scores 0.29 / 0.24. ICU's dictionary is modern and splits many classical
-  // words jieba keeps whole (是非成败 → 是非|成|败, 几度 → 几|度, 玄德 → 玄|德), so the novels score lower.
-  it('overlaps jieba segmentation substantially (token F1 on 2000 lines of novels and news)', () => {
-    const check = (rawRel: string, segRel: string, minF1: number) => {
-      const raw = gunzipLines(rawRel, 2000);
-      const gold = gunzipLines(segRel, 2000).map((l) => l.split(' ').filter(Boolean).map((w) => w.toLowerCase()));
-      const ours = spanF1(raw, raw.map((l) => tokenize(l)), gold);
-      const perChar = spanF1(raw, raw.map((l) => [...l].filter((c) => /\p{L}|\p{N}/u.test(c))), gold);
-      expect(ours.f1).toBeGreaterThan(minF1);
-      expect(ours.f1).toBeGreaterThan(perChar.f1 + 0.2);
-      return ours.f1;
-    };
-    check('zh-corpus-classic-novels/novels.raw.txt.gz', 'zh-corpus-classic-novels/novels.seg.txt.gz', 0.45);
-    check('zh-corpus-msra-news/msra_news.raw.txt.gz', 'zh-corpus-msra-news/msra_news.seg.txt.gz', 0.65);
+  // Measured (2000 lines each): novels F1 0.511 (P 0.441, R 0.608); MSRA news F1 0.707 (P 0.656, R 0.766),
+  // in tokenizer.data.test.ts (not redistributable). One token per character scores 0.29 / 0.24. ICU's
+  // dictionary is modern and splits many classical words jieba keeps whole (是非成败 → 是非|成|败,
+  // 几度 → 几|度, 玄德 → 玄|德), so the novels score lower.
+  it('overlaps jieba segmentation substantially (token F1 on 2000 lines of the novels)', () => {
+    expectJiebaOverlap(repoData('zh-classic-novels-head/novels.raw.txt.gz'), repoData('zh-classic-novels-head/novels.seg.txt.gz'), 0.45);
   });
 });
 
@@ -186,7 +145,7 @@ describe('whitespaceTokenizer', () => {
   });
 
   it('matches the text8 token count of the fairytales text8 file', () => {
-    const text = readFileSync(sharedFile('en-demo-fairytales/corpus.text8.txt'), 'utf8');
+    const text = readFileSync(repoData('demo-fairytales-text8/corpus.text8.txt'), 'utf8');
     expect(whitespaceTokenizer(text).length).toBe(298_756); // MANIFEST: 298,756 text8 tokens
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Vocabulary } from '../../src/text/vocabulary.js';
 import { createTokenizer } from '../../src/text/tokenizer.js';
 import { Wasm2VecError } from '../../src/errors.js';
-import { sharedFile } from '../helpers/data.js';
+import { demoCorpusPath } from '../helpers/data.js';
 
 function error(f: () => unknown): Wasm2VecError {
   try {
@@ -89,7 +89,7 @@ describe('Vocabulary.fromCounts', () => {
   it('agrees with a straightforward count of the fairytales corpus', () => {
     const tok = createTokenizer();
     const counted = new Map<string, number>();
-    for (const line of readFileSync(sharedFile('en-demo-fairytales/corpus.txt'), 'utf8').split('\n')) {
+    for (const line of readFileSync(demoCorpusPath, 'utf8').split('\n')) {
       for (const t of tok(line)) counted.set(t, (counted.get(t) ?? 0) + 1);
     }
     const v = Vocabulary.fromCounts(counted, { minCount: 5 });
