@@ -78,6 +78,11 @@ function vectorSeeds(format: VectorFormat): Uint8Array[] {
   if (format === 'word2vec-text') out.push(new Uint8Array(readFileSync(join(fixtures, 'gensim-small.txt'))));
   if (format === 'word2vec-binary') out.push(new Uint8Array(readFileSync(join(fixtures, 'gensim-small.bin'))));
   if (format === 'glove') out.push(new Uint8Array(readFileSync(join(fixtures, 'gensim-small-noheader.txt'))));
+  if (format === 'word2vec-text' || format === 'vec') {
+    // Rows whose bytes after the word are exactly dim × 4 (one whole word2vec binary entry each): one
+    // mutated byte ("0.2" -> "abc" or "0.2x") used to make detection read them as float32s (issue 13).
+    for (const s of ['1 3\nking 0.1 0.2 0.3\n', '1 1\nking 0.5\n', '1 3\r\nking\t0.1\t0.2\t.3\r\n', '2 2\nking 1.5 .25\nqueen -1 2e-3\n']) out.push(utf8(s));
+  }
   out.push(new Uint8Array(gzipSync(out[0])));
   return out;
 }

@@ -137,6 +137,49 @@ describe('word2vec text, .vec and GloVe', () => {
   });
 });
 
+describe('a text vectors file is never read as word2vec binary, whatever it is called', () => {
+  // The first five bodies after "king " are dim × 4 bytes with the '\n': exactly one binary entry, which
+  // the loader used to take for float32s ("1 3\nking 0.1 abc 0.3\n" gave [1.5e-19, 1.9e-19, 8.6e-33]).
+  it('a non-numeric value is BAD_FORMAT naming the file, line, dimension and word (even in x.bin)', async () => {
+    const cases: [string, RegExp][] = [
+      ['1 3\nking 0.1 abc 0.3\n', /line 2: non-numeric value "abc" in dimension 2 of word "king"/],
+      ['1 3\nking 0.1 0.2x 0.3\n', /line 2: non-numeric value "0.2x" in dimension 2 of word "king"/],
+      ['1 1\nking abc\n', /line 2: non-numeric value "abc" in dimension 1 of word "king"/],
+      ['1 2\nking 1.5 .5e\n', /line 2: non-numeric value "\.5e" in dimension 2 of word "king"/],
+      ['1 3\r\nking\t0.1\tab\t0.3\r\n', /line 2: non-numeric value "ab" in dimension 2 of word "king"/],
+      ['1 3\nking 0.1 \u22120.2 0.3\n', /line 2: non-numeric value "\u22120.2" in dimension 2 of word "king"/],
+      ['1 2\nking 0.1\u00a00.25\n', /line 2: non-numeric value "0.1\u00a00.25" in dimension 1 of word "king"/],
+      ['3 3\na 0.1 0.2 0.3\nb 0.4 0.5 0.6\nc 0.7 0,8 0.9\n', /line 4: non-numeric value "0,8" in dimension 2 of word "c"/],
+    ];
+    for (const [text, re] of cases) {
+      for (const name of ['vectors.txt', 'vectors.bin']) {
+        const e = await failure(text, undefined, name);
+        expect(e.code).toBe('BAD_FORMAT');
+        expect(e.message).toContain(join(dir, name));
+        expect(e.message).toMatch(re);
+      }
+    }
+  });
+  it('a row with a missing or extra value is reported by the text reader (was: binary, garbage and a warning)', async () => {
+    expect((await failure('1 3\nking 0.1 0.2 0.3 0.4\n', undefined, 'extra.bin')).message).toMatch(/extra\.bin: line 2: word "king" has 4 values, expected 3/);
+    expect((await failure('1 3\nking 0.1 0.2\n', undefined, 'short.bin')).message).toMatch(/short\.bin: line 2: word "king" has 2 values, expected 3/);
+    // A row of the word alone, among 20 (a lone line of a word is not evidence of text: see format-detect).
+    const rows = Array.from({ length: 20 }, (_, i) => (i === 7 ? 'w7' : `w${i} 0.${i} ${i}`));
+    expect((await failure(`20 2\n${rows.join('\n')}\n`, undefined, 'none.bin')).message).toMatch(/none\.bin: line 9: word "w7" has 0 values, expected 2/);
+  });
+  it('a stray control byte in one of many rows is reported at its line', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `w${i} ${i}.5 -${i}.25`);
+    rows[30] = 'w30 3\x01.5 -1';
+    const e = await failure(`40 2\n${rows.join('\n')}\n`, undefined, 'stray.bin');
+    expect(e.message).toMatch(/stray\.bin: line 32: non-numeric value "3\\u0001\.5" in dimension 1 of word "w30"/);
+  });
+  it('a bad value beyond the detection window, in a row longer than the window, names its dimension', async () => {
+    const values = Array.from({ length: 20000 }, (_, k) => (k === 15000 ? '0.5q' : `${k % 10}.125`));
+    const e = await failure(`1 20000\nlong ${values.join(' ')}\n`, undefined, 'long.bin');
+    expect(e.message).toMatch(/long\.bin: line 2: non-numeric value "0\.5q" in dimension 15001 of word "long"/);
+  });
+});
+
 describe('wasm2vec format', () => {
   const e = new Embeddings(['a', 'b', 'c'], Float32Array.from([1, 2, 3, 4, 5, 6]), 2);
   const bytes = e.toBytes({ format: 'wasm2vec' });

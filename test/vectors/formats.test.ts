@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Embeddings, type VectorFormat } from '../../src/index.js';
 import { float16Table, toFloat16Bits } from '../../src/vectors/formats/float16.js';
 import { formatFloat32 } from '../../src/vectors/formats/text-vectors.js';
+import { loadVectors } from '../../src/vectors/load-vectors.js';
 import { GENSIM_WRITTEN, bitsEqual, randomMatrix, readJson } from './vector-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'w2v-formats-'));
@@ -129,6 +130,40 @@ describe('files written by gensim load', () => {
     const e = await Embeddings.load('test/fixtures/vectors/fairytales-d24.bin');
     const golden = readJson<{ size: number; dim: number }>('test/fixtures/vectors/fairytales-d24.gensim.json');
     expect([e.size, e.dim]).toEqual([golden.size, golden.dim]);
+  });
+});
+
+describe('word2vec binary is still detected as binary, from its bytes alone', () => {
+  it('the fairytales fixture (word2vec.c layout), named .bin or .txt, and gensim\'s (no newlines)', async () => {
+    const bytes = readFileSync('test/fixtures/vectors/fairytales-d24.bin');
+    const asBin = await loadVectors(bytes);
+    expect(asBin.format).toBe('word2vec-binary');
+    expect([asBin.words.length, asBin.dim]).toEqual([3000, 24]);
+    const path = join(dir, 'really-binary.txt');
+    writeFileSync(path, bytes);
+    const asTxt = await loadVectors(path);
+    expect(asTxt.format).toBe('word2vec-binary');
+    expect(bitsEqual(asTxt.vectors, asBin.vectors)).toBe(true);
+    expect((await loadVectors(join(GENSIM_WRITTEN, 'gensim-small.bin'))).format).toBe('word2vec-binary');
+  });
+  it('cut to 1-4 dims and a few rows, where float bytes are most often printable by chance', async () => {
+    const full = await loadVectors(readFileSync('test/fixtures/vectors/fairytales-d24.bin'));
+    for (const dim of [1, 2, 3, 4]) {
+      for (const rows of [3, 16, 100]) {
+        const v = new Float32Array(rows * dim);
+        for (let r = 0; r < rows; r++) v.set(full.vectors.subarray(r * 24, r * 24 + dim), r * dim);
+        const cut = new Embeddings(full.words.slice(0, rows), v, dim);
+        const back = await loadVectors(cut.toBytes({ format: 'word2vec-binary' }));
+        expect(back.format, `${rows} rows × ${dim}`).toBe('word2vec-binary');
+        expect(bitsEqual(back.vectors, v)).toBe(true);
+      }
+    }
+  });
+  it('an explicit format still wins: a text body read as word2vec binary is its bytes as float32', async () => {
+    const text = new TextEncoder().encode('1 3\nking 0.1 abc 0.3\n');
+    const e = await Embeddings.load(text, { format: 'word2vec-binary' });
+    expect([...e.words]).toEqual(['king']);
+    expect(bitsEqual(e.vector('king'), new Float32Array(text.slice(9, 21).buffer))).toBe(true);
   });
 });
 
