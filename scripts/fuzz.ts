@@ -6,7 +6,8 @@
  * Environment: FUZZ_CASES, FUZZ_SEED, FUZZ_TARGETS (comma-separated) as defaults for the flags.
  * Exits 1 when any case fails; each failure prints the case index that reproduces it with --case.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { sharedDataDir } from '../test/helpers/data.js';
 import { formatFailure, runFuzz, summarize, type FuzzReport, type FuzzTarget } from '../test/fuzz/harness.js';
 import {
   analogiesTarget, checkpointTarget, classifierCheckpointTarget, corpusTarget, gloveCheckpointTarget, linearCheckpointTarget, linearTarget, pairsTarget, textClassifierHeaderTarget, textClassifierTarget, vectorTarget, vocabularyTarget,
@@ -39,7 +40,8 @@ const targets: Record<string, () => FuzzTarget> = {
   'model:text-classifier-checkpoint': () => classifierCheckpointTarget(),
   'model:linear-checkpoint': () => linearCheckpointTarget(Math.ceil(cases / 50)),
   'json:vocabulary': () => vocabularyTarget(),
-  'eval:word-pairs': () => pairsTarget(),
+  // Seeded from the WordSim sets where the data suite's folder is present, else from the shipped seed file.
+  'eval:word-pairs': () => pairsTarget(existsSync(sharedDataDir()) ? 'shared' : 'repo'),
   'eval:analogies': () => analogiesTarget(),
   'corpus:decode': () => corpusTarget(),
 };

@@ -10,13 +10,13 @@ const data = new URL('../../shared/data', import.meta.url).pathname;
 const flag = (name: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : undefined; };
 const out = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : '.tmp/zh-sg.txt';
 
-/** Lines of the raw corpora: MSRA news, the four classic novels, and the Chinese side of Tatoeba. */
-export async function* chineseRawLines(): AsyncGenerator<string> {
+/** Lines of the raw corpora in `dir` (default ../shared/data): MSRA news, the four classic novels, and the Chinese side of Tatoeba. */
+export async function* chineseRawLines(dir = data): AsyncGenerator<string> {
   for (const f of ['zh-corpus-msra-news/msra_news.raw.txt.gz', 'zh-corpus-classic-novels/novels.raw.txt.gz']) {
-    for await (const line of createInterface({ input: createReadStream(`${data}/${f}`).pipe(createGunzip()), crlfDelay: Infinity })) yield line;
+    for await (const line of createInterface({ input: createReadStream(`${dir}/${f}`).pipe(createGunzip()), crlfDelay: Infinity })) yield line;
   }
   let header = true;
-  for await (const line of createInterface({ input: createReadStream(`${data}/zh-corpus-tatoeba-cmn/cmn_en_zh_pairs.tsv`), crlfDelay: Infinity })) {
+  for await (const line of createInterface({ input: createReadStream(`${dir}/zh-corpus-tatoeba-cmn/cmn_en_zh_pairs.tsv`), crlfDelay: Infinity })) {
     if (header) { header = false; continue; }
     yield line.slice(line.indexOf('\t') + 1);
   }

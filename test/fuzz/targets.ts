@@ -17,7 +17,7 @@ import { decodeClassifierCheckpoint } from '../../src/classify/text-classifier-c
 import { decodeLinearCheckpoint } from '../../src/classify/linear-checkpoint.js';
 import { loadVectors } from '../../src/vectors/load-vectors.js';
 import { createTokenizer } from '../../src/text/tokenizer.js';
-import { demoCorpusPath, repoRoot, sharedFile } from '../helpers/data.js';
+import { demoCorpusPath, repoData, repoRoot, sharedData } from '../helpers/data.js';
 import { Rng, jsonHeaderMutator, jsonMutator, utf8, type FuzzTarget } from './harness.js';
 
 const lenient = new TextDecoder('utf-8');
@@ -393,10 +393,16 @@ function evalEmbeddings(seeds: Uint8Array[]): Embeddings {
   return new Embeddings(list, Float32Array.from({ length: list.length * 8 }, () => rng.next() - 0.5), 8);
 }
 
-export function pairsTarget(): FuzzTarget {
+/**
+ * `seeds: 'repo'` (CI's npm test) starts from a pairs file written for the fuzzer (English and Chinese
+ * words, the WordSim layout); `'shared'` (the data suite, and the nightly run where the data is) from the
+ * heads of WordSim-353 and WordSim-240, which cannot ship.
+ */
+export function pairsTarget(seedSource: 'repo' | 'shared' = 'repo'): FuzzTarget {
   const seeds = [
-    headLines(sharedFile('en-wordsim353/EN-WS-353-ALL.txt'), 40),
-    headLines(sharedFile('zh-wordsim-240-297/wordsim-240.txt'), 30),
+    ...(seedSource === 'shared'
+      ? [headLines(sharedData('en-wordsim353/EN-WS-353-ALL.txt'), 40), headLines(sharedData('zh-wordsim-240-297/wordsim-240.txt'), 30)]
+      : [headLines(join(repoRoot, 'test', 'fixtures', 'eval', 'pairs-seed.txt'), 40)]),
     utf8('# comment\nking\tqueen\t8.5\ncat\tdog\tnan\nx\ty\t1_000\n'),
   ];
   let emb: Embeddings | null = null;
@@ -419,7 +425,7 @@ export function pairsTarget(): FuzzTarget {
 
 export function analogiesTarget(): FuzzTarget {
   const seeds = [
-    headLines(sharedFile('en-google-analogy/questions-words.txt'), 40),
+    headLines(repoData('en-google-analogy/questions-words.txt'), 40),
     utf8(': capital\nathens greece baghdad iraq\n: gram\nking queen man woman\nKing Queen Man\n'),
   ];
   let emb: Embeddings | null = null;
@@ -460,7 +466,7 @@ export function corpusTarget(): FuzzTarget {
     kind: 'text',
     seeds: () => {
       const en = readFileSync(demoCorpusPath).subarray(0, 3000);
-      const zh = new Uint8Array(readFileSync(sharedFile('zh-corpus-tatoeba-cmn/cmn_en_zh_pairs.tsv'))).subarray(0, 3000);
+      const zh = new Uint8Array(readFileSync(repoData('zh-tatoeba-cmn-head/cmn_en_zh_pairs.tsv'))).subarray(0, 3000);
       const mixed = utf8('Der König’s café — 我爱北京天安门。 ไทย ภาษา\r\nline two\r\n\r\n  spaced   out  \ttabs\n1998年 don\'t stop\u2028next');
       return [new Uint8Array(en), zh, mixed, utf8('a\n'), new Uint8Array(gzipSync(en))];
     },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Alignment, Embeddings, Word2Vec } from '../../src/index.js';
-import { DATA, randomMatrix } from './vector-fixtures.js';
+import { randomMatrix } from './vector-fixtures.js';
+import { repoData } from '../helpers/data.js';
 
 describe('orthogonal Procrustes alignment', () => {
   it('recovers an exact rotation between two synthetic spaces', () => {
@@ -35,7 +36,7 @@ describe('orthogonal Procrustes alignment', () => {
   });
 
   it('aligns two wasm2vec models trained with different seeds: held-out frequent words translate with precision@1 >= 0.8', async () => {
-    const corpus = { path: `${DATA}/en-demo-fairytales/corpus.text8.txt` };
+    const corpus = { path: repoData('demo-fairytales-text8/corpus.text8.txt') };
     const settings = { threads: 1, dim: 40, minCount: 2, epochs: 5 } as const;
     const a = await Word2Vec.train(corpus, { ...settings, seed: 1 });
     const b = await Word2Vec.train(corpus, { ...settings, seed: 2 });

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
 import { chromiumAvailable, openPage, type ServedPage } from '../browser/harness.js';
-import { repoRoot } from '../helpers/data.js';
+import { repoData, repoRoot } from '../helpers/data.js';
 import { Embeddings } from '../../src/index.js';
-import { DATA, FIXTURE } from './vector-fixtures.js';
+import { FIXTURE } from './vector-fixtures.js';
 
 /**
  * Embeddings in Chromium, bundled with NO externals (a literal `node:*` import would fail the build):
@@ -13,7 +13,7 @@ import { DATA, FIXTURE } from './vector-fixtures.js';
  * memory; with it, batches also use worker threads on a shared one.
  */
 const fixture = readFileSync(FIXTURE);
-const questions = readFileSync(`${DATA}/en-google-analogy/questions-words.txt`, 'utf8');
+const questions = readFileSync(repoData('en-google-analogy/questions-words.txt'), 'utf8');
 let bundle = '';
 const pages: Record<string, ServedPage | undefined> = {};
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Embeddings, parseAnalogies, parseWordPairs, pearson, spearman } from '../../src/index.js';
 import { averageRanks } from '../../src/vectors/statistics.js';
-import { DATA } from './vector-fixtures.js';
+import { repoData } from '../helpers/data.js';
 
 describe('statistics (scipy semantics)', () => {
   it('average ranks for ties, Spearman and Pearson as scipy computes them', () => {
@@ -17,14 +17,7 @@ describe('statistics (scipy semantics)', () => {
 });
 
 describe('evaluation file readers', () => {
-  it('read the shared similarity sets, English and Chinese', () => {
-    const count = (f: string) => parseWordPairs(readFileSync(`${DATA}/${f}`, 'utf8')).pairs.length;
-    expect(count('en-wordsim353/EN-WS-353-ALL.txt')).toBe(353);
-    expect(count('zh-wordsim-240-297/wordsim-240.txt')).toBe(240);
-    expect(count('zh-wordsim-240-297/wordsim-297.txt')).toBe(297);
-    const [first] = parseWordPairs(readFileSync(`${DATA}/zh-wordsim-240-297/wordsim-240.txt`, 'utf8')).pairs;
-    expect(first[0]).toMatch(/^\p{Script=Han}+$/u);
-  });
+  // Reading the WordSim sets (not redistributable) is in evaluation.data.test.ts.
   it('pairs: comments, invalid lines skipped (reported by line), Python float syntax, other delimiters', () => {
     const r = parseWordPairs('# header\na\tb\t1.5\nbad line\na\tb\tc\n x \ty\t 1_0 \r\nq\tr\t2e1\n\nz\tw\n');
     expect(r.pairs).toEqual([['a', 'b', 1.5], [' x ', 'y', 10], ['q', 'r', 20]]);
@@ -32,7 +25,7 @@ describe('evaluation file readers', () => {
     expect(parseWordPairs('a,b,3\n', { delimiter: ',' }).pairs).toEqual([['a', 'b', 3]]);
   });
   it('analogies: the Google file has 14 sections and 19,544 questions; a question before a section is an error', () => {
-    const r = parseAnalogies(readFileSync(`${DATA}/en-google-analogy/questions-words.txt`, 'utf8'));
+    const r = parseAnalogies(readFileSync(repoData('en-google-analogy/questions-words.txt'), 'utf8'));
     expect(r.sections).toHaveLength(14);
     expect(r.sections.reduce((n, s) => n + s.questions.length, 0)).toBe(19544);
     expect(r.sections.filter((s) => s.name.startsWith('gram'))).toHaveLength(9);

@@ -6,7 +6,6 @@ import { Embeddings } from '../../src/index.js';
 export const FIXTURE = 'test/fixtures/vectors/fairytales-d24.bin';
 export const GOLDEN = 'test/fixtures/vectors/fairytales-d24.gensim.json';
 export const GENSIM_WRITTEN = 'test/fixtures/vectors/gensim-written';
-export const DATA = '../shared/data';
 
 /** xorshift32 in [-1, 1): deterministic test data without Math.random. */
 export function randomMatrix(rows: number, dim: number, seed = 1): Float32Array {
