@@ -76,8 +76,15 @@ export async function* encodeCheckpointFile(kind: FileKind, header: Record<strin
       yield emit(padded);
       continue;
     }
-    for (let at = 0; at < s.bytes; at += COPY_CHUNK) yield emit(await s.read(at, Math.min(COPY_CHUNK, s.bytes - at)));
-    if (pad8(s.bytes)) yield emit(new Uint8Array(pad8(s.bytes)));
+    for (let at = 0; at < s.bytes; at += COPY_CHUNK) {
+      const piece = await s.read(at, Math.min(COPY_CHUNK, s.bytes - at));
+      if (at + COPY_CHUNK < s.bytes || !pad8(s.bytes)) { yield emit(piece); continue; }
+      // The last piece goes out with its padding: the checksum takes whole u32 words, and a piece of
+      // 4k + 1..3 bytes alone would leave its tail out of the sum (the reader sums the padded section).
+      const padded = new Uint8Array(piece.length + pad8(s.bytes));
+      padded.set(piece);
+      yield emit(padded);
+    }
   }
   const sum = new Uint8Array(4);
   new DataView(sum.buffer).setUint32(0, hash.value, true);
