@@ -1,0 +1,27 @@
+import type { FastTextArgs } from './fasttext-args.js';
+import type { FastTextDictionary } from './fasttext-dictionary.js';
+import type { DenseMatrix } from './dense-matrix.js';
+import type { QuantMatrix } from './quant-matrix.js';
+
+export type FastTextMatrix = DenseMatrix | QuantMatrix;
+
+/**
+ * A fastText model as its .bin/.ftz holds it. The input matrix has a row per word (ids 0..nwords-1)
+ * and per hash bucket (nwords + bucket, or the pruned rows of a .ftz); the output matrix has a row per
+ * label (supervised) or per word (skipgram/cbow: negative sampling or hierarchical softmax weights).
+ */
+export interface FastTextModel {
+  /** How messages name the source (file path, 'buffer', 'Blob', ...). */
+  readonly name: string;
+  /** The file's format version (11 or 12); the writer always writes 12. */
+  readonly version: number;
+  readonly args: FastTextArgs;
+  readonly dictionary: FastTextDictionary;
+  readonly input: FastTextMatrix;
+  /** null when the load skipped it ({ output: false }). */
+  readonly output: FastTextMatrix | null;
+  /** The qout flag as stored (fastText reads a quantized output only when the input is quantized too). */
+  readonly qout: boolean;
+  /** Things the load noticed that did not stop it. */
+  readonly warnings: string[];
+}
