@@ -3,6 +3,7 @@ import { badCheckpoint, decodeCheckpointFile, encodeCheckpointFile, finiteFloats
 import type { Label, LabelKind } from './linear-labels.js';
 import { resolveLinearOptions, type LinearTokenizerName, type LinearWeighting } from './linear-options.js';
 import type { LinearLoss, TrainingSet } from './linear-runtime.js';
+import type { ExampleOrder } from './linear-training-data.js';
 import { MAX_WEIGHT } from './linear-format.js';
 import { LABEL_COUNT_SENTINEL } from './linear-label-tree.js';
 
@@ -16,7 +17,9 @@ import { LABEL_COUNT_SENTINEL } from './linear-label-tree.js';
  *
  * Container: see src/train/checkpoint-file.ts, magic "\x89LCC\r\n\x1a\n". Header: { format, version,
  * options: { dim, wordNgrams, buckets, epochs, learningRate, loss (as resolved), negative, weighting,
- * minCount, seed, tokenizer }, epoch (epochs completed), words, labels: { kind, multiLabel, values,
+ * minCount, seed, tokenizer }, order ('canonical'; absent in checkpoints written before examples were
+ * sorted by content and ties broken by UTF-16 order, which resume with the caller's order and
+ * first-occurrence ties), epoch (epochs completed), words, labels: { kind, multiLabel, values,
  * counts }, data: { examples, tokensPerEpoch, hash } (a fingerprint of the encoded training set, so a
  * resume on other texts is refused), history, sections }. Sections: usedBuckets (i32 per n-gram row),
  * rng (u64 per thread), input (float32 (words + used buckets) × dim), output (float32 output rows ×
@@ -69,6 +72,8 @@ export interface LinearHistoryEntry {
 
 export interface LinearCheckpointState {
   options: LinearCheckpointOptions;
+  /** How the fit ordered its examples and broke count ties. */
+  order: ExampleOrder;
   /** Epochs completed. */
   epoch: number;
   words: readonly string[];
@@ -115,7 +120,7 @@ export function encodeLinearCheckpoint(s: LinearCheckpointState, weights: Weight
     { name: 'unseenIdf', data: new Uint8Array(new Float32Array([s.unseenIdf]).buffer) },
   ];
   return encodeCheckpointFile(LINEAR_CHECKPOINT, {
-    format: FORMAT, version: LINEAR_CHECKPOINT.version, options: s.options, epoch: s.epoch, words: s.words, labels: s.labels,
+    format: FORMAT, version: LINEAR_CHECKPOINT.version, options: s.options, ...(s.order === 'canonical' ? { order: s.order } : {}), epoch: s.epoch, words: s.words, labels: s.labels,
     data: s.data, history: s.history,
   }, sections);
 }
@@ -147,6 +152,8 @@ export function decodeLinearCheckpoint(bytes: Uint8Array, source: string): Decod
   if (options.loss === undefined) bad('options: no loss');
 
   const { epoch, words, labels, data, history } = header;
+  if (header.order !== undefined && header.order !== 'canonical') bad(`order ${describe(header.order)} (expected "canonical" or none)`);
+  const order: ExampleOrder = header.order === 'canonical' ? 'canonical' : 'input';
   if (!isCount(epoch) || epoch > options.epochs) bad(`epoch ${describe(epoch)} of ${options.epochs} epochs`);
   if (!Array.isArray(words) || words.length === 0) bad(`words are ${describe(words)}`);
   const seenWords = new Set<string>();
@@ -208,7 +215,7 @@ export function decodeLinearCheckpoint(bytes: Uint8Array, source: string): Decod
   // Rows are averaged with weight idf / Σ idf: a weight <= 0 could make the sum 0 (NaN probabilities).
   if (tfidf && (!(unseenIdf > 0) || idf!.some((w) => !(w > 0)))) bad('idf weights must be positive');
   return {
-    options, epoch, words: words as string[], labels: labels as unknown as LinearCheckpointLabels, data: data as unknown as TrainingFingerprint,
+    options, order, epoch, words: words as string[], labels: labels as unknown as LinearCheckpointLabels, data: data as unknown as TrainingFingerprint,
     history: history as LinearHistoryEntry[], usedBuckets, rng, unseenIdf, input, output, idf,
   };
 }

@@ -12,11 +12,12 @@ import { decodeLinearModel, encodeLinearModel, LINEAR_FORMAT_VERSION, type Linea
 import { buildLabelTree } from './linear-label-tree.js';
 import { LabelSet, normalizeLabels, type Label, type LabelInput } from './linear-labels.js';
 import { buildTrainingDataCooperatively, type LinearTrainingData } from './linear-training-data.js';
+import { emptyTextsOption, emptyTextsWarning, type EmptyTextsPolicy, type FitWarning } from './fit-warnings.js';
 import { runCooperatively, type Steps } from '../runtime/cooperative.js';
 import { resolveLinearOptions, type LinearClassifierOptions, type ResolvedLinearOptions } from './linear-options.js';
 import { LinearRuntime, type EncodedSet, type LinearLoss, type LinearSpec } from './linear-runtime.js';
 
-export type { Label, LabelInput, LinearClassifierOptions, LinearLoss };
+export type { Label, LabelInput, LinearClassifierOptions, LinearLoss, FitWarning, EmptyTextsPolicy };
 
 export interface LinearEpoch {
   epoch: number;
@@ -41,6 +42,12 @@ export interface LinearFitOptions {
    * that was never interrupted.
    */
   resumeFrom?: Uint8Array | ArrayBuffer | string;
+  /**
+   * Texts without words (empty, or only punctuation and symbols): 'warn' (default) trains on them with
+   * only the end-of-line row `</s>`, as fastText does, and lists them in the result's `warnings`;
+   * 'error' refuses the fit.
+   */
+  emptyTexts?: EmptyTextsPolicy;
 }
 
 export interface LinearFitResult {
@@ -59,6 +66,8 @@ export interface LinearFitResult {
   prepareSeconds: number;
   /** Set when training had to fall back (e.g. to one thread without cross-origin isolation). */
   note?: string;
+  /** What the data held that training went on with (texts without words); empty if nothing. */
+  warnings: FitWarning[];
 }
 
 export interface LinearPrediction {
@@ -110,6 +119,9 @@ interface TrainedModel {
   runtime: LinearRuntime;
   spec: LinearSpec;
 }
+
+/** How fit treats a text without words, in a warning or an error. */
+const EMPTY_TREATMENT = 'inputs holding only the end-of-line row </s> (as fastText trains a line with a label and no words)';
 
 function checkTexts(what: string, texts: unknown): string[] {
   if (!Array.isArray(texts)) throw new Wasm2VecError('INVALID_OPTION', `${what}: texts must be an array of strings, got ${describe(texts)}`);
@@ -164,8 +176,9 @@ export class LinearClassifier {
    */
   async fit(texts: readonly string[], labels: readonly LabelInput[], fitOptions: LinearFitOptions = {}): Promise<LinearFitResult> {
     if (this.disposed) throw new Wasm2VecError('UNSUPPORTED', 'LinearClassifier.fit: this classifier was disposed');
-    knownOptions('fit', fitOptions, ['signal', 'onEpochEnd', 'checkpoint', 'checkpointEvery', 'resumeFrom']);
+    knownOptions('fit', fitOptions, ['signal', 'onEpochEnd', 'checkpoint', 'checkpointEvery', 'resumeFrom', 'emptyTexts']);
     const signal = signalOption(fitOptions.signal);
+    const emptyTexts = emptyTextsOption(fitOptions.emptyTexts);
     const onEpochEnd = functionOption<(e: LinearEpoch) => void>('onEpochEnd', fitOptions.onEpochEnd);
     const checkpoint = checkpointTargetOption(fitOptions.checkpoint);
     if (fitOptions.checkpointEvery !== undefined && checkpoint === undefined) invalidOption('checkpointEvery', fitOptions.checkpointEvery, 'to come with the checkpoint option');
@@ -177,8 +190,11 @@ export class LinearClassifier {
     const o = this.options;
     const resume = fitOptions.resumeFrom === undefined ? null : await this.readResume(fitOptions.resumeFrom, norm.multiLabel);
     throwIfAborted(signal, 'LinearClassifier training');
-    const data = await buildTrainingDataCooperatively(list, norm, o, this.tokenizer, this.pretrained, signal);
+    // Checkpoints written before examples were put in canonical order resume in the caller's order and tie rules.
+    const exampleOrder = resume && resume.checkpoint.order !== 'canonical' ? 'input' : 'canonical';
+    const data = await buildTrainingDataCooperatively(list, norm, o, this.tokenizer, this.pretrained, signal, exampleOrder);
     const { encoder, labels: labelSet, spec, train } = data;
+    const emptyWarning = emptyTextsWarning('LinearClassifier.fit', emptyTexts, list, data.emptyTexts, 'EMPTY_TEXTS', EMPTY_TREATMENT);
     const n = list.length;
     // The fingerprint ties a checkpoint to its training set; computed only when one is written or read.
     const trainPrint = checkpoint !== undefined || resume ? fingerprint(train) : null;
@@ -229,6 +245,7 @@ export class LinearClassifier {
       const result: LinearFitResult = {
         history, examples: n, tokens: tokensPerEpoch, words: spec.nwords, ngramBuckets: spec.usedBuckets.length,
         labels: labelSet.size, threads: runtime.threads, seconds: (performance.now() - trainStart) / 1000, prepareSeconds,
+        warnings: emptyWarning ? [emptyWarning] : [],
       };
       if (runtime.fallbackReason) result.note = runtime.fallbackReason;
       return result;
@@ -274,7 +291,7 @@ export class LinearClassifier {
     }
     const { labels, spec, encoder } = data;
     await storeCheckpoint(LINEAR_CHECKPOINT, target, epoch, encodeLinearCheckpoint({
-      options: this.checkpointOptions(spec.loss), epoch, words: encoder.words,
+      options: this.checkpointOptions(spec.loss), order: data.exampleOrder, epoch, words: encoder.words,
       labels: { kind: labels.kind, multiLabel: labels.multiLabel, values: labels.values.slice(), counts: Array.from(labels.counts) },
       data: trainPrint, history, usedBuckets: spec.usedBuckets, rng: await runtime.readRngStates(), unseenIdf: await runtime.readUnseenIdf(),
     }, runtime.weightReaders()));
@@ -309,10 +326,13 @@ export class LinearClassifier {
     return norm.lists.map((ls) => ls.map((l) => m.labels.id(l)));
   }
 
-  /** Top-k labels with probabilities per text, most probable first (ties: the more frequent label first). */
-  async predict(texts: readonly string[], options: LinearPredictOptions = {}): Promise<LinearPrediction[][]> {
+  /**
+   * Top-k labels with probabilities per text, most probable first (ties: the more frequent label first).
+   * A single string is a batch of one. A text without words gets the answer of the `</s>` row alone.
+   */
+  async predict(texts: readonly string[] | string, options: LinearPredictOptions = {}): Promise<LinearPrediction[][]> {
     const m = this.trained('predict');
-    const list = checkTexts('predict', texts);
+    const list = checkTexts('predict', typeof texts === 'string' ? [texts] : texts);
     knownOptions('predict', options, ['k', 'threshold', 'signal']);
     const k = intOption('k', options.k, 1, 1);
     const threshold = numberOption('threshold', options.threshold, 0, 0, 1);

@@ -1,4 +1,5 @@
 import { Wasm2VecError, describe } from '../errors.js';
+import { compareCodeUnits } from '../text/vocabulary.js';
 
 /** A class label: a string (e.g. "__label__pos") or an integer (e.g. 0/1); one type per model. */
 export type Label = string | number;
@@ -8,8 +9,34 @@ export type LabelInput = Label | readonly Label[];
 export type LabelKind = 'string' | 'number';
 
 /**
- * The label vocabulary of a model, in fastText's order: by training count descending, ties by first
- * occurrence. That order is the output-layer row order and the leaf order of the hs tree.
+ * Order of two labels of one kind, independent of where they occur: integers ascending, strings in
+ * UTF-16 code-unit order (the library's tie rule for words too).
+ */
+export function compareLabels(a: Label, b: Label): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return compareCodeUnits(String(a), String(b));
+}
+
+/** Lexicographic order of label lists (an example's labels), by compareLabels. */
+export function compareLabelLists(a: readonly Label[], b: readonly Label[]): number {
+  for (let k = 0; k < a.length && k < b.length; k++) {
+    const d = compareLabels(a[k], b[k]);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * How LabelSet.fromTraining orders labels of equal count: 'canonical' by compareLabels; 'first-occurrence'
+ * only to resume checkpoints written before that rule (fastText's order: first seen in the file).
+ */
+export type LabelTieRule = 'canonical' | 'first-occurrence';
+
+/**
+ * The label vocabulary of a model, in fastText's order: by training count descending; equal counts by
+ * compareLabels (fastText keeps first occurrence, which would make a label-sorted file train another
+ * model than the same file shuffled). That order is the output-layer row order and the leaf order of
+ * the hs tree.
  */
 export class LabelSet {
   private readonly index = new Map<Label, number>();
@@ -28,11 +55,11 @@ export class LabelSet {
   }
 
   /** Counts labels of training data (validated by normalizeLabels) and orders them. */
-  static fromTraining(examples: readonly (readonly Label[])[], kind: LabelKind, multiLabel: boolean): LabelSet {
+  static fromTraining(examples: readonly (readonly Label[])[], kind: LabelKind, multiLabel: boolean, ties: LabelTieRule = 'canonical'): LabelSet {
     const counts = new Map<Label, number>();
     for (const ls of examples) for (const l of ls) counts.set(l, (counts.get(l) ?? 0) + 1);
-    // Array#sort is stable: equal counts keep first-occurrence order.
-    const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+    // Array#sort is stable: for 'first-occurrence', equal counts keep the Map's insertion order.
+    const sorted = [...counts].sort((a, b) => b[1] - a[1] || (ties === 'canonical' ? compareLabels(a[0], b[0]) : 0));
     if (sorted.length < 2) {
       throw new Wasm2VecError('INVALID_OPTION',
         sorted.length === 0

@@ -24,13 +24,18 @@ export function padSequences(sequences: ArrayLike<number>[], maxlen: number): In
   return out;
 }
 
-function snippet(text: string): string {
-  return JSON.stringify(text.length > 40 ? text.slice(0, 40) + '…' : text);
+/** Settings of the vocabulary a fit builds. */
+export interface VocabularySettings {
+  /** Embedding rows including padding and OOV: at most vocabSize - 2 words. */
+  vocabSize: number;
+  /** Words seen fewer times in the training texts are not in the vocabulary (they map to OOV). */
+  minCount: number;
 }
 
 /**
  * Text → padded id rows: the library's tokenizer (English, Chinese, …), a vocabulary of the
- * vocabSize - 2 most frequent training words (ties: first occurrence), OOV → 1, padding → 0.
+ * vocabSize - 2 most frequent training words seen at least minCount times (equal counts in UTF-16
+ * order, so it does not depend on the order of the texts), OOV → 1, padding → 0.
  */
 export class SequenceEncoder {
   private readonly tokenize: Tokenizer;
@@ -43,18 +48,18 @@ export class SequenceEncoder {
     this.tokenize = createTokenizer(tokenizerOptions);
   }
 
-  /** Builds the vocabulary from training texts (already validated as non-empty strings). */
-  static fit(texts: readonly string[], vocabSize: number, sequenceLength: number, tokenizerOptions: { lowercase: boolean; locale: string }): SequenceEncoder {
-    return runToEnd(SequenceEncoder.fitSteps(texts, vocabSize, sequenceLength, tokenizerOptions));
+  /** Builds the vocabulary from training texts (already validated as strings); minCount 1 by default, a plain vocabSize cut. */
+  static fit(texts: readonly string[], vocabSize: number, sequenceLength: number, tokenizerOptions: { lowercase: boolean; locale: string }, minCount = 1): SequenceEncoder {
+    return runToEnd(SequenceEncoder.fitSteps(texts, { vocabSize, minCount }, sequenceLength, tokenizerOptions));
   }
 
   /** fit() that lets the event loop turn while it tokenises, so an abort lands within ~25 ms. */
-  static fitCooperatively(texts: readonly string[], vocabSize: number, sequenceLength: number, tokenizerOptions: { lowercase: boolean; locale: string },
+  static fitCooperatively(texts: readonly string[], settings: VocabularySettings, sequenceLength: number, tokenizerOptions: { lowercase: boolean; locale: string },
     signal: AbortSignal | undefined, what: string): Promise<SequenceEncoder> {
-    return runCooperatively(SequenceEncoder.fitSteps(texts, vocabSize, sequenceLength, tokenizerOptions), signal, what);
+    return runCooperatively(SequenceEncoder.fitSteps(texts, settings, sequenceLength, tokenizerOptions), signal, what);
   }
 
-  private static *fitSteps(texts: readonly string[], vocabSize: number, sequenceLength: number, tokenizerOptions: { lowercase: boolean; locale: string }): Steps<SequenceEncoder> {
+  private static *fitSteps(texts: readonly string[], settings: VocabularySettings, sequenceLength: number, tokenizerOptions: { lowercase: boolean; locale: string }): Steps<SequenceEncoder> {
     const tokenize = createTokenizer(tokenizerOptions);
     const counts = new Map<string, number>();
     for (let i = 0; i < texts.length; i++) {
@@ -62,7 +67,13 @@ export class SequenceEncoder {
       for (const w of tokenize(texts[i])) counts.set(w, (counts.get(w) ?? 0) + 1);
     }
     if (counts.size === 0) throw new Wasm2VecError('EMPTY_VOCABULARY', 'TextClassifier.fit: the training texts contain no words');
-    const vocabulary = Vocabulary.fromCounts(counts, { minCount: 1, maxVocab: vocabSize - FIRST_WORD_ID });
+    let best = 0;
+    for (const c of counts.values()) if (c > best) best = c;
+    if (best < settings.minCount) {
+      throw new Wasm2VecError('EMPTY_VOCABULARY', `TextClassifier.fit: no word occurs minCount=${settings.minCount} times in the training texts ` +
+        `(${counts.size} distinct words, the most frequent ${best} times); lower minCount or train on more texts`);
+    }
+    const vocabulary = Vocabulary.fromCounts(counts, { minCount: settings.minCount, maxVocab: settings.vocabSize - FIRST_WORD_ID });
     return new SequenceEncoder(vocabulary, sequenceLength, tokenizerOptions);
   }
 
@@ -74,7 +85,10 @@ export class SequenceEncoder {
     });
   }
 
-  /** rows × sequenceLength ids; a text that is not a string, is blank or has no word is an error naming it. */
+  /**
+   * rows × sequenceLength ids; a text that is not a string is an error naming it. A text without words
+   * (blank, or only symbols) is an all-padding row, as Keras' pad_sequences makes of an empty sequence.
+   */
   encode(texts: readonly unknown[], what: string): Int32Array {
     return runToEnd(this.encodeSteps(texts, what));
   }
@@ -90,23 +104,19 @@ export class SequenceEncoder {
       if ((i & 1023) === 1023) yield;
       const text = texts[i];
       if (typeof text !== 'string') throw new Wasm2VecError('INVALID_OPTION', `${what}[${i}] is ${describe(text)}, expected a string`);
-      if (text.trim() === '') throw new Wasm2VecError('INVALID_OPTION', `${what}[${i}] is empty`);
-      const ids = this.tokenIds(text);
-      if (ids.length === 0) throw new Wasm2VecError('INVALID_OPTION', `${what}[${i}] ${snippet(text)} has no words (only punctuation or symbols)`);
-      seqs[i] = ids;
+      seqs[i] = this.tokenIds(text);
     }
     return padSequences(seqs, this.sequenceLength);
   }
 }
 
-/** Pre-tokenised input: arrays of ids in [0, vocabSize), padded like texts. */
+/** Pre-tokenised input: arrays of ids in [0, vocabSize), padded like texts (an empty array is all padding). */
 export function encodeIdSequences(seqs: readonly unknown[], vocabSize: number, sequenceLength: number, what: string): Int32Array {
   const checked = seqs.map((s, i) => {
     if (s == null || typeof s !== 'object' || typeof (s as ArrayLike<number>).length !== 'number') {
       throw new Wasm2VecError('INVALID_OPTION', `${what}[${i}] is ${describe(s)}, expected an array of token ids`);
     }
     const a = s as ArrayLike<number>;
-    if (a.length === 0) throw new Wasm2VecError('INVALID_OPTION', `${what}[${i}] is empty`);
     for (let k = 0; k < a.length; k++) {
       const id = a[k];
       if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= vocabSize) {
@@ -116,6 +126,21 @@ export function encodeIdSequences(seqs: readonly unknown[], vocabSize: number, s
     return a;
   });
   return padSequences(checked, sequenceLength);
+}
+
+/**
+ * Rows that hold only padding: texts without words (every token maps to OOV or a word, never to 0),
+ * and empty or all-0 id sequences. Ascending row indices.
+ */
+export function allPaddingRows(ids: Int32Array, sequenceLength: number): number[] {
+  const rows: number[] = [];
+  for (let r = 0, at = 0; at < ids.length; r++, at += sequenceLength) {
+    // Padding is at the front: for a text row the scan stops at its last id unless the whole row is padding.
+    let k = sequenceLength - 1;
+    while (k >= 0 && ids[at + k] === PAD_ID) k--;
+    if (k < 0) rows.push(r);
+  }
+  return rows;
 }
 
 /** True when the inputs are id sequences rather than texts (decided by the first element). */

@@ -13,7 +13,7 @@ import type { EpochLogs } from './training-history.js';
  *
  * Container: see src/train/checkpoint-file.ts, magic "\x89TCC\r\n\x1a\n". Header: { format, version,
  * config, vocabulary: { words, counts } | null, fit: { epoch, epochs, batchSize, shuffle, seed,
- * validationSplit }, step, epochsTrained, history, sections }. Sections (float32): emb, embM, embV
+ * validationSplit, order? }, step, epochsTrained, history, sections }. Sections (float32): emb, embM, embV
  * (vocabSize × embeddingDim each), params, pm, pv (the LSTM and dense weights in the engine's layout).
  */
 
@@ -30,6 +30,11 @@ export interface FitRun {
   shuffle: boolean;
   seed: number;
   validationSplit: number;
+  /**
+   * 'canonical': each epoch shuffles the rows sorted by content. Absent in checkpoints written before
+   * that rule: those fits shuffled the caller's order and resume that way, bit for bit.
+   */
+  order?: 'canonical';
 }
 
 export interface ClassifierCheckpoint {
@@ -75,7 +80,8 @@ export function decodeClassifierCheckpoint(bytes: Uint8Array, source: string): C
   }
   const fit = header.fit as Partial<FitRun> | null;
   if (typeof fit !== 'object' || fit === null || !isCount(fit.epoch) || !isCount(fit.epochs) || fit.epoch > fit.epochs || !isCount(fit.batchSize) ||
-    fit.batchSize < 1 || typeof fit.shuffle !== 'boolean' || !isCount(fit.seed) || typeof fit.validationSplit !== 'number' || !(fit.validationSplit >= 0 && fit.validationSplit < 1)) {
+    fit.batchSize < 1 || typeof fit.shuffle !== 'boolean' || !isCount(fit.seed) || typeof fit.validationSplit !== 'number' || !(fit.validationSplit >= 0 && fit.validationSplit < 1) ||
+    (fit.order !== undefined && fit.order !== 'canonical')) {
     bad(`fit settings ${describe(fit)}`);
   }
   const { step, epochsTrained, history } = header;

@@ -1,4 +1,6 @@
 import { Wasm2VecError, describe } from '../errors.js';
+import type { Steps } from '../runtime/cooperative.js';
+import { sortSteps } from './cooperative-sort.js';
 
 /** Checks inputs and labels are arrays of one length (at least one item). */
 export function checkPair(inputs: unknown, labels: unknown, what: string): void {
@@ -55,6 +57,31 @@ export function shuffledOrder(n: number, seed: number, epoch: number): Uint32Arr
     const tmp = order[i]; order[i] = order[j]; order[j] = tmp;
   }
   return order;
+}
+
+/**
+ * The training rows in an order that depends only on their contents: sorted by id row
+ * (lexicographically), then label. Shuffles permute this order, not the caller's, so the same
+ * multiset of samples trains bit-identically however it was ordered. The key is the padded id row
+ * rather than the text because that is what training sees: texts that encode alike are
+ * interchangeable, whatever their order, and token-id input gets the same rule.
+ */
+export function canonicalOrder(ids: Int32Array, labels: Int32Array, T: number): Steps<Uint32Array> {
+  return sortSteps(Uint32Array.from({ length: labels.length }, (_, i) => i), (a, b) => {
+    const ra = a * T, rb = b * T;
+    for (let k = 0; k < T; k++) {
+      const d = ids[ra + k] - ids[rb + k];
+      if (d !== 0) return d;
+    }
+    return labels[a] - labels[b];
+  });
+}
+
+/** `base` permuted by the seeded shuffle of (seed, epoch): the epoch's row order. */
+export function shuffledRows(base: Uint32Array, seed: number, epoch: number): Uint32Array {
+  const perm = shuffledOrder(base.length, seed, epoch);
+  for (let k = 0; k < perm.length; k++) perm[k] = base[perm[k]];
+  return perm;
 }
 
 /** Rows `order[from..to)` of an id matrix and their labels, copied into the batch arrays. */

@@ -18,6 +18,13 @@ export interface ClassifierTokenizerOptions {
 export interface TextClassifierOptions {
   /** Embedding rows including padding (id 0) and out-of-vocabulary (id 1): Keras' input_dim (default 20000). */
   vocabSize?: number;
+  /**
+   * Words seen fewer times in the first fit's training texts stay out of the vocabulary and map to
+   * OOV (id 1), in training as at prediction (default 2). So the OOV embedding trains on the rare
+   * words of every class, as unknown words are spread at test time; with 1, OOV occurs in training
+   * only past the vocabSize cut. Not used for token-id input.
+   */
+  minCount?: number;
   /** Tokens per text after pad_sequences-style padding/truncation at the front (default 50). */
   sequenceLength?: number;
   /** Embedding width (default 64). */
@@ -45,6 +52,7 @@ export interface TextClassifierOptions {
 /** Everything that defines the model and is saved with it. */
 export interface TextClassifierConfig {
   vocabSize: number;
+  minCount: number;
   sequenceLength: number;
   embeddingDim: number;
   lstm: { units: number; returnSequences: boolean }[];
@@ -58,8 +66,13 @@ export interface TextClassifierConfig {
   tokenizer: { lowercase: boolean; locale: string };
 }
 
-const KNOWN = new Set(['vocabSize', 'sequenceLength', 'embeddingDim', 'lstm', 'classes', 'seed', 'threads', 'pretrained',
+const KNOWN = new Set(['vocabSize', 'minCount', 'sequenceLength', 'embeddingDim', 'lstm', 'classes', 'seed', 'threads', 'pretrained',
   'trainEmbeddings', 'learningRate', 'beta1', 'beta2', 'epsilon', 'tokenizer']);
+
+/** Keras users cut rare words with a frequency threshold; 2 sends every word seen once to OOV. */
+export const DEFAULT_MIN_COUNT = 2;
+/** Model files and checkpoints written before minCount existed were built with no frequency cut. */
+const MIN_COUNT_OF_OLD_FILES = 1;
 
 /** Validates the constructor options; every message names the option, the value and what is accepted. */
 export function resolveClassifierOptions(o: TextClassifierOptions = {}): { config: TextClassifierConfig; threads?: number; pretrained?: Embeddings } {
@@ -67,6 +80,7 @@ export function resolveClassifierOptions(o: TextClassifierOptions = {}): { confi
   for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new Wasm2VecError('INVALID_OPTION', `TextClassifier: unknown option ${JSON.stringify(k)}`);
   const config = checkConfig({
     vocabSize: o.vocabSize ?? 20000,
+    minCount: o.minCount ?? DEFAULT_MIN_COUNT,
     sequenceLength: o.sequenceLength ?? 50,
     embeddingDim: o.embeddingDim ?? 64,
     lstm: o.lstm ?? [{ units: 128, returnSequences: true }, { units: 128 }],
@@ -96,6 +110,7 @@ export function resolveClassifierOptions(o: TextClassifierOptions = {}): { confi
  * returns a normalised copy.
  */
 export function checkConfig(c: Record<string, unknown>, code: 'INVALID_OPTION' | 'BAD_FORMAT'): TextClassifierConfig {
+  if (code === 'BAD_FORMAT' && c.minCount === undefined) c = { ...c, minCount: MIN_COUNT_OF_OLD_FILES };
   const fail = (name: string, value: unknown, expected: string): never => {
     if (code === 'INVALID_OPTION') invalidOption(name, value, expected);
     throw new Wasm2VecError('BAD_FORMAT', `model file: ${name} is ${describe(value)}, expected ${expected}`);
@@ -141,6 +156,7 @@ export function checkConfig(c: Record<string, unknown>, code: 'INVALID_OPTION' |
   if (typeof c.trainEmbeddings !== 'boolean') fail('trainEmbeddings', c.trainEmbeddings, 'true or false');
   return {
     vocabSize: int('vocabSize', 3, 1 << 26),
+    minCount: int('minCount', 1, Number.MAX_SAFE_INTEGER),
     sequenceLength: int('sequenceLength', 1, 100000),
     embeddingDim: int('embeddingDim', 1, 100000),
     lstm,

@@ -1,12 +1,14 @@
 import { Wasm2VecError, describe, invalidOption, throwIfAborted } from '../errors.js';
 import { functionOption, intOption, knownOptions, signalOption } from '../options.js';
 import { availableCores, importNode, isNode } from '../runtime/capabilities.js';
+import { runCooperatively } from '../runtime/cooperative.js';
 import type { Vocabulary } from '../text/vocabulary.js';
 import type { Embeddings } from '../vectors/embeddings.js';
 import { LstmEngine, type WeightTensor } from './lstm-engine.js';
 import { SHARD_ROWS } from './lstm-layout.js';
-import { SequenceEncoder, encodeIdSequences, isIdInput, FIRST_WORD_ID } from './sequences.js';
-import { checkLabels, checkPair, gatherBatch, shuffledOrder } from './text-classifier-data.js';
+import { SequenceEncoder, allPaddingRows, encodeIdSequences, isIdInput, FIRST_WORD_ID } from './sequences.js';
+import { canonicalOrder, checkLabels, checkPair, gatherBatch, shuffledRows } from './text-classifier-data.js';
+import { MAX_WARNING_INDICES, emptyTextsOption, emptyTextsWarning, type EmptyTextsPolicy, type FitWarning } from './fit-warnings.js';
 import { decodeClassifierFile, encodeClassifierFile, expectedTensors } from './text-classifier-file.js';
 import { checkpointTargetOption, readCheckpointSource, resumeOption, storeCheckpoint, type CheckpointTarget } from '../train/checkpoint-file.js';
 import {
@@ -18,7 +20,7 @@ import {
 } from './text-classifier-options.js';
 import { EarlyStopping, type BatchLogs, type EarlyStoppingOptions, type EpochLogs } from './training-history.js';
 
-export type { TextClassifierOptions, TextClassifierConfig, EpochLogs, BatchLogs, EarlyStoppingOptions, WeightTensor };
+export type { TextClassifierOptions, TextClassifierConfig, EpochLogs, BatchLogs, EarlyStoppingOptions, WeightTensor, FitWarning, EmptyTextsPolicy };
 
 /** Texts, or already tokenised id sequences (0 = padding, 1 = OOV, words from 2). */
 export type ClassifierInput = readonly string[] | readonly ArrayLike<number>[];
@@ -28,11 +30,17 @@ export interface FitOptions {
   epochs?: number;
   /** Rows per Adam step (default 32). */
   batchSize?: number;
-  /** Fraction of the data, taken from the END before shuffling (as Keras does), held out for validation. */
+  /**
+   * Fraction of the data, taken from the END before shuffling (as Keras does), held out for
+   * validation. A tail holding one class while training has several is reported in `warnings`.
+   */
   validationSplit?: number;
   /** Explicit validation set [texts, labels] (instead of validationSplit). */
   validationData?: [ClassifierInput, ArrayLike<number>];
-  /** Shuffle the training rows every epoch (default true). */
+  /**
+   * Shuffle the training rows every epoch (default true): a seeded permutation of the rows sorted by
+   * content, so the order the texts come in does not change the result. false trains in the given order.
+   */
   shuffle?: boolean;
   /** Seed of the shuffling (default: the classifier's seed). */
   seed?: number;
@@ -40,6 +48,11 @@ export interface FitOptions {
   onBatchEnd?: (logs: BatchLogs) => void;
   signal?: AbortSignal;
   earlyStopping?: EarlyStoppingOptions;
+  /**
+   * Texts without words (empty, or only punctuation and symbols): 'warn' (default) trains on them as
+   * all-padding inputs, as Keras does, and lists them in the result's `warnings`; 'error' refuses the fit.
+   */
+  emptyTexts?: EmptyTextsPolicy;
   /** Where to save a checkpoint every `checkpointEvery` epochs: a function receiving the bytes, or a file path (Node; replaced atomically). */
   checkpoint?: CheckpointTarget;
   /** Epochs between checkpoints (default 1 when `checkpoint` is set). */
@@ -62,6 +75,8 @@ export interface FitResult {
   threads: number;
   /** Why fewer threads ran than requested (no shared memory), if so. */
   note?: string;
+  /** What the data held that training went on with (texts without words, a one-class validation tail); empty if nothing. */
+  warnings: FitWarning[];
 }
 
 export interface Evaluation {
@@ -70,7 +85,9 @@ export interface Evaluation {
 }
 
 const FIT_KEYS = new Set(['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'seed', 'onEpochEnd', 'onBatchEnd', 'signal', 'earlyStopping',
-  'checkpoint', 'checkpointEvery', 'resumeFrom']);
+  'checkpoint', 'checkpointEvery', 'resumeFrom', 'emptyTexts']);
+/** How fit treats a text without words, in a warning or an error. */
+const EMPTY_TREATMENT = 'all-padding inputs (Keras\' pad_sequences of an empty sequence)';
 /** An epoch whose mean loss exceeds an untrained model's this many times has diverged. */
 const DIVERGED_LOSS_RATIO = 10;
 /** Rows per inference call into the kernels. */
@@ -182,7 +199,7 @@ export class TextClassifier {
       inputs.forEach((t, i) => {
         if (typeof t !== 'string') throw new Wasm2VecError('INVALID_OPTION', `${what}: texts[${i}] is ${describe(t)}, expected a string`);
       });
-      this.encoder = await SequenceEncoder.fitCooperatively(inputs as readonly string[], this.config.vocabSize, this.config.sequenceLength, this.config.tokenizer,
+      this.encoder = await SequenceEncoder.fitCooperatively(inputs as readonly string[], this.config, this.config.sequenceLength, this.config.tokenizer,
         signal, `${what} (building the vocabulary)`);
       this.idInput = false;
     }
@@ -205,12 +222,13 @@ export class TextClassifier {
     const onEpochEnd = functionOption<NonNullable<FitOptions['onEpochEnd']>>('onEpochEnd', options.onEpochEnd);
     const onBatchEnd = functionOption<NonNullable<FitOptions['onBatchEnd']>>('onBatchEnd', options.onBatchEnd);
     const signal = signalOption(options.signal);
+    const emptyTexts = emptyTextsOption(options.emptyTexts);
     const shuffleSeed = intOption('seed', options.seed, this.config.seed, 0, Number.MAX_SAFE_INTEGER);
     const checkpoint = checkpointTargetOption(options.checkpoint);
     if (options.checkpointEvery !== undefined && checkpoint === undefined) invalidOption('checkpointEvery', options.checkpointEvery, 'to come with the checkpoint option');
     const checkpointEvery = intOption('checkpointEvery', options.checkpointEvery, 1, 1, 1_000_000);
     resumeOption(options.resumeFrom);
-    const run: FitRun = { epoch: 0, epochs: s.epochs, batchSize: s.batchSize, shuffle: s.shuffle, seed: shuffleSeed, validationSplit: s.validationSplit };
+    const run: FitRun = { epoch: 0, epochs: s.epochs, batchSize: s.batchSize, shuffle: s.shuffle, seed: shuffleSeed, validationSplit: s.validationSplit, order: 'canonical' };
     const resume = options.resumeFrom === undefined ? null : await this.restoreCheckpoint(options.resumeFrom, run, options.earlyStopping);
     checkPair(texts, labels, what);
     if (texts.length === 0) throw new Wasm2VecError('INVALID_OPTION', `${what}: no texts to train on`);
@@ -236,13 +254,22 @@ export class TextClassifier {
     }
     const yTrain = checkLabels(trainLabels, this.config.classes, what);
     const yVal = valLabels ? checkLabels(valLabels, this.config.classes, `${what}: validationData`) : null;
-    const xTrain = await this.encodeInputs(trainInputs, what, true, signal);
-    const xVal = valInputs ? await this.encodeInputs(valInputs, `${what}: validationData`, false, signal) : null;
+    const T = this.config.sequenceLength;
+    const [encoderBefore, idInputBefore] = [this.encoder, this.idInput];
+    let xTrain: Int32Array, xVal: Int32Array | null, warnings: FitWarning[];
+    try {
+      xTrain = await this.encodeInputs(trainInputs, what, true, signal);
+      xVal = valInputs ? await this.encodeInputs(valInputs, `${what}: validationData`, false, signal) : null;
+      warnings = this.dataWarnings(what, emptyTexts, texts, xTrain, yTrain, xVal, yVal, options.validationData !== undefined ? valInputs : null);
+    } catch (e) {
+      // A refused fit leaves no vocabulary behind.
+      [this.encoder, this.idInput] = [encoderBefore, idInputBefore];
+      throw e;
+    }
     const stopper = options.earlyStopping === undefined ? null : new EarlyStopping(options.earlyStopping, xVal !== null);
     throwIfAborted(signal, 'TextClassifier training');
 
     const engine = await this.engineFor(s.batchSize);
-    const T = this.config.sequenceLength;
     const n = yTrain.length;
     const batches = Math.ceil(n / s.batchSize);
     const batchIds = new Int32Array(s.batchSize * T), batchLabels = new Int32Array(s.batchSize);
@@ -262,9 +289,14 @@ export class TextClassifier {
       }
     }
     const kept = () => (lastCheckpoint > 0 ? ` The last good checkpoint (after epoch ${lastCheckpoint}) is kept.` : '');
+    const inputOrder = Uint32Array.from({ length: n }, (_, i) => i);
+    // Checkpoints written before shuffles were canonical carry no order: they resume in theirs, the caller's.
+    const shuffleOrder = resume ? resume.fit.order : run.order;
+    const shuffleBase = s.shuffle && shuffleOrder === 'canonical'
+      ? await runCooperatively(canonicalOrder(xTrain, yTrain, T), signal, 'TextClassifier training (ordering the samples)') : inputOrder;
     for (let e = (resume?.fit.epoch ?? 0) + 1; e <= s.epochs && !stoppedEarly; e++) {
       const t0 = performance.now();
-      const order = s.shuffle ? shuffledOrder(n, shuffleSeed, this.epochsTrained) : Uint32Array.from({ length: n }, (_, i) => i);
+      const order = s.shuffle ? shuffledRows(shuffleBase, shuffleSeed, this.epochsTrained) : inputOrder;
       let lossSum = 0, correct = 0;
       for (let b = 0; b < batches; b++) {
         throwIfAborted(signal, `TextClassifier training (epoch ${e}, batch ${b + 1} of ${batches})`);
@@ -302,7 +334,7 @@ export class TextClassifier {
       history.push(logs);
       if (checkpoint !== undefined && (e % checkpointEvery === 0 || e === s.epochs)) {
         await storeCheckpoint(TEXT_CLASSIFIER_CHECKPOINT, checkpoint, e, encodeClassifierCheckpoint({
-          config: this.config, vocabulary: this.vocabulary, fit: { ...run, epoch: e }, step: this.step, epochsTrained: this.epochsTrained,
+          config: this.config, vocabulary: this.vocabulary, fit: { ...run, order: shuffleOrder, epoch: e }, step: this.step, epochsTrained: this.epochsTrained,
           history, state: await engine.exportState(),
         }));
         lastCheckpoint = e;
@@ -318,8 +350,42 @@ export class TextClassifier {
     return {
       history, stoppedEarly, bestEpoch: stopper ? stopper.bestEpoch : undefined,
       samplesPerSecond: trainSeconds > 0 ? trainSamples / trainSeconds : 0,
-      threads: engine.threads, note: engine.fallbackReason ?? undefined,
+      threads: engine.threads, note: engine.fallbackReason ?? undefined, warnings,
     };
+  }
+
+  /**
+   * Texts without words (fit's texts, training part and validationSplit tail, then validationData's
+   * own) and a validationSplit tail of one class: warnings, or with emptyTexts 'error' the error
+   * naming the first text without words.
+   */
+  private dataWarnings(what: string, policy: EmptyTextsPolicy, texts: ClassifierInput, xTrain: Int32Array, yTrain: Int32Array,
+    xVal: Int32Array | null, yVal: Int32Array | null, validationTexts: ClassifierInput | null): FitWarning[] {
+    const T = this.config.sequenceLength;
+    const warnings: FitWarning[] = [];
+    const empty = allPaddingRows(xTrain, T);
+    if (xVal && !validationTexts) for (const r of allPaddingRows(xVal, T)) empty.push(yTrain.length + r);
+    const inTexts = emptyTextsWarning(what, policy, texts, empty, 'EMPTY_TEXTS', EMPTY_TREATMENT);
+    if (inTexts) warnings.push(inTexts);
+    if (xVal && validationTexts) {
+      const inValidation = emptyTextsWarning(what, policy, validationTexts, allPaddingRows(xVal, T), 'EMPTY_VALIDATION_TEXTS', EMPTY_TREATMENT);
+      if (inValidation) warnings.push(inValidation);
+    }
+    if (yVal && !validationTexts) {
+      const classes = (y: Int32Array) => new Set(y).size;
+      if (classes(yVal) === 1 && classes(yTrain) > 1) {
+        const from = yTrain.length;
+        warnings.push({
+          code: 'SINGLE_CLASS_VALIDATION',
+          message: `validationSplit held out the last ${yVal.length} texts (from [${from}]), and all of them have label ${yVal[0]} while training has ` +
+            `${classes(yTrain)} classes: valLoss and valAccuracy measure that class only. The split takes the end of the data before shuffling, ` +
+            'as in Keras; shuffle the data before fit, or pass validationData',
+          count: yVal.length,
+          indices: Array.from({ length: Math.min(MAX_WARNING_INDICES, yVal.length) }, (_, k) => from + k),
+        });
+      }
+    }
+    return warnings;
   }
 
   /**
@@ -366,12 +432,14 @@ export class TextClassifier {
 
   /**
    * Class probabilities: for a binary classifier a Float32Array with P(label 1) per text; otherwise one
-   * Float32Array of class probabilities per text.
+   * Float32Array of class probabilities per text. A single string is a batch of one. A text without
+   * words gets the model's answer for an all-padding input.
    */
-  predict(texts: ClassifierInput, options: { signal?: AbortSignal } = {}): Promise<Float32Array | Float32Array[]> {
+  predict(texts: ClassifierInput | string, options: { signal?: AbortSignal } = {}): Promise<Float32Array | Float32Array[]> {
     return this.run('predict', async () => {
       const what = 'TextClassifier.predict';
       knownOptions(what, options, ['signal']);
+      if (typeof texts === 'string') texts = [texts];
       checkPair(texts, undefined, what);
       if (texts.length === 0) return this.config.classes === 2 ? new Float32Array(0) : [];
       const x = await this.encodeInputs(texts, what, false, signalOption(options.signal));

@@ -3,14 +3,26 @@ import { intOption } from '../options.js';
 
 /**
  * The words a model knows, with their corpus counts. Ids are positions in `words`, which is sorted
- * by count descending (ties: first occurrence in the corpus), so id 0 is the most frequent word,
- * as in word2vec.c. Immutable once built.
+ * by count descending, so id 0 is the most frequent word, as in word2vec.c. Words of equal count
+ * are in UTF-16 code-unit order (JavaScript's `<` on strings), never in order of first occurrence:
+ * which words survive a minCount / maxVocab cut must not depend on where they appear in the corpus
+ * (a label-sorted training file would otherwise drop only the rare words of its last class).
+ * GloVe's vocab_count breaks ties alphabetically too (strcmp on UTF-8 bytes, which orders characters
+ * above U+FFFF differently from UTF-16). Immutable once built.
  */
+
+/**
+ * The library's order-independent tie rule for words and string labels: UTF-16 code-unit order,
+ * i.e. plain `<` on JavaScript strings (not localeCompare, which varies between engines and locales).
+ */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 export interface VocabularyOptions {
   /** Drop words occurring fewer times (default 5, like word2vec.c). */
   minCount?: number;
-  /** Keep at most this many words (the most frequent after minCount; ties by first occurrence). */
+  /** Keep at most this many words (the most frequent after minCount; equal counts in UTF-16 order). */
   maxVocab?: number;
 }
 
@@ -91,8 +103,9 @@ export class Vocabulary {
   }
 
   /**
-   * Builds a vocabulary from corpus counts whose insertion order is first occurrence: keeps words
-   * with count >= minCount, then the maxVocab most frequent of those.
+   * Builds a vocabulary from corpus counts: keeps words with count >= minCount, then the maxVocab
+   * most frequent of those, equal counts in UTF-16 code-unit order of the word. The Map's insertion
+   * order does not matter.
    */
   static fromCounts(counts: Map<string, number>, options: VocabularyOptions = {}): Vocabulary {
     if (!(counts instanceof Map)) invalidOption('counts', counts, 'a Map from word to count');
@@ -107,7 +120,7 @@ export class Vocabulary {
       if (typeof count !== 'number' || !Number.isFinite(count) || count < 0) {
         throw new Wasm2VecError('BAD_FORMAT', `vocabulary: count of ${JSON.stringify(word)} is ${describe(count)}, expected a finite number >= 0`);
       }
-      if (count > bestCount) {
+      if (count > bestCount || (count === bestCount && word < bestWord)) {
         bestCount = count;
         bestWord = word;
       }
@@ -122,8 +135,7 @@ export class Vocabulary {
               `the most frequent ${JSON.stringify(bestWord)} occurs ${bestCount} times (lower minCount or use a larger corpus)`,
       );
     }
-    // Array#sort is stable, so equal counts keep first-occurrence order.
-    kept.sort((a, b) => b.count - a.count);
+    kept.sort((a, b) => b.count - a.count || compareCodeUnits(a.word, b.word));
     if (kept.length > maxVocab) kept.length = maxVocab;
     return new Vocabulary(
       kept.map((k) => k.word),

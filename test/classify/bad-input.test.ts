@@ -4,7 +4,7 @@ import { CLASSIFIER_FORMAT_VERSION } from '../../src/classify/text-classifier-fi
 import { parseLabelledTsv } from '../../src/classify/labelled-tsv.js';
 import { rejection } from '../helpers/errors.js';
 
-const tiny = { vocabSize: 50, sequenceLength: 6, embeddingDim: 4, lstm: [{ units: 4 }], threads: 1 };
+const tiny = { vocabSize: 50, minCount: 1, sequenceLength: 6, embeddingDim: 4, lstm: [{ units: 4 }], threads: 1 };
 const texts = ['good film', 'bad film', 'great acting', 'awful plot', 'fine', 'poor'];
 const labels = [1, 0, 1, 0, 1, 0];
 const open: TextClassifier[] = [];
@@ -23,16 +23,28 @@ describe('TextClassifier bad input: clear errors, never a hang or a silent wrong
     expect(e.message).toMatch(/labels\[3\] is 3, expected an integer class in \[0, 2\] \(classes: 3\)/);
   });
 
-  it('empty texts, texts without words, non-strings', async () => {
-    expect((await rejection(make().fit(['good', '', 'bad'], [1, 0, 0]))).message).toMatch(/texts\[1\] is empty/);
-    expect((await rejection(make().fit(['good', '   \t', 'bad'], [1, 0, 0]))).message).toMatch(/texts\[1\] is empty/);
-    expect((await rejection(make().fit(['good', '!!! ...', 'bad'], [1, 0, 0]))).message).toMatch(/texts\[1\] "!!! ..." has no words/);
+  it('texts without words are refused with emptyTexts: "error" (naming the first), non-strings always', async () => {
+    const refuse = { emptyTexts: 'error' } as const;
+    expect((await rejection(make().fit(['good', '', 'bad'], [1, 0, 0], refuse))).message)
+      .toBe("TextClassifier.fit: texts[1] is empty; emptyTexts is 'error'. The default, 'warn', trains on them as all-padding inputs (Keras' pad_sequences of an empty sequence)");
+    expect((await rejection(make().fit(['good', '   \t', 'bad', '*'], [1, 0, 0, 1], refuse))).message).toMatch(/texts\[1\] is empty \(and 1 more texts without words\)/);
+    expect((await rejection(make().fit(['good', '!!! ...', 'bad'], [1, 0, 0], refuse))).message).toMatch(/texts\[1\] "!!! ..." has no words \(only punctuation or symbols\)/);
+    expect((await rejection(make().fit([[2, 3], []], [1, 0], refuse))).message).toMatch(/texts\[1\] holds no token ids/);
+    expect((await rejection(make().fit(texts, labels, { validationData: [['fine', '?!'], [1, 0]], ...refuse }))).message)
+      .toMatch(/validationData texts\[1\] "\?!" has no words/);
+    expect((await rejection(make().fit(texts, labels, { emptyTexts: 'skip' as never }))).message).toMatch(/option emptyTexts: got "skip", expected one of 'warn', 'error'/);
+    // A refused fit leaves no vocabulary behind.
+    const refused = make();
+    await rejection(refused.fit(['good', ''], [1, 0], refuse));
+    expect(refused.vocabulary).toBeNull();
     expect((await rejection(make().fit(['good', 42 as unknown as string], [1, 0]))).message).toMatch(/texts\[1\] is 42, expected a string/);
     const clf = make();
     await clf.fit(texts, labels);
-    expect((await rejection(clf.predict(['fine', '']))).message).toMatch(/TextClassifier.predict: texts\[1\] is empty/);
-    expect((await rejection(clf.evaluate(['?!'], [1]))).message).toMatch(/texts\[0\] "\?!" has no words/);
+    expect((await rejection(clf.predict(['fine', 7 as unknown as string]))).message).toMatch(/TextClassifier.predict: texts\[1\] is 7, expected a string/);
     expect((await rejection(make().fit([], []))).message).toMatch(/no texts to train on/);
+    expect((await rejection(make().fit(['', '*'], [1, 0]))).message).toMatch(/the training texts contain no words/);
+    expect((await rejection(make({ minCount: 2 }).fit(['good film', 'bad plot'], [1, 0]))).message)
+      .toBe('TextClassifier.fit: no word occurs minCount=2 times in the training texts (4 distinct words, the most frequent 1 times); lower minCount or train on more texts');
   });
 
   it('mismatched lengths and wrong types', async () => {
@@ -94,6 +106,8 @@ describe('TextClassifier bad input: clear errors, never a hang or a silent wrong
       [{ lstm: [{ units: 8, returnSequences: true }] }, /lstm\[0\].returnSequences: got true, expected false on the last layer/],
       [{ lstm: [{ units: 0 }] }, /lstm\[0\].units: got 0/],
       [{ threads: 0 }, /option threads: got 0/],
+      [{ minCount: 0 }, /option minCount: got 0, expected an integer in \[1, /],
+      [{ minCount: 1.5 }, /option minCount: got 1.5/],
       [{ pretrained: new Embeddings(['a'], new Float32Array(3), 3) }, /option pretrained: got "Embeddings of dim 3", expected vectors of embeddingDim 4/],
       [{ dropout: 0.5 }, /unknown option "dropout"/],
     ];

@@ -26,10 +26,18 @@ describe('sequences (Keras pad_sequences and Tokenizer conventions)', () => {
   });
 
   it('ids: 0 padding, 1 out-of-vocabulary, words from 2 by frequency; vocabSize caps the words', () => {
-    const enc = SequenceEncoder.fit(['b a b c', 'a b d'], 5, 6, { lowercase: true, locale: 'zh' });
-    // b ×3, a ×2, then c and d tie at 1: first occurrence (c) wins the last of vocabSize - 2 = 3 slots.
+    const enc = SequenceEncoder.fit(['b a b d', 'a b c'], 5, 6, { lowercase: true, locale: 'zh' });
+    // b ×3, a ×2, then d and c tie at 1: UTF-16 order (c), not first occurrence (d), wins the last of vocabSize - 2 = 3 slots.
     expect(enc.vocabulary.words).toEqual(['b', 'a', 'c']);
     expect(Array.from(enc.encode(['A b, D!', 'c c c c c c c c'], 'texts'))).toEqual([0, 0, 0, 3, 2, 1, 4, 4, 4, 4, 4, 4]);
+    // A text without words is all padding (Keras' pad_sequences of an empty sequence).
+    expect(Array.from(enc.encode(['', ' * '], 'texts'))).toEqual(Array(12).fill(0));
+  });
+
+  it('minCount: words seen fewer times stay out of the vocabulary and map to OOV', () => {
+    const enc = SequenceEncoder.fit(['b a b d', 'a b c'], 100, 4, { lowercase: true, locale: 'zh' }, 2);
+    expect(enc.vocabulary.words).toEqual(['b', 'a']);
+    expect(Array.from(enc.encode(['c a d b'], 'texts'))).toEqual([1, 3, 1, 2]);
   });
 
   it('segments Chinese into words with the library tokenizer', () => {
@@ -52,7 +60,12 @@ describe('TextClassifier', () => {
       expect(epochs).toEqual([1, 2]);
       expect(batches).toBe(24);
       expect(Object.keys(fit.history[0]).sort()).toEqual(['accuracy', 'epoch', 'loss', 'seconds', 'valAccuracy', 'valLoss']);
-      // validationSplit holds out the END of the data (before shuffling), like Keras: here 200 negatives.
+      // validationSplit holds out the END of the data (before shuffling), like Keras: here 200 negatives,
+      // which the result says, since valAccuracy then measures one class only.
+      expect(fit.warnings).toEqual([{
+        code: 'SINGLE_CLASS_VALIDATION', count: 200, indices: Array.from({ length: 10 }, (_, k) => 600 + k),
+        message: expect.stringMatching(/^validationSplit held out the last 200 texts \(from \[600\]\), and all of them have label 0 while training has 2 classes/),
+      }]);
       const heldOut = await clf.evaluate(texts.slice(600), labels.slice(600));
       expect(heldOut.loss).toBe(fit.history[1].valLoss);
       expect(heldOut.accuracy).toBe(fit.history[1].valAccuracy);

@@ -54,7 +54,8 @@ describe('LinearClassifier API', () => {
     expect(r.ngramBuckets).toBeGreaterThan(10000);
     expect(r.history[2].loss).toBeLessThan(r.history[0].loss);
     expect(clf.labels).toEqual(expect.arrayContaining([0, 1]));
-    const [p1, p2] = await clf.predict(['a gorgeous , moving and funny film', 'dull , tedious and badly acted'], { k: 2 });
+    expect(r.warnings).toEqual([]);
+    const [p1, p2] = await clf.predict(['a gorgeous , moving and funny film', 'too long and too dull'], { k: 2 });
     expect(p1.map((p) => p.label)).toEqual([1, 0]);
     expect(p2[0].label).toBe(0);
     for (const p of [p1, p2]) {
@@ -65,8 +66,10 @@ describe('LinearClassifier API', () => {
     // threshold drops unlikely labels; k larger than the label count returns them all.
     expect((await clf.predict(['a gorgeous , moving and funny film'], { k: 5, threshold: 0.5 }))[0]).toHaveLength(1);
     expect((await clf.predict(['x'], { k: 5 }))[0]).toHaveLength(2);
-    // An empty text still has EOS (fastText's bias row): a prediction, not an error.
+    // An empty text still has EOS (fastText's bias row): a prediction, not an error; a bare string is a batch of one.
     expect((await clf.predict(['']))[0]).toHaveLength(1);
+    expect(await clf.predict('')).toEqual(await clf.predict(['']));
+    expect(await clf.predict('*', { k: 2 })).toEqual(await clf.predict([''], { k: 2 }));
     clf.dispose();
   });
 

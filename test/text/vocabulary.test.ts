@@ -15,7 +15,7 @@ function error(f: () => unknown): Wasm2VecError {
   throw new Error('expected a Wasm2VecError');
 }
 
-/** Insertion order = first occurrence. */
+/** Insertion order = first occurrence (which must not matter). */
 const counts = new Map<string, number>([
   ['the', 10],
   ['rare', 1],
@@ -27,7 +27,7 @@ const counts = new Map<string, number>([
 ]);
 
 describe('Vocabulary.fromCounts', () => {
-  it('keeps words with count >= minCount, sorted by count, ties by first occurrence', () => {
+  it('keeps words with count >= minCount, sorted by count, equal counts in UTF-16 order', () => {
     const v = Vocabulary.fromCounts(counts);
     expect(v.words).toEqual(['the', 'sat', 'cat', 'dog', 'mat']);
     expect(Array.from(v.counts)).toEqual([10, 7, 6, 6, 5]);
@@ -40,15 +40,29 @@ describe('Vocabulary.fromCounts', () => {
     expect(v.word(4)).toBe('mat');
   });
 
-  it('ties follow first occurrence even when the later word is inserted first among equals', () => {
-    const v = Vocabulary.fromCounts(new Map([['b', 3], ['a', 3], ['c', 3]]), { minCount: 1 });
-    expect(v.words).toEqual(['b', 'a', 'c']);
+  it('equal counts are in UTF-16 code-unit order whatever the insertion order (every permutation)', () => {
+    const entries: [string, number][] = [['b', 3], ['a', 3], ['c', 3], ['B', 3], ['z', 5], ['é', 3]];
+    const permutations = (xs: [string, number][]): [string, number][][] =>
+      xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+    const seen = new Set(permutations(entries).map((p) => Vocabulary.fromCounts(new Map(p), { minCount: 1 }).words.join(' ')));
+    // Upper case before lower case, ASCII before accented letters: plain `<`, not a locale's collation.
+    expect([...seen]).toEqual(['z B a b c é']);
+  });
+
+  it('code units, not code points: a character above U+FFFF (surrogates D83D..) sorts before U+FF5E', () => {
+    const v = Vocabulary.fromCounts(new Map([['\uFF5E', 2], ['😀', 2], ['\uE000', 2]]), { minCount: 1 });
+    expect(v.words).toEqual(['😀', '\uE000', '\uFF5E']);
+    expect('😀'.codePointAt(0)! > 0xff5e).toBe(true); // code-point order would put it last
   });
 
   it('applies maxVocab as a final cap after minCount', () => {
     expect(Vocabulary.fromCounts(counts, { minCount: 1, maxVocab: 3 }).words).toEqual(['the', 'sat', 'cat']);
-    // Tie at the cut: the first-seen of the tied words survives.
-    expect(Vocabulary.fromCounts(counts, { minCount: 5, maxVocab: 4 }).words).toEqual(['the', 'sat', 'cat', 'dog']);
+    // Tie at the cut: the word first in UTF-16 order survives, wherever the tied words occur.
+    expect(Vocabulary.fromCounts(counts, { minCount: 5, maxVocab: 3 }).words).toEqual(['the', 'sat', 'cat']);
+    const reversed = new Map([...counts].reverse());
+    expect(Vocabulary.fromCounts(reversed, { minCount: 5, maxVocab: 3 }).words).toEqual(['the', 'sat', 'cat']);
+    const late = new Map<string, number>([['zebra', 2], ['yak', 2], ['mango', 2], ['apple', 2], ['common', 9]]);
+    expect(Vocabulary.fromCounts(late, { minCount: 1, maxVocab: 3 }).words).toEqual(['common', 'apple', 'mango']);
     expect(Vocabulary.fromCounts(counts, { minCount: 7, maxVocab: 100 }).words).toEqual(['the', 'sat']);
     const capped = Vocabulary.fromCounts(counts, { minCount: 1, maxVocab: 2 });
     expect(capped.totalCount).toBe(17);
@@ -68,6 +82,8 @@ describe('Vocabulary.fromCounts', () => {
       'no word occurs at least minCount=50 times; the corpus has 7 distinct words, the most frequent "the" occurs 10 times (lower minCount or use a larger corpus)',
     );
     expect(error(() => Vocabulary.fromCounts(new Map())).code).toBe('EMPTY_VOCABULARY');
+    // The most frequent word named: equal counts by the same rule as the ids.
+    expect(error(() => Vocabulary.fromCounts(new Map([['yes', 3], ['no', 3]]), { minCount: 5 })).message).toMatch(/the most frequent "no" occurs 3 times/);
   });
 
   it('validates its options and counts', () => {
