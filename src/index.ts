@@ -6,5 +6,5 @@ export { createTokenizer, whitespaceTokenizer, type Tokenizer, type TokenizerOpt
 export { type CorpusInput } from './text/corpus.js';
 export { Wasm2VecError, type ErrorCode } from './errors.js';
 export { LinearClassifier, type LinearClassifierOptions, type LinearFitOptions, type LinearFitResult, type LinearEpoch, type LinearPrediction, type LinearPredictOptions, type LinearEvaluation, type LinearTestResult, type LinearWeights, type Label, type LabelInput, type LinearLoss } from './classify/linear-classifier.js';
-export { TextClassifier, type TextClassifierOptions, type TextClassifierConfig, type FitOptions, type FitResult, type Evaluation, type EpochLogs, type BatchLogs, type EarlyStoppingOptions, type WeightTensor, type ClassifierInput } from './classify/text-classifier.js';
+export { TextClassifier, type TextClassifierOptions, type TextClassifierConfig, type FitOptions, type FitResult, type FitWarning, type EmptyTextsPolicy, type Evaluation, type EpochLogs, type BatchLogs, type EarlyStoppingOptions, type WeightTensor, type ClassifierInput } from './classify/text-classifier.js';
 export { type Checkpoint, type CheckpointTarget } from './train/checkpoint-file.js';

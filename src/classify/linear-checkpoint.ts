@@ -185,7 +185,8 @@ export function decodeLinearCheckpoint(bytes: Uint8Array, source: string): Decod
   const need = (name: string): Uint8Array => sections.get(name) ?? bad(`section ${name} is missing`);
   const bucketBytes = need('usedBuckets');
   if (bucketBytes.length % 4 !== 0) bad(`section usedBuckets holds ${bucketBytes.length} bytes, not whole int32 values`);
-  const usedBuckets = new Int32Array(bucketBytes.slice().buffer);
+  // A copy: Node's Buffer#slice is a view, so `.slice().buffer` of a Buffer (readFileSync) would be the whole file.
+  const usedBuckets = new Int32Array(new Uint8Array(bucketBytes).buffer);
   if (options.wordNgrams === 1 && usedBuckets.length > 0) bad(`${usedBuckets.length} n-gram bucket rows in a model without word n-grams`);
   const buckets = new Set<number>();
   for (const b of usedBuckets) {
