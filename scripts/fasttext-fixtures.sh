@@ -78,6 +78,9 @@ $FT supervised -input "$TMP/mr.txt" -output "$OUT/supervised" -dim 16 -bucket 50
   -minn 3 -maxn 6 -wordNgrams 2 -minCount 3 -thread 1 -verbose 0
 # Pruned dictionary (cutoff: the 2,000 rows of largest norm) and quantized norms.
 $FT quantize -input "$TMP/mr.txt" -output "$OUT/supervised" -qnorm -cutoff 2000 -dsub 2 -thread 1 -verbose 0
+# One-vs-all loss (independent sigmoids per label), no character n-grams.
+$FT supervised -input "$TMP/mr.txt" -output "$OUT/supervised-ova" -loss ova -dim 8 -bucket 1000 -epoch 10 -lr 0.5 \
+  -minn 0 -maxn 0 -wordNgrams 2 -minCount 3 -thread 1 -verbose 0
 # dim 15 with dsub 4 (and the output's fixed dsub 2) leaves a shorter last sub-quantizer; no norm
 # quantization; hierarchical softmax over 307 labels; the output matrix quantized too (-qout).
 $FT supervised -input "$TMP/firstword.txt" -output "$OUT/firstword-hs" -loss hs -dim 15 -bucket 2000 -epoch 3 \
@@ -99,7 +102,13 @@ model.train(corpus_iterable=sentences, total_examples=len(sentences), epochs=mod
 save_facebook_model(model, sys.argv[2])
 EOF
 
-for m in skipgram.bin cbow-hs.bin gensim.bin supervised.bin supervised.ftz firstword-hs.bin firstword-hs.ftz; do
+# Two models built in memory and written by wasm2vec's writer (test/fasttext/synthetic-models.ts), so
+# the outputs below are fastText reading our writer's files.
+npx tsx test/fasttext/write-synthetic.ts "$OUT"
+
+ALL="skipgram.bin cbow-hs.bin gensim.bin supervised.bin supervised.ftz supervised-ova.bin firstword-hs.bin
+  firstword-hs.ftz synthetic-skipgram.bin synthetic-supervised.bin"
+for m in $ALL; do
   name="${m%.*}"; [ "${m##*.}" = ftz ] && name="$name.ftz"
   $FT dump "$OUT/$m" args > "$OUT/$name.args.txt"
   $FT print-word-vectors "$OUT/$m" < "$OUT/words.txt" > "$OUT/$name.print-word-vectors.txt"
@@ -108,14 +117,14 @@ for m in skipgram.bin cbow-hs.bin; do
   for w in king naïve 😀 unfathomably '</s>'; do $FT print-ngrams "$OUT/$m" "$w"; done > "$OUT/${m%.*}.print-ngrams.txt"
 done
 # All labels of the 2-label models, the 10 best of the 307-label ones.
-for m in supervised.bin supervised.ftz firstword-hs.bin firstword-hs.ftz; do
+for m in supervised.bin supervised.ftz supervised-ova.bin firstword-hs.bin firstword-hs.ftz synthetic-supervised.bin; do
   name="${m%.*}"; [ "${m##*.}" = ftz ] && name="$name.ftz"
   k=-1; [ "${m#firstword}" != "$m" ] && k=10
   $FT predict-prob "$OUT/$m" "$OUT/sentences.txt" $k > "$OUT/$name.predict-prob.txt"
 done
 
 # Full-precision references from fastText's library (the Python binding links the same libfasttext).
-$PY - "$OUT" <<'EOF'
+$PY - "$OUT" $ALL <<'EOF'
 import json, sys
 import fasttext
 out = sys.argv[1]
@@ -123,13 +132,12 @@ words = open(f'{out}/words.txt', 'rb').read().split(b'\n')[:-1]
 sentences = open(f'{out}/sentences.txt', 'rb').read().split(b'\n')[:-1]
 def f32list(v):
     return [float(x) for x in v]
-for m in ['skipgram.bin', 'cbow-hs.bin', 'gensim.bin', 'supervised.bin', 'supervised.ftz',
-          'firstword-hs.bin', 'firstword-hs.ftz']:
+for m in sys.argv[2:]:
     model = fasttext.load_model(f'{out}/{m}')
     name = m[:-4] if m.endswith('.bin') else m
     rows = [{'hex': w.hex(), 'vector': f32list(model.get_word_vector(w))} for w in words]
     json.dump(rows, open(f'{out}/{name}.vectors.json', 'w'))
-    if m.startswith(('supervised', 'firstword')):
+    if m.startswith(('supervised', 'firstword', 'synthetic-supervised')):
         preds = []
         for s in sentences:
             # The binding's low-level predict takes the line's bytes (with the newline the CLI sees).
