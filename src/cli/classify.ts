@@ -77,6 +77,7 @@ async function train({ positionals, flags }: ParsedArgs, io: CliIO): Promise<num
     });
     const c = process.cpuUsage(cpu);
     if (fit.note) io.err(`note: ${fit.note}\n`);
+    for (const w of fit.warnings) io.err(`warning: ${w.message}\n`);
     await clf.save(out);
     if (flags.json) {
       io.out(JSON.stringify({ examples: trainRows.texts.length, vocabulary: clf.vocabulary?.size ?? 0, history: fit.history,

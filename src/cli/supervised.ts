@@ -60,6 +60,7 @@ export const command: CliCommand = {
       const fit = await clf.fit(train.texts, train.labels);
       const cpuSeconds = (() => { const c = process.cpuUsage(cpu); return (c.user + c.system) / 1e6; })();
       if (fit.note) io.err(`note: ${fit.note}\n`);
+      for (const w of fit.warnings) io.err(`warning: ${w.message}\n`);
       await clf.save(out);
       const report: Record<string, unknown> = {
         examples: fit.examples, words: fit.words, ngramBuckets: fit.ngramBuckets, labels: fit.labels, tokens: fit.tokens,
