@@ -82,6 +82,9 @@ export interface GlovePlan {
   budgetLimited: boolean;
 }
 
+/** A minimum in bytes, exactly (formatBytes rounds, and 7.3 MiB may be less than a 7.34 MiB minimum). */
+const atLeast = (bytes: number) => `${Math.ceil(bytes).toLocaleString('en-US')} bytes (${formatBytes(bytes)})`;
+
 /** Occupied entries at which a table of `slots` stops (a token adds at most perOccurrence cells). */
 export function tableLimit(slots: number, perOccurrence: number): number {
   return Math.max(1, Math.floor(slots * MAX_LOAD) - perOccurrence);
@@ -150,7 +153,7 @@ export function planGlove(s: GloveShape): GlovePlan {
       `${vocab.toLocaleString('en-US')} words × dim ${s.dim} need ${formatBytes(arena)} for vectors, AdaGrad sums and buffers ` +
       `(${what}), plus at least ${formatBytes(Math.ceil(minTableBytes / (1 - DENSE_SHARE)))} for the co-occurrence table` +
       `${reserved ? `, and ${formatBytes(reserved)} of the budget are kept for the corpus token cache and JavaScript buffers` : ''}; raise memoryBudget to at least ` +
-      `${formatBytes((s.minimumBudget ?? ((w: number) => w + reserved))(arena + Math.ceil(minTableBytes / (1 - DENSE_SHARE))))} ` +
+      `${atLeast((s.minimumBudget ?? ((w: number) => w + reserved))(arena + Math.ceil(minTableBytes / (1 - DENSE_SHARE))))} ` +
       'or shrink the vocabulary (minCount/maxVocab) or dim');
   }
 
