@@ -15,7 +15,7 @@ import { normalizeLabels } from '../src/classify/linear-labels.js';
 import { resolveLinearOptions } from '../src/classify/linear-options.js';
 import { buildTrainingData } from '../src/classify/linear-training-data.js';
 import { IntBuffer } from '../src/classify/linear-encoder.js';
-import { LinearRuntime } from '../src/classify/linear-runtime.js';
+import { LinearRuntime } from '../src/classify/linear-kernel.js';
 import { LinearBaseline } from '../src/baseline/linear.js';
 import { type BenchReport, type Row, machine, median, has, isMain, printReport } from './harness.js';
 

@@ -1,4 +1,4 @@
-import type { EncodedSet, LinearSpec, TrainingSet } from '../classify/linear-runtime.js';
+import type { EncodedSet, LinearSpec, TrainingSet } from '../classify/linear-kernel.js';
 
 /**
  * Plain TypeScript version of assembly/linear.ts: the reference the kernels are tested against and

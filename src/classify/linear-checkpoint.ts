@@ -2,7 +2,7 @@ import { describe } from '../errors.js';
 import { badCheckpoint, decodeCheckpointFile, encodeCheckpointFile, finiteFloats, type FileKind, type OutSection } from '../train/checkpoint-file.js';
 import type { Label, LabelKind } from './linear-labels.js';
 import { resolveLinearOptions, type LinearTokenizerName, type LinearWeighting } from './linear-options.js';
-import type { LinearLoss, TrainingSet } from './linear-runtime.js';
+import type { LinearLoss, TrainingSet } from './linear-kernel.js';
 import type { ExampleOrder } from './linear-training-data.js';
 import { MAX_WEIGHT } from './linear-format.js';
 import { LABEL_COUNT_SENTINEL } from './linear-label-tree.js';

@@ -15,7 +15,7 @@ import { buildTrainingDataCooperatively, type LinearTrainingData } from './linea
 import { emptyTextsOption, emptyTextsWarning, type EmptyTextsPolicy, type FitWarning } from './fit-warnings.js';
 import { runCooperatively, type Steps } from '../runtime/cooperative.js';
 import { resolveLinearOptions, type LinearClassifierOptions, type ResolvedLinearOptions } from './linear-options.js';
-import { LinearRuntime, type EncodedSet, type LinearLoss, type LinearSpec } from './linear-runtime.js';
+import { LinearRuntime, type EncodedSet, type LinearLoss, type LinearSpec } from './linear-kernel.js';
 
 export type { Label, LabelInput, LinearClassifierOptions, LinearLoss, FitWarning, EmptyTextsPolicy };
 

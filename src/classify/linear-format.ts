@@ -1,6 +1,6 @@
 import { Wasm2VecError, describe } from '../errors.js';
 import type { Label, LabelKind } from './linear-labels.js';
-import type { LinearLoss } from './linear-runtime.js';
+import type { LinearLoss } from './linear-kernel.js';
 import { LABEL_COUNT_SENTINEL } from './linear-label-tree.js';
 import { resolveLinearOptions, type LinearTokenizerName, type LinearWeighting } from './linear-options.js';
 

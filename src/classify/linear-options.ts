@@ -2,7 +2,7 @@ import { Wasm2VecError, invalidOption } from '../errors.js';
 import { enumOption, intOption, numberOption } from '../options.js';
 import { createTokenizer, whitespaceTokenizer, type Tokenizer } from '../text/tokenizer.js';
 import { Embeddings } from '../vectors/embeddings.js';
-import type { LinearLoss } from './linear-runtime.js';
+import type { LinearLoss } from './linear-kernel.js';
 
 export type { LinearLoss };
 export type LinearWeighting = 'mean' | 'tfidf';

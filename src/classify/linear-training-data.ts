@@ -9,7 +9,7 @@ import { buildLabelTree } from './linear-label-tree.js';
 import { LabelSet, compareLabelLists, type Label, type NormalizedLabels } from './linear-labels.js';
 import { sortSteps } from './cooperative-sort.js';
 import type { ResolvedLinearOptions } from './linear-options.js';
-import type { LinearLoss, LinearSpec, TrainingSet } from './linear-runtime.js';
+import type { LinearLoss, LinearSpec, TrainingSet } from './linear-kernel.js';
 
 /** Everything training needs, built from texts and labels before any memory is reserved. */
 export interface LinearTrainingData {

@@ -4,7 +4,7 @@ import { availableCores, importNode, isNode } from '../runtime/capabilities.js';
 import { runCooperatively } from '../runtime/cooperative.js';
 import type { Vocabulary } from '../text/vocabulary.js';
 import type { Embeddings } from '../vectors/embeddings.js';
-import { LstmEngine, type WeightTensor } from './lstm-engine.js';
+import { LstmEngine, type WeightTensor } from './lstm-kernel.js';
 import { SHARD_ROWS } from './lstm-layout.js';
 import { SequenceEncoder, allPaddingRows, encodeIdSequences, isIdInput, FIRST_WORD_ID } from './sequences.js';
 import { canonicalOrder, checkLabels, checkPair, gatherBatch, shuffledRows } from './text-classifier-data.js';

@@ -1,5 +1,5 @@
 import { describe, it, expect, afterAll } from 'vitest';
-import { LstmEngine } from '../../src/classify/lstm-engine.js';
+import { LstmEngine } from '../../src/classify/lstm-kernel.js';
 import { LstmBaseline, type LstmBaselineShape } from '../../src/baseline/lstm.js';
 
 // Keras equivalence of the WASM kernels against the float64 TypeScript reference (src/baseline/lstm.ts

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { buildTrainingData } from '../../src/classify/linear-training-data.js';
 import { normalizeLabels, type LabelInput } from '../../src/classify/linear-labels.js';
 import { resolveLinearOptions, type LinearClassifierOptions } from '../../src/classify/linear-options.js';
-import { LinearRuntime } from '../../src/classify/linear-runtime.js';
+import { LinearRuntime } from '../../src/classify/linear-kernel.js';
 import { LinearBaseline } from '../../src/baseline/linear.js';
 import { repoData } from '../helpers/data.js';
 
