@@ -35,7 +35,8 @@ export function parseArgs(argv: string[], specs: FlagSpecs): ParsedArgs {
       if (!n) throw new UsageError(`unknown option ${a}`);
       name = n;
     }
-    const spec = specs[name];
+    // Own keys only: --toString or --constructor would otherwise find Object.prototype's members.
+    const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
     if (!spec) throw new UsageError(`unknown option --${name}`);
     if (spec.kind === 'boolean') {
       if (inline !== undefined && inline !== 'true' && inline !== 'false') throw new UsageError(`--${name} takes no value`);
