@@ -29,21 +29,21 @@ function checkTree(counts: number[], h: HuffmanCodes): void {
   for (let w = 0; w < v; w++) {
     const code = codeOf(h, w);
     const points = pointsOf(h, w);
-    expect(code.length).toBeGreaterThan(0);
-    expect(points[0]).toBe(v - 2); // the root is the last inner node
+    if (code.length === 0 || points[0] !== v - 2) expect.fail(`word ${w}: no code, or not starting at the root (the last inner node)`);
     for (let d = 0; d < code.length; d++) {
-      expect(points[d]).toBeGreaterThanOrEqual(0);
-      expect(points[d]).toBeLessThanOrEqual(v - 2);
+      if (!(points[d] >= 0 && points[d] <= v - 2)) expect.fail(`word ${w}: point ${points[d]} is not an inner node`);
       const prefix = code.slice(0, d).join('');
       const seen = nodeOfPrefix.get(prefix);
       if (seen === undefined) nodeOfPrefix.set(prefix, points[d]);
-      else expect(points[d]).toBe(seen);
+      else if (seen !== points[d]) expect.fail(`word ${w}: prefix ${prefix} leads to node ${points[d]}, another word's to ${seen}`);
     }
     codes.add(code.join(''));
     kraft += 2 ** -code.length;
   }
   expect(codes.size).toBe(v);
-  for (const c of codes) for (const d of codes) if (c !== d) expect(d.startsWith(c)).toBe(false); // prefix-free
+  // Prefix-free: in sorted order a code that is a prefix of another is a prefix of the next one.
+  const sorted = [...codes].sort();
+  for (let i = 1; i < sorted.length; i++) if (sorted[i].startsWith(sorted[i - 1])) expect.fail(`${sorted[i - 1]} is a prefix of ${sorted[i]}`);
   expect(kraft).toBeCloseTo(1, 12); // a full binary tree
   expect(nodeOfPrefix.size).toBe(v - 1); // every inner node used, once
   expect(new Set(nodeOfPrefix.values()).size).toBe(v - 1);
