@@ -5,7 +5,7 @@ import { expectSoundLayout, region } from '../runtime/layout-checks.js';
 
 /** Zipf-like counts (most frequent first), as a real vocabulary has. */
 const zipf = (vocab: number, top = 1e6) => Float64Array.from({ length: vocab }, (_, i) => Math.max(5, Math.floor(top / (i + 1))));
-const shape = (o: Partial<GloveShape> = {}): GloveShape => ({ counts: zipf(5000), dim: 50, window: 10, symmetric: true, threads: 2, budget: 256 << 20, ...o });
+const shape = (o: Partial<GloveShape> = {}): GloveShape => ({ counts: zipf(1500), dim: 50, window: 10, symmetric: true, threads: 2, budget: 256 << 20, ...o });
 function failure(f: () => unknown): Wasm2VecError {
   try { f(); } catch (e) { expect(e).toBeInstanceOf(Wasm2VecError); return e as Wasm2VecError; }
   throw new Error('did not fail');
@@ -17,8 +17,8 @@ describe('planGlove', () => {
     expectSoundLayout(p.layout);
     expect(p.stride).toBe(52);
     expect(p.rowBytes).toBe((2 * 52 + 4) * 4);
-    expect(region(p.layout, 'vectors, biases and AdaGrad sums').bytes).toBe(2 * 5000 * p.rowBytes);
-    expect(region(p.layout, 'output vectors').bytes).toBe(5000 * 50 * 4);
+    expect(region(p.layout, 'vectors, biases and AdaGrad sums').bytes).toBe(2 * 1500 * p.rowBytes);
+    expect(region(p.layout, 'output vectors').bytes).toBe(1500 * 50 * 4);
     expect(planGlove(shape({ dim: 52 })).stride).toBe(52);
     expect(planGlove(shape({ dim: 1 })).stride).toBe(4);
   });
@@ -47,12 +47,12 @@ describe('planGlove', () => {
     const p = planGlove(shape());
     const len = (i: number) => p.lookup[i + 1] - p.lookup[i];
     expect(p.lookup[0]).toBe(0);
-    expect(p.lookup[5000]).toBe(p.regions.denseCells);
+    expect(p.lookup[1500]).toBe(p.regions.denseCells);
     expect(p.regions.denseCells).toBeGreaterThan(0);
-    for (let i = 1; i < 5000; i++) expect(len(i)).toBeLessThanOrEqual(len(i - 1));
+    for (let i = 1; i < 1500; i++) expect(len(i)).toBeLessThanOrEqual(len(i - 1));
     expect(p.denseThreshold).toBeGreaterThanOrEqual(0.5);
     const capped = planGlove(shape({ maxProduct: 100 }));
-    for (let i = 0; i < 5000; i++) expect(capped.lookup[i + 1] - capped.lookup[i]).toBeLessThanOrEqual(Math.floor(100 / (i + 1)));
+    for (let i = 0; i < 1500; i++) expect(capped.lookup[i + 1] - capped.lookup[i]).toBeLessThanOrEqual(Math.floor(100 / (i + 1)));
     expect(planGlove(shape({ maxProduct: 0 })).regions.denseCells).toBe(0);
   });
   it('cells per occurrence: 2 × window when symmetric (upper triangle stored), window otherwise', () => {
@@ -72,7 +72,7 @@ describe('planGlove', () => {
     const s = shape({ budget: 1 << 20 });
     const e = failure(() => planGlove(s));
     expect(e.code).toBe('MEMORY_LIMIT');
-    expect(e.message).toMatch(/^GloVe: memoryBudget 1,048,576 bytes \(1\.0 MiB\) is too small for this vocabulary: 5,000 words × dim 50 need /);
+    expect(e.message).toMatch(/^GloVe: memoryBudget 1,048,576 bytes \(1\.0 MiB\) is too small for this vocabulary: 1,500 words × dim 50 need /);
     const min = Number(/raise memoryBudget to at least ([\d,]+) bytes/.exec(e.message)![1].replace(/,/g, ''));
     expect(() => planGlove({ ...s, budget: min })).not.toThrow();
     expect(failure(() => planGlove({ ...s, budget: min - 64 })).code).toBe('MEMORY_LIMIT');
