@@ -28,6 +28,11 @@ export interface DictionaryParts {
   prune?: { keys: Int32Array; values: Int32Array } | null;
   /** Entries whose stored bytes are not valid UTF-8: entry id -> the raw bytes (words[id] is their lenient decoding). */
   rawBytes?: Map<number, Uint8Array>;
+  /**
+   * word -> id of every entry not in rawBytes, already checked for duplicates (the reader builds it
+   * while parsing; building a map of millions of words twice costs seconds). Taken over, not copied.
+   */
+  index?: Map<string, number>;
 }
 
 /**
@@ -48,7 +53,7 @@ export class FastTextDictionary {
   readonly pruneKeys: Int32Array;
   readonly pruneValues: Int32Array;
   private readonly pruneMap: Map<number, number> | null;
-  private readonly index = new Map<string, number>();
+  private readonly index: Map<string, number>;
   private readonly raw: Map<number, Uint8Array>;
   private readonly rawIndex = new Map<string, number>();
   /** What construction noticed (lenient decodings that collide). */
@@ -72,11 +77,19 @@ export class FastTextDictionary {
     this.ntokens = ntokens;
     this.raw = parts.rawBytes ?? new Map();
     for (const [id, bytes] of this.raw) this.rawIndex.set(latin1.decode(bytes), id);
-    for (let i = 0; i < words.length; i++) {
-      if (this.raw.has(i)) continue;
-      const prev = this.index.get(words[i]);
-      if (prev !== undefined) throw new Wasm2VecError('INVALID_OPTION', `${what}: duplicate entry ${JSON.stringify(words[i])} (${prev} and ${i})`);
-      this.index.set(words[i], i);
+    if (parts.index) {
+      if (parts.index.size + this.raw.size !== words.length) {
+        throw new Wasm2VecError('INVALID_OPTION', `${what}: the index has ${parts.index.size} words for ${words.length - this.raw.size} entries`);
+      }
+      this.index = parts.index;
+    } else {
+      this.index = new Map();
+      for (let i = 0; i < words.length; i++) {
+        if (this.raw.has(i)) continue;
+        const prev = this.index.get(words[i]);
+        if (prev !== undefined) throw new Wasm2VecError('INVALID_OPTION', `${what}: duplicate entry ${JSON.stringify(words[i])} (${prev} and ${i})`);
+        this.index.set(words[i], i);
+      }
     }
     // Entries that are not valid UTF-8 answer to their lenient decoding too, unless a real word has it.
     for (const id of this.raw.keys()) {
@@ -212,12 +225,14 @@ export async function readDictionary(cur: ByteCursor, bucket: number): Promise<F
     const raw = cur.bytes.subarray(cur.pos, nul);
     let text: string;
     let ascii = true;
+    let valid = true;
     for (let k = 0; k < raw.length; k++) if (raw[k] >= 0x80) { ascii = false; break; }
     if (ascii) text = latin1.decode(raw);
     else {
       try {
         text = strictUtf8.decode(raw);
       } catch {
+        valid = false;
         text = lenientUtf8.decode(raw);
         const key = latin1.decode(raw);
         const prev = rawSeen.get(key);
@@ -226,10 +241,14 @@ export async function readDictionary(cur: ByteCursor, bucket: number): Promise<F
         rawBytes.set(i, raw.slice());
       }
     }
-    if (!rawBytes.has(i)) {
-      const prev = seen.get(text);
-      if (prev !== undefined) throw badField(name, at, what, `duplicate entry ${JSON.stringify(text)} (first as entry ${prev})`);
+    if (valid) {
+      // One map operation per word (millions of them): a duplicate shows as a size that did not grow.
+      const before = seen.size;
       seen.set(text, i);
+      if (seen.size === before) {
+        const first = words.findIndex((w, j) => w === text && !rawBytes.has(j));
+        throw badField(name, at, what, `duplicate entry ${JSON.stringify(text)} (first as entry ${first})`);
+      }
     }
     cur.pos = nul + 1;
     const count = cur.int64();
@@ -266,7 +285,7 @@ export async function readDictionary(cur: ByteCursor, bucket: number): Promise<F
     }
     prune = { keys, values };
   }
-  return new FastTextDictionary({ words, counts, nwords, nlabels, ntokens, prune, rawBytes });
+  return new FastTextDictionary({ words, counts, nwords, nlabels, ntokens, prune, rawBytes, index: seen });
 }
 
 /** The dictionary in fastText's byte layout, in pieces of about 1 MiB. */
