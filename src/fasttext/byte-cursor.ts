@@ -26,7 +26,7 @@ export class ByteCursor {
   /** Bytes the source holds in total, when known before reading (paths, buffers, Blobs). */
   readonly size: number | undefined;
 
-  constructor(stream: ByteStream) {
+  constructor(private readonly stream: ByteStream) {
     this.chunks = stream.chunks();
     this.name = stream.name;
     this.size = stream.size;
@@ -161,6 +161,7 @@ export class ByteCursor {
   /** Stops reading the source (its file handle or network body is released). */
   async close(): Promise<void> {
     await this.chunks.return(undefined);
+    await this.stream.close();
   }
 
   private setBuffer(b: Uint8Array): void {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Wasm2VecError } from '../../src/errors.js';
-import { readFastText, type FastTextReadOptions } from '../../src/fasttext/fasttext-reader.js';
+import { FastTextReader, readFastText, type FastTextReadOptions } from '../../src/fasttext/fasttext-reader.js';
 import { rejection } from '../helpers/errors.js';
 import { fixture } from './fixtures.js';
 
@@ -46,7 +48,7 @@ function patched(base: Uint8Array, edit: (v: DataView, b: Uint8Array) => void): 
   return b;
 }
 
-async function badFormat(bytes: Uint8Array | ReadableStream<Uint8Array>, pattern: RegExp, options?: FastTextReadOptions): Promise<Wasm2VecError> {
+async function badFormat(bytes: Uint8Array | ReadableStream<Uint8Array> | string, pattern: RegExp, options?: FastTextReadOptions): Promise<Wasm2VecError> {
   const e = await rejection(readFastText(bytes, options));
   expect(e.code, e.message).toBe('BAD_FORMAT');
   expect(e.message).toMatch(pattern);
@@ -142,6 +144,22 @@ describe('fastText reader: hostile .bin files are BAD_FORMAT naming the byte off
     await badFormat(patched(skipgram, (v) => v.setFloat32(rowOf(1523 + 42, 0), -Infinity, true)), /input matrix: an infinite value in row 1565 \(bucket 42\), column 0/);
     const out = L.outputData + (7 * 16 + 15) * 4;
     await badFormat(patched(skipgram, (v) => v.setFloat32(out, Infinity, true)), new RegExp(`byte ${out}: output matrix: an infinite value in row 7 \\(word "[^"]+"\\), column 15`));
+  });
+
+  it('a failed or abandoned read of a path releases its file handle', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'w2v-ft-'));
+    try {
+      const path = join(dir, 'cut.bin');
+      writeFileSync(path, skipgram.subarray(0, L.inputData + 100));
+      const fds = () => readdirSync('/proc/self/fd').length;
+      const before = fds();
+      for (let i = 0; i < 20; i++) await badFormat(path, /input matrix/);
+      writeFileSync(join(dir, 'ok.bin'), skipgram);
+      for (let i = 0; i < 20; i++) await (await FastTextReader.open(join(dir, 'ok.bin'))).close();
+      expect(fds()).toBeLessThanOrEqual(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bytes after the output matrix are a warning (fastText ignores them too)', async () => {
