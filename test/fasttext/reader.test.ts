@@ -197,6 +197,16 @@ describe('fastText reader: sources and memory', () => {
     expect(wordVector(model, 'unfathomably').vector).toEqual(wordVector(ref, 'unfathomably').vector);
   });
 
+  it('an aborted signal stops the load with ABORTED', async () => {
+    const ctl = new AbortController();
+    ctl.abort();
+    expect((await rejection(readFastText(fixture('skipgram.bin'), { signal: ctl.signal }))).code).toBe('ABORTED');
+    const late = new AbortController();
+    const reader = await FastTextReader.open(new Blob([bytes]).stream(), { signal: late.signal });
+    late.abort();
+    expect((await rejection(reader.read())).code).toBe('ABORTED');
+  });
+
   it('allocate must return rows × dim floats', async () => {
     const r = await FastTextReader.open(fixture('skipgram.bin'), { allocate: () => new Float32Array(3) });
     const e = await rejection(r.read());
