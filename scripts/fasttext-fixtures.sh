@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates test/fixtures/fasttext/: small models written by Debian's fastText 0.9.2 (and one by
-# gensim 4.2's save_facebook_model), with what the fastText tools print for them, so the tests in
-# test/fasttext/ compare wasm2vec's reader with the real tool without needing it installed.
+# Regenerates test/fixtures/fasttext/: small models written by Debian's fastText 0.9.2 (one by gensim
+# 4.2's save_facebook_model, two by wasm2vec's own writer), with what the fastText tools print for
+# them, so the tests in test/fasttext/ compare wasm2vec's reader and writer with the real tool without
+# needing it installed.
 #
 #   apt-get install -y fasttext python3-fasttext python3-gensim   # Debian 12: 0.9.2+ds / 4.2.0
 #   bash scripts/fasttext-fixtures.sh
@@ -146,4 +147,4 @@ for m in sys.argv[2:]:
         json.dump(preds, open(f'{out}/{name}.predict.json', 'w'))
 EOF
 ls -l "$OUT"
-du -sh "$OUT"
+du -sb "$OUT"

@@ -13,7 +13,11 @@ export type FastTextMatrix = DenseMatrix | QuantMatrix;
 export interface FastTextModel {
   /** How messages name the source (file path, 'buffer', 'Blob', ...). */
   readonly name: string;
-  /** The file's format version (11 or 12); the writer always writes 12. */
+  /**
+   * The file's format version (11 or 12). The writer always writes 12; a version-11 supervised model's
+   * maxn is already 0 in `args` (as fastText 0.9.2 loads it), so its rewrite differs from the original
+   * in that field and the version, not in meaning.
+   */
   readonly version: number;
   readonly args: FastTextArgs;
   readonly dictionary: FastTextDictionary;

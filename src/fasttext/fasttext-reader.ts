@@ -11,8 +11,9 @@ import { QUANT_HEADER_BYTES, type QuantHeader, quantBodyBytes, readQuantBody, re
 export interface FastTextReadOptions {
   signal?: AbortSignal;
   /**
-   * false: skip the output matrix (its bytes are read past, nothing is allocated). Word vectors need
-   * only the input matrix; predicting labels needs both. Default true.
+   * false: skip the output matrix (a dense one is read past without allocating; a quantized one, small,
+   * is read and dropped). Word vectors need only the input matrix; predicting labels needs both.
+   * Default true.
    */
   output?: boolean;
   /**
