@@ -7,8 +7,8 @@ import { intOption } from '../options.js';
  * are in UTF-16 code-unit order (JavaScript's `<` on strings), never in order of first occurrence:
  * which words survive a minCount / maxVocab cut must not depend on where they appear in the corpus
  * (a label-sorted training file would otherwise drop only the rare words of its last class).
- * GloVe's vocab_count breaks ties alphabetically too (strcmp on UTF-8 bytes, which orders characters
- * above U+FFFF differently from UTF-16). Immutable once built.
+ * GloVe's vocab_count also lists equal counts alphabetically (by a C byte comparison, so non-ASCII
+ * words can sort otherwise than here). Immutable once built.
  */
 
 /**
