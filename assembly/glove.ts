@@ -6,24 +6,13 @@
 // The host lays everything out in memory and passes a descriptor; nothing here allocates, there is no
 // top-level code and no static data, so one instance per worker can share one memory.
 import { dot } from './lib/simd';
-
-// Descriptor fields (8-byte slots); mirrored in src/train/glove-layout.ts.
-const D_VOCAB: usize = 0;
-const D_DIM: usize = 8;
-const D_STRIDE: usize = 16; // dim rounded up to a multiple of 4 (SIMD lanes; padding stays 0)
-const D_ROW_BYTES: usize = 24; // bytes of one parameter row: w[stride] g[stride] bias gbias pad pad
-const D_WINDOW: usize = 32;
-const D_SYMMETRIC: usize = 40;
-const D_PARTITIONED: usize = 48;
-const D_LOOKUP: usize = 56; // u32[vocab + 1]: first dense cell of each row (row i has lookup[i+1]-lookup[i] cells)
-const D_DENSE: usize = 64; // f64 dense cells
-const D_OWNER: usize = 72; // u8[vocab]: which counting thread owns each row
-const D_INVDIST: usize = 80; // f64[window + 1]: 1/d, computed here once by initInverseDistances
-const D_PARAMS: usize = 88;
-const D_XMAX: usize = 96; // f64
-const D_ALPHA: usize = 104; // f64
-const D_ETA: usize = 112; // f64
-const D_CLIP: usize = 120; // f64
+import { splitMixBelow, splitMixNext, splitMixSeed, splitMixUniform } from './lib/rng';
+export { heapBase, countNonFinite } from './lib/module-exports';
+// Descriptor offsets: generated from assembly/abi/glove.abi.json (the host's encoder too).
+import {
+  D_VOCAB, D_DIM, D_STRIDE, D_ROW_BYTES, D_WINDOW, D_SYMMETRIC, D_PARTITIONED, D_LOOKUP, D_DENSE, D_OWNER, D_INV_DIST,
+  D_PARAMS, D_X_MAX, D_ALPHA, D_LEARNING_RATE, D_GRADIENT_CLIP,
+} from './abi/glove.generated';
 
 // Records (16 bytes). Counting: u32 j, u32 i, f64 x. Training: u32 j, u32 i, f32 log(x), f32 f(x).
 // As a little-endian u64 the first 8 bytes are (i << 32) | j, so u64 order is (row, column) order.
@@ -52,7 +41,6 @@ let xMax: f64 = 100;
 let alpha: f64 = 0.75;
 let eta: f32 = 0.05;
 let clip: f32 = 100;
-let rngState: u64 = 0;
 // Keeps trainCells' touching loads alive (never read).
 let touchSink: u32 = 0;
 
@@ -73,12 +61,12 @@ export function setup(desc: usize, threadIndex: i32, tablePtr: usize, slots: u32
   lookup = field(desc, D_LOOKUP);
   dense = field(desc, D_DENSE);
   owner = field(desc, D_OWNER);
-  invDist = field(desc, D_INVDIST);
+  invDist = field(desc, D_INV_DIST);
   params = field(desc, D_PARAMS);
-  xMax = load<f64>(desc + D_XMAX);
+  xMax = load<f64>(desc + D_X_MAX);
   alpha = load<f64>(desc + D_ALPHA);
-  eta = <f32>load<f64>(desc + D_ETA);
-  clip = <f32>load<f64>(desc + D_CLIP);
+  eta = <f32>load<f64>(desc + D_LEARNING_RATE);
+  clip = <f32>load<f64>(desc + D_GRADIENT_CLIP);
   thread = <u8>threadIndex;
   table = tablePtr;
   capacity = slots;
@@ -89,7 +77,7 @@ export function setup(desc: usize, threadIndex: i32, tablePtr: usize, slots: u32
 /** cooccur.c weights a pair at distance d by 1/d, in double. */
 export function initInverseDistances(desc: usize): void {
   const w = <i32>field(desc, D_WINDOW);
-  const t = field(desc, D_INVDIST);
+  const t = field(desc, D_INV_DIST);
   store<f64>(t, 0);
   for (let d = 1; d <= w; d++) store<f64>(t + (<usize>d << 3), 1.0 / <f64>d);
 }
@@ -389,35 +377,17 @@ export function prepareCells(ptr: usize, n: u32): void {
   }
 }
 
-/** splitmix64: a tiny, well-mixed generator for the shuffle and the initialisation. */
-@inline function nextRandom(): u64 {
-  rngState += 0x9E3779B97F4A7C15;
-  let z = rngState;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
-  return z ^ (z >> 31);
-}
-
+/** The shuffle's and initialisation's sequence: SplitMix64 from seed ^ stream · constant, first value skipped. */
 @inline function seedRandom(seed: u64, stream: u64): void {
-  rngState = seed ^ (stream * 0xD1B54A32D192ED03);
-  nextRandom();
-}
-
-/** Uniform integer in [0, bound) without modulo bias (Lemire's multiply-and-reject), bound < 2^32. */
-@inline function randomBelow(bound: u32): u32 {
-  let m = (nextRandom() >> 32) * <u64>bound;
-  if (<u32>m < bound) {
-    const t = (<u32>0 - bound) % bound;
-    while (<u32>m < t) m = (nextRandom() >> 32) * <u64>bound;
-  }
-  return <u32>(m >> 32);
+  splitMixSeed(seed ^ (stream * 0xD1B54A32D192ED03));
+  splitMixNext();
 }
 
 /** Fisher–Yates shuffle of n 16-byte records (shuffle.c's, with an unbiased seeded generator). */
 export function shuffleCells(ptr: usize, n: u32, seed: u64, stream: u64): void {
   seedRandom(seed, stream);
   for (let i = n; i > 1; i--) {
-    const j = randomBelow(i);
+    const j = splitMixBelow(i);
     if (j != i - 1) swapRecords(ptr + (<usize>(i - 1) << 4), ptr + (<usize>j << 4));
   }
 }
@@ -439,11 +409,11 @@ export function initParams(seed: u64): void {
     for (let b = 0; b < stride; b++) {
       const o = <usize>b << 2;
       let w: f64 = 0;
-      if (b < dim) w = (<f64>(nextRandom() >> 11) * (1.0 / 9007199254740992.0) - 0.5) * inv;
+      if (b < dim) w = (splitMixUniform() - 0.5) * inv;
       store<f32>(row + o, <f32>w);
       store<f32>(row + gOff + o, 1);
     }
-    store<f32>(row + 2 * gOff, <f32>((<f64>(nextRandom() >> 11) * (1.0 / 9007199254740992.0) - 0.5) * inv));
+    store<f32>(row + 2 * gOff, <f32>((splitMixUniform() - 0.5) * inv));
     store<f32>(row + 2 * gOff, 1, 4);
     store<f32>(row + 2 * gOff, 0, 8);
     store<f32>(row + 2 * gOff, 0, 12);
@@ -532,18 +502,4 @@ export function exportVectors(dst: usize, mode: i32): void {
       store<f32>(out + o, v);
     }
   }
-}
-
-/** Number of non-finite floats in [ptr, ptr + 4n): the numerical health check after each epoch. */
-export function countNonFinite(ptr: usize, n: u32): u32 {
-  let bad: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) {
-    if ((load<u32>(ptr + (<usize>i << 2)) & 0x7F800000) == 0x7F800000) bad++;
-  }
-  return bad;
-}
-
-/** End of the module's static area; the host lays out its regions above it. */
-export function heapBase(): usize {
-  return __heap_base;
 }

@@ -7,51 +7,15 @@
 import { dot, axpy, accumulateAndUpdate, add, scale, zero } from './lib/simd';
 import { lcgNext, mixSeed } from './lib/rng';
 export { heapBase, countNonFinite } from './lib/module-exports';
+// Descriptor, example-set and scratch-header offsets and the loss codes: generated from
+// assembly/abi/linear.abi.json (the host's encoder too).
+import {
+  D_DIM, D_ROWS, D_NWORDS, D_LABELS, D_LOSS, D_NEGATIVE, D_TFIDF, D_INPUT, D_OUTPUT, D_IDF, D_BUCKETS, D_SIGMOID, D_NOISE,
+  D_PATHS, D_CODES, D_PATH_LENGTHS, D_MAX_DEPTH, D_LEARNING_RATE, D_TOTAL_TOKENS, D_SEED, D_UNSEEN_IDF, D_HIDDEN_OFFSET,
+  D_GRAD_OFFSET, D_VIRTUAL_ROW_OFFSET, D_OUT_OFFSET, E_IDS, E_OFFSETS, E_LABELS, E_LABEL_OFFSETS, E_TOKENS, E_PERM,
+  E_PREFIX, E_COUNT, S_RNG, S_LOSS, S_COUNT, LOSS_SOFTMAX, LOSS_NS, LOSS_HS, LOSS_OVA,
+} from './abi/linear.generated';
 
-// Descriptor fields (8-byte slots); mirrored in src/classify/linear-layout.ts.
-const D_DIM: usize = 0;
-const D_ROWS: usize = 8;
-const D_NWORDS: usize = 16;
-const D_LABELS: usize = 24;
-const D_OUTROWS: usize = 32;
-const D_LOSS: usize = 40;
-const D_NEG: usize = 48;
-const D_TFIDF: usize = 56;
-const D_INPUT: usize = 64;
-const D_OUTPUT: usize = 72;
-const D_IDF: usize = 80;
-const D_BUCKETS: usize = 88;
-const D_SIGMOID: usize = 96;
-const D_NOISE: usize = 104;
-const D_PATHS: usize = 112;
-const D_CODES: usize = 120;
-const D_PATHLEN: usize = 128;
-const D_MAXDEPTH: usize = 136;
-const D_LR0: usize = 144;
-const D_TOTAL: usize = 152;
-const D_SEED: usize = 160;
-const D_UNSEEN_IDF: usize = 168;
-
-// Example set fields (8-byte slots): one for the training set, one per thread for inference batches.
-const E_IDS: usize = 0;
-const E_OFFSETS: usize = 8;
-const E_LABELS: usize = 16;
-const E_LABEL_OFFSETS: usize = 24;
-const E_TOKENS: usize = 32;
-const E_PERM: usize = 40;
-const E_PREFIX: usize = 48;
-const E_COUNT: usize = 56;
-
-// Per-thread scratch block fields.
-const S_RNG: usize = 0;
-const S_LOSS: usize = 8;
-const S_COUNT: usize = 16;
-const S_VEC: usize = 64;
-
-const LOSS_SOFTMAX: i32 = 0;
-const LOSS_NS: i32 = 1;
-const LOSS_HS: i32 = 2;
-const LOSS_OVA: i32 = 3;
 
 // fastText's sigmoid table (loss.cc): 512 bins over [-8, 8], 513 entries.
 const SIGMOID_TABLE_SIZE: i32 = 512;
@@ -95,12 +59,6 @@ let rng: u64 = 0;
 let lossAcc: f64 = 0;
 
 @inline function field(d: usize, off: usize): usize { return <usize>load<u32>(d + off); }
-@inline function vecBytes(n: i32): usize { return (<usize>n * 4 + 63) & ~63; }
-
-/** Bytes of per-thread scratch for a given dim and label count (64-byte aligned pieces). */
-export function scratchBytes(d: i32, labels: i32): usize {
-  return S_VEC + 3 * vecBytes(d) + vecBytes(labels);
-}
 
 /** Binds this instance to a model descriptor and its own scratch block; seeds its RNG stream. */
 export function setup(descPtr: usize, scratchPtr: usize, thread: i32): void {
@@ -112,7 +70,7 @@ export function setup(descPtr: usize, scratchPtr: usize, thread: i32): void {
   nwords = <i32>field(desc, D_NWORDS);
   nlabels = <i32>field(desc, D_LABELS);
   lossKind = <i32>field(desc, D_LOSS);
-  neg = <i32>field(desc, D_NEG);
+  neg = <i32>field(desc, D_NEGATIVE);
   tfidf = field(desc, D_TFIDF) != 0;
   input = field(desc, D_INPUT);
   output = field(desc, D_OUTPUT);
@@ -122,14 +80,14 @@ export function setup(descPtr: usize, scratchPtr: usize, thread: i32): void {
   noise = field(desc, D_NOISE);
   paths = field(desc, D_PATHS);
   codes = field(desc, D_CODES);
-  pathLen = field(desc, D_PATHLEN);
-  maxDepth = <i32>field(desc, D_MAXDEPTH);
+  pathLen = field(desc, D_PATH_LENGTHS);
+  maxDepth = <i32>field(desc, D_MAX_DEPTH);
   unseenIdf = load<f32>(desc + D_UNSEEN_IDF);
   seed = load<u64>(desc + D_SEED);
-  hidden = scratch + S_VEC;
-  grad = hidden + vecBytes(dim);
-  virtualRow = grad + vecBytes(dim);
-  out = virtualRow + vecBytes(dim);
+  hidden = scratch + field(desc, D_HIDDEN_OFFSET);
+  grad = scratch + field(desc, D_GRAD_OFFSET);
+  virtualRow = scratch + field(desc, D_VIRTUAL_ROW_OFFSET);
+  out = scratch + field(desc, D_OUT_OFFSET);
   store<u64>(scratch + S_RNG, mixSeed(seed, <u64>thread));
 }
 
@@ -467,7 +425,7 @@ export function shuffle(setPtr: usize, epoch: i32): void {
  * Trains on examples perm[from..to) of an example set. `tokensBefore` counts the tokens of all
  * earlier epochs; with the set's prefix sums it gives each example fastText's linearly decaying
  * learning rate lr0 · (1 - tokens processed / (epochs · tokens per epoch)).
- * Returns the number of examples trained; their summed loss is left at scratch+8.
+ * Returns the number of examples trained; their summed loss is left in the scratch header (S_LOSS).
  */
 export function trainRange(setPtr: usize, from: i32, to: i32, tokensBefore: f64): i32 {
   const ids = field(setPtr, E_IDS);
@@ -476,8 +434,8 @@ export function trainRange(setPtr: usize, from: i32, to: i32, tokensBefore: f64)
   const labelOffsets = field(setPtr, E_LABEL_OFFSETS);
   const perm = field(setPtr, E_PERM);
   const prefix = field(setPtr, E_PREFIX);
-  const lr0 = load<f64>(desc + D_LR0);
-  const total = load<f64>(desc + D_TOTAL);
+  const lr0 = load<f64>(desc + D_LEARNING_RATE);
+  const total = load<f64>(desc + D_TOTAL_TOKENS);
   rng = load<u64>(scratch + S_RNG);
   lossAcc = 0;
   let trained = 0;
@@ -511,9 +469,9 @@ export function trainRange(setPtr: usize, from: i32, to: i32, tokensBefore: f64)
  * Class probabilities for examples [from, to) of a set, nlabels floats per example at `probs`:
  * softmax probabilities, one-vs-all / negative-sampling sigmoids, or hierarchical-softmax leaf
  * probabilities (products along the label's path). When the set carries labels (label ids, -1 for a
- * label the model does not know), the evaluation loss of each labelled example is summed at scratch+8
- * and their count at scratch+16: -log p(label) averaged over the example's labels (softmax, hs) or the
- * one-vs-all binary cross-entropy (ns, ova); an unknown label costs -log(1e-5).
+ * label the model does not know), the evaluation loss of each labelled example is summed in the scratch
+ * header (S_LOSS) and their count kept there too (S_COUNT): -log p(label) averaged over the example's
+ * labels (softmax, hs) or the one-vs-all binary cross-entropy (ns, ova); an unknown label costs -log(1e-5).
  */
 export function forwardRange(setPtr: usize, from: i32, to: i32, probs: usize): i32 {
   const ids = field(setPtr, E_IDS);

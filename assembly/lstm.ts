@@ -1,7 +1,13 @@
 // Embedding → LSTM stack → Dense text classifier kernels (Keras semantics), data-parallel over fixed
-// batch shards. The host lays out everything (src/classify/lstm-layout.ts mirrors the descriptor slots
-// below), nothing here allocates, there is no top-level code and no static data, so one instance per
-// worker can share one memory.
+// batch shards. The host lays out everything (src/classify/lstm-layout.ts) and describes it in the
+// descriptors of assembly/abi/lstm.abi.json; nothing here allocates, there is no top-level code and no
+// static data, so one instance per worker can share one memory.
+//
+// Symbols (Keras' names where it has them), as in the comments and the per-instance globals below:
+//   T    sequence length: time steps per row       E    embedding dimension
+//   L    number of stacked LSTM layers              H    units of the layer at hand (4H gate rows)
+//   OUT  dense outputs (1: sigmoid, else softmax)   V    vocabulary (embedding rows)
+//   R    rows per gradient shard                    S    slots per shard: R rows + the pad trajectory
 //
 // A batch is cut into shards of R rows (R fixed by the model, not by the thread count). Phase 1
 // (trainShards): workers claim shards with an atomic counter; each shard runs forward + BPTT and writes
@@ -15,101 +21,45 @@
 // gradients of all padded steps at time t collapse into one entry (trajectory input × summed gate
 // gradients), and the embedding gradient of all padding into one row.
 import { gemmRows, gemmOuter, sumRowsInto, transpose, MODE_SET, MODE_ADD, MODE_BIAS } from './lib/gemm';
-import { mixSeed } from './lib/rng';
+import { mixSeed, splitMixSeed, splitMixUniform } from './lib/rng';
+export { heapBase, countNonFinite } from './lib/module-exports';
+// Descriptor offsets: generated from assembly/abi/lstm.abi.json (the host's encoder too).
+import {
+  D_SEQUENCE_LENGTH, D_EMBEDDING_DIM, D_VOCAB_SIZE, D_LAYER_COUNT, D_OUTPUTS, D_SHARD_ROWS, D_TRAIN_EMBEDDINGS, D_EMBEDDING,
+  D_EMBEDDING_GRAD, D_EMBEDDING_M, D_EMBEDDING_V, D_PARAMS, D_PARAM_COUNT, D_PARAMS_M, D_PARAMS_V, D_DENSE_KERNEL,
+  D_DENSE_BIAS, D_GRADS, D_GRAD_STRIDE, D_DX, D_DX_STRIDE, D_SHARD_LOSS, D_SHARD_CORRECT, D_IDS, D_LABELS, D_PROBS,
+  D_ROW_LOSS, D_COUNTER, D_BATCH_ROWS, D_LEARNING_RATE, D_BETA1, D_BETA2, D_EPSILON, D_INIT_SCRATCH, D_DENSE_CHUNK,
+  D_EMBEDDING_CHUNK, D_LAYERS, LSTM_LAYER_BYTES, LY_INPUT_DIM, LY_UNITS, LY_KERNEL, LY_RECURRENT_KERNEL, LY_BIAS,
+  TD_ZEROS, TD_GATE_GRADS, TD_INPUT_GRADS_A, TD_INPUT_GRADS_B, TD_DH, TD_DC, TD_PAD_GATE_GRADS, TD_LIST_A, TD_LIST_B,
+  TD_LIST_C, TD_PAD_LENGTHS, TD_LOGIT_GRADS, TD_PAD_TOTAL, TD_LIST_H, TD_LAYERS, LSTM_THREAD_LAYER_BYTES, TL_GATES,
+  TL_CELLS, TL_OUTPUTS, TL_TANH_CELLS, TL_RECURRENT_KERNEL_T, TL_KERNEL_T,
+} from './abi/lstm.generated';
 
-// ---- model descriptor (8-byte slots; f64 where noted); mirrored in src/classify/lstm-layout.ts ----
-const D_T: usize = 0;
-const D_E: usize = 8;
-const D_V: usize = 16;
-const D_L: usize = 24;
-const D_OUT: usize = 32;
-const D_R: usize = 40;
-const D_TRAIN_EMB: usize = 48;
-const D_EMB: usize = 56;
-const D_EMB_GRAD: usize = 64;
-const D_EMB_M: usize = 72;
-const D_EMB_V: usize = 80;
-const D_PARAMS: usize = 88;
-const D_NPARAMS: usize = 96;
-const D_PM: usize = 104;
-const D_PV: usize = 112;
-const D_WD: usize = 120;
-const D_BD: usize = 128;
-const D_GRADS: usize = 136;
-const D_GRAD_STRIDE: usize = 144;
-const D_DX: usize = 152;
-const D_DX_STRIDE: usize = 160;
-const D_SHARD_LOSS: usize = 168;
-const D_SHARD_CORRECT: usize = 176;
-const D_IDS: usize = 184;
-const D_LABELS: usize = 192;
-const D_PROBS: usize = 200;
-const D_ROW_LOSS: usize = 208;
-const D_COUNTER: usize = 216;
-const D_BATCH: usize = 224;
-const D_LR: usize = 232; // f64
-const D_B1: usize = 240; // f64
-const D_B2: usize = 248; // f64
-const D_EPS: usize = 256; // f64
-const D_INIT_SCRATCH: usize = 264;
-const D_DENSE_CHUNK: usize = 272;
-const D_EMB_CHUNK: usize = 280;
-const D_LAYERS: usize = 320;
-const LAYER_SLOTS: usize = 64;
-const LY_IN: usize = 0;
-const LY_H: usize = 8;
-const LY_W: usize = 16;
-const LY_U: usize = 24;
-const LY_B: usize = 32;
-
-// ---- per-thread descriptor ----
-const TD_ZERO: usize = 0;
-const TD_DZ: usize = 8;
-const TD_DHIN_A: usize = 16;
-const TD_DHIN_B: usize = 24;
-const TD_DH: usize = 32;
-const TD_DC: usize = 40;
-const TD_PADSUM: usize = 48;
-const TD_ALIST: usize = 56;
-const TD_BLIST: usize = 64;
-const TD_CLIST: usize = 72;
-const TD_PADS: usize = 80;
-const TD_DLOGIT: usize = 88;
-const TD_PADTOTAL: usize = 96;
-const TD_HLIST: usize = 104;
-const TD_LAYERS: usize = 128;
-const TL_G: usize = 0;
-const TL_C: usize = 8;
-const TL_H: usize = 16;
-const TL_TC: usize = 24;
-const TL_UT: usize = 32;
-const TL_WT: usize = 40;
-
-// Thread-local (per instance) bindings, set by setup().
-let desc: usize = 0;
-let td: usize = 0;
+// Thread-local (per instance) bindings, set by setup(); the symbols are those of the glossary above.
+let desc: usize = 0; // the model descriptor (LstmDescriptor)
+let td: usize = 0; // this worker's thread descriptor (LstmThreadDescriptor)
 let T: i32 = 0;
 let E: i32 = 0;
 let L: i32 = 0;
 let OUT: i32 = 0;
 let R: i32 = 0;
-let S: i32 = 0; // slots per shard: R rows + the pad trajectory
+let S: i32 = 0;
 
 @inline function dU32(off: usize): usize { return <usize>load<u32>(desc + off); }
 @inline function tU32(off: usize): usize { return <usize>load<u32>(td + off); }
-@inline function lyU32(l: i32, off: usize): usize { return <usize>load<u32>(desc + D_LAYERS + <usize>l * LAYER_SLOTS + off); }
-@inline function tlU32(l: i32, off: usize): usize { return <usize>load<u32>(td + TD_LAYERS + <usize>l * LAYER_SLOTS + off); }
+@inline function lyU32(l: i32, off: usize): usize { return <usize>load<u32>(desc + D_LAYERS + <usize>l * LSTM_LAYER_BYTES + off); }
+@inline function tlU32(l: i32, off: usize): usize { return <usize>load<u32>(td + TD_LAYERS + <usize>l * LSTM_THREAD_LAYER_BYTES + off); }
 @inline function setPtr(list: usize, i: i32, p: usize): void { store<u32>(list + (<usize>i << 2), <u32>p); }
 
 /** Binds this instance to the model descriptor and its own thread block. */
 export function setup(descPtr: usize, threadPtr: usize): void {
   desc = descPtr;
   td = threadPtr;
-  T = <i32>dU32(D_T);
-  E = <i32>dU32(D_E);
-  L = <i32>dU32(D_L);
-  OUT = <i32>dU32(D_OUT);
-  R = <i32>dU32(D_R);
+  T = <i32>dU32(D_SEQUENCE_LENGTH);
+  E = <i32>dU32(D_EMBEDDING_DIM);
+  L = <i32>dU32(D_LAYER_COUNT);
+  OUT = <i32>dU32(D_OUTPUTS);
+  R = <i32>dU32(D_SHARD_ROWS);
   S = R + 1;
 }
 
@@ -267,7 +217,7 @@ function addInto(x: usize, y: usize, n: i32): void {
 @inline function idOf(rowBase: i32, i: i32, t: i32): i32 {
   return load<i32>(dU32(D_IDS) + ((<usize>(rowBase + i) * <usize>T + <usize>t) << 2));
 }
-@inline function padOf(i: i32): i32 { return load<i32>(tU32(TD_PADS) + (<usize>i << 2)); }
+@inline function padOf(i: i32): i32 { return load<i32>(tU32(TD_PAD_LENGTHS) + (<usize>i << 2)); }
 /** Address of a per-slot row of `width` floats at (t, slot) in a [T × S × width] buffer. */
 @inline function slotRow(base: usize, t: i32, slot: i32, width: i32): usize {
   return base + ((<usize>(t * S + slot) * <usize>width) << 2);
@@ -282,7 +232,7 @@ function addInto(x: usize, y: usize, n: i32): void {
 
 /** Leading padding per row; returns the longest. */
 function computePads(rowBase: i32, n: i32): i32 {
-  const pads = tU32(TD_PADS);
+  const pads = tU32(TD_PAD_LENGTHS);
   let pmax = 0;
   for (let i = 0; i < n; i++) {
     let p = 0;
@@ -297,19 +247,19 @@ function computePads(rowBase: i32, n: i32): i32 {
 @inline function inputRow(l: i32, rowBase: i32, t: i32, slot: i32): usize {
   if (l == 0) {
     const id = slot == 0 ? 0 : idOf(rowBase, slot - 1, t);
-    return dU32(D_EMB) + ((<usize>id * <usize>E) << 2);
+    return dU32(D_EMBEDDING) + ((<usize>id * <usize>E) << 2);
   }
-  return slotRow(tlU32(l - 1, TL_H), t, slot, <i32>lyU32(l - 1, LY_H));
+  return slotRow(tlU32(l - 1, TL_OUTPUTS), t, slot, <i32>lyU32(l - 1, LY_UNITS));
 }
 
 /** Forward pass of one shard; leaves activations in the thread block and logits → probabilities. */
 function forwardShard(rowBase: i32, n: i32): void {
   const pmax = computePads(rowBase, n);
-  const alist = tU32(TD_ALIST), clist = tU32(TD_CLIST);
-  const zero = tU32(TD_ZERO);
+  const alist = tU32(TD_LIST_A), clist = tU32(TD_LIST_C);
+  const zero = tU32(TD_ZEROS);
   for (let l = 0; l < L; l++) {
-    const inDim = <i32>lyU32(l, LY_IN), H = <i32>lyU32(l, LY_H), G4 = 4 * H;
-    const Gb = tlU32(l, TL_G), Cb = tlU32(l, TL_C), Hb = tlU32(l, TL_H), TCb = tlU32(l, TL_TC);
+    const inDim = <i32>lyU32(l, LY_INPUT_DIM), H = <i32>lyU32(l, LY_UNITS), G4 = 4 * H;
+    const Gb = tlU32(l, TL_GATES), Cb = tlU32(l, TL_CELLS), Hb = tlU32(l, TL_OUTPUTS), TCb = tlU32(l, TL_TANH_CELLS);
     // Input projections of every computed (t, slot) with the bias, as one gathered GEMM.
     let cnt = 0;
     for (let t = 0; t < T; t++) {
@@ -319,9 +269,9 @@ function forwardShard(rowBase: i32, n: i32): void {
         setPtr(alist, cnt, inputRow(l, rowBase, t, i + 1)); setPtr(clist, cnt, slotRow(Gb, t, i + 1, G4)); cnt++;
       }
     }
-    gemmRows(alist, clist, cnt, lyU32(l, LY_W), G4, inDim, G4, MODE_BIAS, lyU32(l, LY_B));
+    gemmRows(alist, clist, cnt, lyU32(l, LY_KERNEL), G4, inDim, G4, MODE_BIAS, lyU32(l, LY_BIAS));
     // Recurrence: one GEMM per step over the computed slots, then the cells.
-    const U = lyU32(l, LY_U);
+    const U = lyU32(l, LY_RECURRENT_KERNEL);
     for (let t = 0; t < T; t++) {
       cnt = 0;
       if (t < pmax) { setPtr(alist, cnt, t > 0 ? slotRow(Hb, t - 1, 0, H) : zero); setPtr(clist, cnt, 0); cnt++; }
@@ -332,7 +282,7 @@ function forwardShard(rowBase: i32, n: i32): void {
         cnt++;
       }
       // clist holds slot numbers; turn them into gate rows for the GEMM, keep the slots for the cells.
-      const blist = tU32(TD_BLIST);
+      const blist = tU32(TD_LIST_B);
       for (let k = 0; k < cnt; k++) setPtr(blist, k, slotRow(Gb, t, <i32>load<u32>(clist + (<usize>k << 2)), G4));
       if (t > 0) gemmRows(alist, blist, cnt, U, G4, H, G4, MODE_ADD, 0);
       for (let k = 0; k < cnt; k++) {
@@ -347,19 +297,19 @@ function forwardShard(rowBase: i32, n: i32): void {
 /** The last layer's final h of row i. */
 @inline function lastHidden(i: i32): usize {
   const l = L - 1;
-  return slotRow(tlU32(l, TL_H), T - 1, srcSlot(i, T - 1), <i32>lyU32(l, LY_H));
+  return slotRow(tlU32(l, TL_OUTPUTS), T - 1, srcSlot(i, T - 1), <i32>lyU32(l, LY_UNITS));
 }
 
 /**
- * Dense head on the shard's rows: logits, probabilities (to PROBS), and with labels the loss (f64,
- * also per row to ROW_LOSS), correct count and d(mean loss)/d(logits) (to the thread's DLOGIT).
+ * Dense head on the shard's rows: logits, probabilities (to probs), and with labels the loss (f64,
+ * also per row to rowLoss), correct count and d(mean loss)/d(logits) (to the thread's logitGrads).
  * Binary: sigmoid + binary cross-entropy from the logit; else softmax + categorical cross-entropy.
  */
 function headShard(rowBase: i32, n: i32, withLabels: bool, batch: i32, shard: i32): void {
-  const Hl = <i32>lyU32(L - 1, LY_H);
-  const Wd = dU32(D_WD), bd = dU32(D_BD);
+  const Hl = <i32>lyU32(L - 1, LY_UNITS);
+  const Wd = dU32(D_DENSE_KERNEL), bd = dU32(D_DENSE_BIAS);
   const probs = dU32(D_PROBS), labels = dU32(D_LABELS), rowLoss = dU32(D_ROW_LOSS);
-  const dlogit = tU32(TD_DLOGIT);
+  const dlogit = tU32(TD_LOGIT_GRADS);
   const invB = 1.0 / <f64>batch;
   let lossSum: f64 = 0;
   let correct = 0;
@@ -368,7 +318,7 @@ function headShard(rowBase: i32, n: i32, withLabels: bool, batch: i32, shard: i3
     const row = rowBase + i;
     const y = withLabels ? load<i32>(labels + (<usize>row << 2)) : 0;
     const zrow = dlogit + ((<usize>i * <usize>OUT) << 2);
-    // logits into DLOGIT first (then overwritten by their gradients)
+    // logits into logitGrads first (then overwritten by their gradients)
     for (let c = 0; c < OUT; c++) {
       let z: f32 = load<f32>(bd + (<usize>c << 2));
       for (let j = 0; j < Hl; j++) z = z + load<f32>(h + (<usize>j << 2)) * load<f32>(Wd + ((<usize>j * <usize>OUT + <usize>c) << 2));
@@ -418,15 +368,15 @@ function headShard(rowBase: i32, n: i32, withLabels: bool, batch: i32, shard: i3
 /** BPTT for one shard after forwardShard/headShard; gradients into the shard's own buffers. */
 function backwardShard(rowBase: i32, n: i32, shard: i32): void {
   const gradBase = dU32(D_GRADS) + <usize>shard * dU32(D_GRAD_STRIDE);
-  memory.fill(gradBase, 0, dU32(D_NPARAMS) << 2);
-  const alist = tU32(TD_ALIST), blist = tU32(TD_BLIST), clist = tU32(TD_CLIST), hlist = tU32(TD_HLIST);
-  const zero = tU32(TD_ZERO);
-  const dz = tU32(TD_DZ), dhb = tU32(TD_DH), dcb = tU32(TD_DC), padSum = tU32(TD_PADSUM);
-  const dlogit = tU32(TD_DLOGIT);
+  memory.fill(gradBase, 0, dU32(D_PARAM_COUNT) << 2);
+  const alist = tU32(TD_LIST_A), blist = tU32(TD_LIST_B), clist = tU32(TD_LIST_C), hlist = tU32(TD_LIST_H);
+  const zero = tU32(TD_ZEROS);
+  const dz = tU32(TD_GATE_GRADS), dhb = tU32(TD_DH), dcb = tU32(TD_DC), padSum = tU32(TD_PAD_GATE_GRADS);
+  const dlogit = tU32(TD_LOGIT_GRADS);
   // Dense head: dWd += h^T dlogit, dbd += dlogit, dh = dlogit · Wd^T.
   {
-    const Hl = <i32>lyU32(L - 1, LY_H);
-    const Wd = dU32(D_WD), gWd = gradOf(gradBase, Wd), gbd = gradOf(gradBase, dU32(D_BD));
+    const Hl = <i32>lyU32(L - 1, LY_UNITS);
+    const Wd = dU32(D_DENSE_KERNEL), gWd = gradOf(gradBase, Wd), gbd = gradOf(gradBase, dU32(D_DENSE_BIAS));
     for (let i = 0; i < n; i++) {
       const h = lastHidden(i);
       const zrow = dlogit + ((<usize>i * <usize>OUT) << 2);
@@ -448,11 +398,11 @@ function backwardShard(rowBase: i32, n: i32, shard: i32): void {
       }
     }
   }
-  let dHin = tU32(TD_DHIN_A), dHinNext = tU32(TD_DHIN_B);
+  let dHin = tU32(TD_INPUT_GRADS_A), dHinNext = tU32(TD_INPUT_GRADS_B);
   for (let l = L - 1; l >= 0; l--) {
-    const inDim = <i32>lyU32(l, LY_IN), H = <i32>lyU32(l, LY_H), G4 = 4 * H;
-    const Gb = tlU32(l, TL_G), Cb = tlU32(l, TL_C), Hb = tlU32(l, TL_H), TCb = tlU32(l, TL_TC);
-    const UT = tlU32(l, TL_UT);
+    const inDim = <i32>lyU32(l, LY_INPUT_DIM), H = <i32>lyU32(l, LY_UNITS), G4 = 4 * H;
+    const Gb = tlU32(l, TL_GATES), Cb = tlU32(l, TL_CELLS), Hb = tlU32(l, TL_OUTPUTS), TCb = tlU32(l, TL_TANH_CELLS);
+    const UT = tlU32(l, TL_RECURRENT_KERNEL_T);
     const top = l == L - 1;
     memory.fill(dcb, 0, (<usize>n * <usize>H) << 2);
     if (!top) memory.fill(dhb, 0, (<usize>n * <usize>H) << 2);
@@ -500,10 +450,10 @@ function backwardShard(rowBase: i32, n: i32, shard: i32): void {
       }
     }
     if (firstT1 < 0) firstT1 = cnt;
-    gemmOuter(alist, blist, cnt, gradOf(gradBase, lyU32(l, LY_W)), inDim, G4);
-    gemmOuter(hlist + (<usize>firstT1 << 2), blist + (<usize>firstT1 << 2), cnt - firstT1, gradOf(gradBase, lyU32(l, LY_U)), H, G4);
-    sumRowsInto(blist, cnt, gradOf(gradBase, lyU32(l, LY_B)), G4);
-    const WT = tlU32(l, TL_WT);
+    gemmOuter(alist, blist, cnt, gradOf(gradBase, lyU32(l, LY_KERNEL)), inDim, G4);
+    gemmOuter(hlist + (<usize>firstT1 << 2), blist + (<usize>firstT1 << 2), cnt - firstT1, gradOf(gradBase, lyU32(l, LY_RECURRENT_KERNEL)), H, G4);
+    sumRowsInto(blist, cnt, gradOf(gradBase, lyU32(l, LY_BIAS)), G4);
+    const WT = tlU32(l, TL_KERNEL_T);
     if (l > 0) {
       // Gradient into the layer below's outputs, for every (t, row): padded steps carry it too.
       let k = 0;
@@ -516,10 +466,10 @@ function backwardShard(rowBase: i32, n: i32, shard: i32): void {
       }
       gemmRows(alist, clist, k, WT, inDim, G4, inDim, MODE_SET, 0);
       const swap = dHin; dHin = dHinNext; dHinNext = swap;
-    } else if (load<u32>(desc + D_TRAIN_EMB) != 0) {
+    } else if (load<u32>(desc + D_TRAIN_EMBEDDINGS) != 0) {
       // Embedding-row gradients: one per real token, one for all padding together (summed in t order).
       const dxBase = dU32(D_DX) + <usize>shard * dU32(D_DX_STRIDE);
-      const padTotal = tU32(TD_PADTOTAL);
+      const padTotal = tU32(TD_PAD_TOTAL);
       memory.fill(padTotal, 0, <usize>G4 << 2);
       for (let t = 0; t < T; t++) addInto(padSum + ((<usize>t * <usize>G4) << 2), padTotal, G4);
       let k = 0;
@@ -542,9 +492,9 @@ function backwardShard(rowBase: i32, n: i32, shard: i32): void {
 /** Per-call preparation: transposed weights for the backward products (this thread's copies). */
 function prepareTransposes(): void {
   for (let l = 0; l < L; l++) {
-    const inDim = <i32>lyU32(l, LY_IN), H = <i32>lyU32(l, LY_H);
-    transpose(lyU32(l, LY_U), H, 4 * H, tlU32(l, TL_UT));
-    if (l > 0 || load<u32>(desc + D_TRAIN_EMB) != 0) transpose(lyU32(l, LY_W), inDim, 4 * H, tlU32(l, TL_WT));
+    const inDim = <i32>lyU32(l, LY_INPUT_DIM), H = <i32>lyU32(l, LY_UNITS);
+    transpose(lyU32(l, LY_RECURRENT_KERNEL), H, 4 * H, tlU32(l, TL_RECURRENT_KERNEL_T));
+    if (l > 0 || load<u32>(desc + D_TRAIN_EMBEDDINGS) != 0) transpose(lyU32(l, LY_KERNEL), inDim, 4 * H, tlU32(l, TL_KERNEL_T));
   }
 }
 
@@ -553,11 +503,11 @@ function prepareTransposes(): void {
 }
 
 /**
- * Phase 1 of a training step over the batch in IDS/LABELS (D_BATCH rows): claims shards until none
+ * Phase 1 of a training step over the batch in ids/labels (batchRows rows): claims shards until none
  * are left; returns how many this worker ran. The host zeroes the counter first.
  */
 export function trainShards(): i32 {
-  const batch = <i32>dU32(D_BATCH);
+  const batch = <i32>dU32(D_BATCH_ROWS);
   const shards = (batch + R - 1) / R;
   prepareTransposes();
   let done = 0;
@@ -572,7 +522,7 @@ export function trainShards(): i32 {
   return done;
 }
 
-/** Forward only over `rows` rows of IDS: probabilities to PROBS, with labels also losses. */
+/** Forward only over `rows` rows of ids: probabilities to probs, with labels also losses. */
 export function predictShards(rows: i32, withLabels: i32): i32 {
   const shards = (rows + R - 1) / R;
   let done = 0;
@@ -618,12 +568,12 @@ function adam(w: usize, m: usize, v: usize, g: usize, n: i32, alpha: f32, b1c: f
   }
 }
 
-/** Adds shard s's embedding-row gradients for ids in [r0, r1) into EMB_GRAD, in (t, row) order, padding last. */
+/** Adds shard s's embedding-row gradients for ids in [r0, r1) into embeddingGrad, in (t, row) order, padding last. */
 function scatterShard(s: i32, batch: i32, r0: i32, r1: i32): void {
   const rowBase = s * R;
   const n = min(R, batch - rowBase);
   const dxBase = dU32(D_DX) + <usize>s * dU32(D_DX_STRIDE);
-  const grad = dU32(D_EMB_GRAD);
+  const grad = dU32(D_EMBEDDING_GRAD);
   computePads(rowBase, n);
   for (let t = 0; t < T; t++) {
     for (let i = 0; i < n; i++) {
@@ -641,22 +591,22 @@ function scatterShard(s: i32, batch: i32, r0: i32, r1: i32): void {
  * shard order, then Adam) and, when the embedding trains, embedding row chunks (scatter in a fixed
  * order, then dense Adam over those rows, as Keras applies it to the whole matrix). The host zeroes
  * the counter first. With `update` 0 only the reduction runs: the batch gradient is left in shard 0's
- * buffer and EMB_GRAD (for gradient checks; the host clears EMB_GRAD afterwards).
+ * buffer and embeddingGrad (for gradient checks; the host clears it afterwards).
  */
 export function applyUpdate(step: i32, update: i32): i32 {
-  const batch = <i32>dU32(D_BATCH);
+  const batch = <i32>dU32(D_BATCH_ROWS);
   const shards = (batch + R - 1) / R;
-  const lr = load<f64>(desc + D_LR), b1 = load<f64>(desc + D_B1), b2 = load<f64>(desc + D_B2);
+  const lr = load<f64>(desc + D_LEARNING_RATE), b1 = load<f64>(desc + D_BETA1), b2 = load<f64>(desc + D_BETA2);
   const alpha = <f32>(lr * Math.sqrt(1 - Math.pow(b2, <f64>step)) / (1 - Math.pow(b1, <f64>step)));
-  const b1c = <f32>(1 - b1), b2c = <f32>(1 - b2), eps = <f32>load<f64>(desc + D_EPS);
-  const nParams = <i32>dU32(D_NPARAMS);
-  const denseChunk = <i32>dU32(D_DENSE_CHUNK), embChunk = <i32>dU32(D_EMB_CHUNK);
+  const b1c = <f32>(1 - b1), b2c = <f32>(1 - b2), eps = <f32>load<f64>(desc + D_EPSILON);
+  const nParams = <i32>dU32(D_PARAM_COUNT);
+  const denseChunk = <i32>dU32(D_DENSE_CHUNK), embChunk = <i32>dU32(D_EMBEDDING_CHUNK);
   const denseItems = (nParams + denseChunk - 1) / denseChunk;
-  const trainEmb = load<u32>(desc + D_TRAIN_EMB) != 0;
-  const V = <i32>dU32(D_V);
+  const trainEmb = load<u32>(desc + D_TRAIN_EMBEDDINGS) != 0;
+  const V = <i32>dU32(D_VOCAB_SIZE);
   const embItems = trainEmb ? (V + embChunk - 1) / embChunk : 0;
   const grads = dU32(D_GRADS), stride = dU32(D_GRAD_STRIDE);
-  const params = dU32(D_PARAMS), pm = dU32(D_PM), pv = dU32(D_PV);
+  const params = dU32(D_PARAMS), pm = dU32(D_PARAMS_M), pv = dU32(D_PARAMS_V);
   let done = 0;
   for (let item = claim(); item < denseItems + embItems; item = claim()) {
     if (item < denseItems) {
@@ -671,7 +621,7 @@ export function applyUpdate(step: i32, update: i32): i32 {
       const r1 = min(V, r0 + embChunk);
       for (let s = 0; s < shards; s++) scatterShard(s, batch, r0, r1);
       const off = (<usize>r0 * <usize>E) << 2;
-      if (update != 0) adam(dU32(D_EMB) + off, dU32(D_EMB_M) + off, dU32(D_EMB_V) + off, dU32(D_EMB_GRAD) + off, (r1 - r0) * E, alpha, b1c, b2c, eps, true);
+      if (update != 0) adam(dU32(D_EMBEDDING) + off, dU32(D_EMBEDDING_M) + off, dU32(D_EMBEDDING_V) + off, dU32(D_EMBEDDING_GRAD) + off, (r1 - r0) * E, alpha, b1c, b2c, eps, true);
     }
     done++;
   }
@@ -681,26 +631,10 @@ export function applyUpdate(step: i32, update: i32): i32 {
 // ---------------------------------------------------------------------------------------------
 // Keras initialisation, computed here so seeded runs match across engines: Embedding uniform(±0.05),
 // kernels glorot-uniform, recurrent kernels orthogonal (QR of a normal matrix, sign-fixed so diag(R) > 0),
-// LSTM bias 0 with the forget slice 1, Dense bias 0.
-
-let rngState: u64 = 0;
-
-@inline function nextU64(): u64 {
-  // SplitMix64
-  rngState += 0x9E3779B97F4A7C15;
-  let z = rngState;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
-  return z ^ (z >> 31);
-}
-
-/** Uniform in [0, 1) with 53 random bits. */
-@inline function nextUniform(): f64 {
-  return <f64>(nextU64() >> 11) * (1.0 / 9007199254740992.0);
-}
+// LSTM bias 0 with the forget slice 1, Dense bias 0. One SplitMix64 sequence (lib/rng) from the seed.
 
 function fillUniform(p: usize, n: i32, limit: f64): void {
-  for (let i = 0; i < n; i++) store<f32>(p + (<usize>i << 2), <f32>((nextUniform() * 2 - 1) * limit));
+  for (let i = 0; i < n; i++) store<f32>(p + (<usize>i << 2), <f32>((splitMixUniform() * 2 - 1) * limit));
 }
 
 /** Standard normals into f64 memory (Marsaglia's polar method: no trigonometry, hence no static tables). */
@@ -708,8 +642,8 @@ function fillNormal(p: usize, n: i32): void {
   for (let i = 0; i < n; i += 2) {
     let u: f64 = 0, v: f64 = 0, s: f64 = 0;
     do {
-      u = nextUniform() * 2 - 1;
-      v = nextUniform() * 2 - 1;
+      u = splitMixUniform() * 2 - 1;
+      v = splitMixUniform() * 2 - 1;
       s = u * u + v * v;
     } while (s >= 1 || s == 0);
     const m = Math.sqrt(-2.0 * Math.log(s) / s);
@@ -754,45 +688,31 @@ function orthogonal(U: usize, H: i32, scratch: usize): void {
 
 /** Keras-default initialisation of all weights from `seed`; clears the Adam moments. */
 export function initParams(seed: u64): void {
-  rngState = mixSeed(seed, 0x4C53544D);
-  const V = <i32>dU32(D_V);
-  fillUniform(dU32(D_EMB), V * E, 0.05);
+  splitMixSeed(mixSeed(seed, 0x4C53544D));
+  const V = <i32>dU32(D_VOCAB_SIZE);
+  fillUniform(dU32(D_EMBEDDING), V * E, 0.05);
   for (let l = 0; l < L; l++) {
-    const inDim = <i32>lyU32(l, LY_IN), H = <i32>lyU32(l, LY_H);
-    fillUniform(lyU32(l, LY_W), inDim * 4 * H, Math.sqrt(6.0 / <f64>(inDim + 4 * H)));
-    orthogonal(lyU32(l, LY_U), H, dU32(D_INIT_SCRATCH));
-    const b = lyU32(l, LY_B);
+    const inDim = <i32>lyU32(l, LY_INPUT_DIM), H = <i32>lyU32(l, LY_UNITS);
+    fillUniform(lyU32(l, LY_KERNEL), inDim * 4 * H, Math.sqrt(6.0 / <f64>(inDim + 4 * H)));
+    orthogonal(lyU32(l, LY_RECURRENT_KERNEL), H, dU32(D_INIT_SCRATCH));
+    const b = lyU32(l, LY_BIAS);
     memory.fill(b, 0, <usize>(4 * H) << 2);
     for (let j = 0; j < H; j++) store<f32>(b + (<usize>(H + j) << 2), 1);
   }
-  const Hl = <i32>lyU32(L - 1, LY_H);
-  fillUniform(dU32(D_WD), Hl * OUT, Math.sqrt(6.0 / <f64>(Hl + OUT)));
-  memory.fill(dU32(D_BD), 0, <usize>OUT << 2);
+  const Hl = <i32>lyU32(L - 1, LY_UNITS);
+  fillUniform(dU32(D_DENSE_KERNEL), Hl * OUT, Math.sqrt(6.0 / <f64>(Hl + OUT)));
+  memory.fill(dU32(D_DENSE_BIAS), 0, <usize>OUT << 2);
   resetOptimizer();
 }
 
 /** Zeroes Adam's moments and the embedding gradient accumulator. */
 export function resetOptimizer(): void {
-  const V = <usize>dU32(D_V);
-  const nParams = dU32(D_NPARAMS);
-  memory.fill(dU32(D_PM), 0, nParams << 2);
-  memory.fill(dU32(D_PV), 0, nParams << 2);
+  const V = <usize>dU32(D_VOCAB_SIZE);
+  const nParams = dU32(D_PARAM_COUNT);
+  memory.fill(dU32(D_PARAMS_M), 0, nParams << 2);
+  memory.fill(dU32(D_PARAMS_V), 0, nParams << 2);
   const embBytes = (V * <usize>E) << 2;
-  memory.fill(dU32(D_EMB_M), 0, embBytes);
-  memory.fill(dU32(D_EMB_V), 0, embBytes);
-  memory.fill(dU32(D_EMB_GRAD), 0, embBytes);
-}
-
-/** Number of non-finite floats in [ptr, ptr + 4n). */
-export function countNonFinite(ptr: usize, n: i32): i32 {
-  let bad = 0;
-  for (let i = 0; i < n; i++) {
-    if ((load<u32>(ptr + (<usize>i << 2)) & 0x7F800000) == 0x7F800000) bad++;
-  }
-  return bad;
-}
-
-/** End of the module's static area; the host lays out its regions above it. */
-export function heapBase(): usize {
-  return __heap_base;
+  memory.fill(dU32(D_EMBEDDING_M), 0, embBytes);
+  memory.fill(dU32(D_EMBEDDING_V), 0, embBytes);
+  memory.fill(dU32(D_EMBEDDING_GRAD), 0, embBytes);
 }

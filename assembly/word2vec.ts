@@ -5,49 +5,13 @@
 import { dot, dot4, axpy, axpy4, accumulateAndUpdate, add, scale, zero } from './lib/simd';
 import { lcgNext, mixSeed } from './lib/rng';
 export { heapBase, countNonFinite } from './lib/module-exports';
-
-// Descriptor fields (8-byte slots); mirrored in src/train/word2vec-layout.ts.
-const D_DIM: usize = 0;
-const D_VOCAB: usize = 8;
-const D_WINDOW: usize = 16;
-const D_NEGATIVE: usize = 24;
-const D_HS: usize = 32;
-const D_CBOW: usize = 40;
-const D_SAMPLE: usize = 48;
-const D_SYN0: usize = 56;
-const D_SYN1NEG: usize = 64;
-const D_SYN1: usize = 72;
-const D_EXP: usize = 80;
-const D_LOSS: usize = 88;
-const D_KEEP: usize = 96;
-const D_CUM: usize = 104;
-const D_CODELEN: usize = 112;
-const D_CODES: usize = 120;
-const D_POINTS: usize = 128;
-const D_ALPHA0: usize = 136;
-const D_MINALPHA: usize = 144;
-const D_TOTAL: usize = 152;
-const D_MAXCODE: usize = 160;
-const D_MAXSENT: usize = 168;
-const D_BATCHED: usize = 176;
-// Offsets of the pieces inside each thread's scratch block (the host owns the scratch layout).
-const D_OFF_NEU1E: usize = 184;
-const D_OFF_SENT: usize = 192;
-const D_OFF_DIN: usize = 200;
-const D_OFF_GRAD: usize = 208;
-const D_OFF_OUTS: usize = 216;
-// Thread-private copies of the most frequent words' rows (see hotLoad): how many rows, windows between
-// syncs, and where in the scratch block the four copies live.
-const D_HOT: usize = 224;
-const D_SYNC: usize = 232;
-const D_OFF_HOT: usize = 240;
-
-// Per-thread scratch block fields.
-const S_RNG: usize = 0;
-const S_LOSS: usize = 8;
-const S_TRAINED: usize = 16;
-const S_PAIRS: usize = 24;
-const S_NEU1: usize = 64;
+// Descriptor and scratch-header offsets: generated from assembly/abi/word2vec.abi.json (the host's encoder too).
+import {
+  D_DIM, D_VOCAB, D_WINDOW, D_NEGATIVE, D_HS, D_CBOW, D_SAMPLE, D_SYN0, D_SYN1NEG, D_SYN1, D_EXP_TABLE, D_LOSS_TABLE,
+  D_KEEP, D_NOISE, D_CODE_LENGTHS, D_CODES, D_POINTS, D_ALPHA, D_MIN_ALPHA, D_TOTAL_WORDS, D_MAX_CODE, D_MAX_SENTENCE,
+  D_BATCHED, D_NEU1E_OFFSET, D_SENTENCE_OFFSET, D_D_IN_OFFSET, D_GRAD_OFFSET, D_OUTS_OFFSET, D_HOT_ROWS, D_SYNC_EVERY,
+  D_HOT_OFFSET, S_RNG, S_LOSS, S_TRAINED, S_PAIRS, WORD2VEC_SCRATCH_BYTES,
+} from './abi/word2vec.generated';
 
 const EXP_TABLE_SIZE: i32 = 1000;
 const MAX_EXP: f32 = 6;
@@ -112,26 +76,26 @@ export function setup(descPtr: usize, scratchPtr: usize, seed: u64, thread: i32)
   syn0 = field(D_SYN0);
   syn1neg = field(D_SYN1NEG);
   syn1 = field(D_SYN1);
-  expTable = field(D_EXP);
-  lossTable = field(D_LOSS);
+  expTable = field(D_EXP_TABLE);
+  lossTable = field(D_LOSS_TABLE);
   keep = field(D_KEEP);
-  cum = field(D_CUM);
-  codeLen = field(D_CODELEN);
+  cum = field(D_NOISE);
+  codeLen = field(D_CODE_LENGTHS);
   codes = field(D_CODES);
   points = field(D_POINTS);
-  maxCode = <i32>field(D_MAXCODE);
-  maxSent = <i32>field(D_MAXSENT);
+  maxCode = <i32>field(D_MAX_CODE);
+  maxSent = <i32>field(D_MAX_SENTENCE);
   batched = field(D_BATCHED) != 0;
-  neu1 = scratch + S_NEU1;
-  neu1e = scratch + field(D_OFF_NEU1E);
-  sentence = scratch + field(D_OFF_SENT);
-  dIn = scratch + field(D_OFF_DIN);
-  grad = scratch + field(D_OFF_GRAD);
-  outs = scratch + field(D_OFF_OUTS);
-  hotN = <i32>field(D_HOT);
-  syncEvery = <i32>field(D_SYNC);
+  neu1 = scratch + WORD2VEC_SCRATCH_BYTES; // right after the header, as the host plans the block
+  neu1e = scratch + field(D_NEU1E_OFFSET);
+  sentence = scratch + field(D_SENTENCE_OFFSET);
+  dIn = scratch + field(D_D_IN_OFFSET);
+  grad = scratch + field(D_GRAD_OFFSET);
+  outs = scratch + field(D_OUTS_OFFSET);
+  hotN = <i32>field(D_HOT_ROWS);
+  syncEvery = <i32>field(D_SYNC_EVERY);
   const hotBytes = <usize>hotN * rowBytes;
-  hotIn = scratch + field(D_OFF_HOT);
+  hotIn = scratch + field(D_HOT_OFFSET);
   baseIn = hotIn + hotBytes;
   hotOut = baseIn + hotBytes;
   baseOut = hotOut + hotBytes;
@@ -140,8 +104,8 @@ export function setup(descPtr: usize, scratchPtr: usize, seed: u64, thread: i32)
 
 /** Fills word2vec.c's sigmoid table and a matching -log(sigmoid) table for the training loss. */
 export function initTables(descPtr: usize): void {
-  const e = <usize>load<u32>(descPtr + D_EXP);
-  const l = <usize>load<u32>(descPtr + D_LOSS);
+  const e = <usize>load<u32>(descPtr + D_EXP_TABLE);
+  const l = <usize>load<u32>(descPtr + D_LOSS_TABLE);
   for (let i = 0; i < EXP_TABLE_SIZE; i++) {
     const x = (<f64>i / <f64>EXP_TABLE_SIZE * 2 - 1) * <f64>MAX_EXP;
     const ex = Math.exp(x);
@@ -168,7 +132,7 @@ export function initKeep(descPtr: usize, counts: usize, n: i32, sampleRate: f64,
 
 /** gensim's cumulative noise table over count^power (domain 2^31-1): vocabulary-sized, not 100M entries. */
 export function initNoise(descPtr: usize, counts: usize, n: i32, power: f64): void {
-  const table = <usize>load<u32>(descPtr + D_CUM);
+  const table = <usize>load<u32>(descPtr + D_NOISE);
   let total: f64 = 0;
   for (let i = 0; i < n; i++) total += Math.pow(load<f64>(counts + (<usize>i << 3)), power);
   let acc: f64 = 0;
@@ -385,9 +349,9 @@ function hotSync(shared: usize, mine: usize, base: usize): void {
 }
 
 @inline function alphaAt(words: f64): f32 {
-  const a0 = load<f64>(desc + D_ALPHA0);
-  const aMin = load<f64>(desc + D_MINALPHA);
-  const total = load<f64>(desc + D_TOTAL);
+  const a0 = load<f64>(desc + D_ALPHA);
+  const aMin = load<f64>(desc + D_MIN_ALPHA);
+  const total = load<f64>(desc + D_TOTAL_WORDS);
   let a = a0 - (a0 - aMin) * (words / total);
   if (a < aMin) a = aMin;
   return <f32>a;
@@ -396,7 +360,8 @@ function hotSync(shared: usize, mine: usize, base: usize): void {
 /**
  * Trains on `n` ids at `ids` (sentences separated by -1). `wordsBefore` is how many corpus words all
  * epochs had before this chunk, which fixes the learning rate independently of thread timing.
- * Returns the number of words kept after subsampling; the chunk's loss is left at scratch+8.
+ * Returns the number of words kept after subsampling; its loss and pairs are left in the scratch header
+ * (S_LOSS, S_PAIRS).
  */
 export function trainChunk(ids: usize, n: i32, wordsBefore: f64): i32 {
   rng = load<u64>(scratch + S_RNG);

@@ -15,7 +15,7 @@ import { normalizeLabels } from '../src/classify/linear-labels.js';
 import { resolveLinearOptions } from '../src/classify/linear-options.js';
 import { buildTrainingData } from '../src/classify/linear-training-data.js';
 import { IntBuffer } from '../src/classify/linear-encoder.js';
-import { LinearRuntime } from '../src/classify/linear-kernel.js';
+import { LinearKernel } from '../src/classify/linear-kernel.js';
 import { LinearBaseline } from '../src/baseline/linear.js';
 import { type BenchReport, type Row, machine, median, has, isMain, printReport } from './harness.js';
 
@@ -93,7 +93,7 @@ export async function run(): Promise<BenchReport> {
     const data = await readLabelledFile(trainFile, true);
     const o = resolveLinearOptions(SETTINGS);
     const prepared = buildTrainingData(data.texts, normalizeLabels('fit', data.labels, data.texts.length), o, o.tokenizer);
-    const rt = await LinearRuntime.create(prepared.spec, 1, prepared.train);
+    const rt = await LinearKernel.create(prepared.spec, 1, prepared.train);
     add('wasm 1 thread: 10 epochs only', await inProcess(async () => { for (let e = 0; e < SETTINGS.epochs; e++) await rt.trainEpoch(e, SETTINGS.epochs); }));
     rt.dispose();
     const model = new LinearBaseline(prepared.spec, prepared.train);

@@ -15,7 +15,7 @@ import { buildTrainingDataCooperatively, type LinearTrainingData } from './linea
 import { emptyTextsOption, emptyTextsWarning, type EmptyTextsPolicy, type FitWarning } from './fit-warnings.js';
 import { runCooperatively, type Steps } from '../runtime/cooperative.js';
 import { resolveLinearOptions, type LinearClassifierOptions, type ResolvedLinearOptions } from './linear-options.js';
-import { LinearRuntime, type EncodedSet, type LinearLoss, type LinearSpec } from './linear-kernel.js';
+import { LinearKernel, type EncodedSet, type LinearLoss, type LinearSpec } from './linear-kernel.js';
 
 export type { Label, LabelInput, LinearClassifierOptions, LinearLoss, FitWarning, EmptyTextsPolicy };
 
@@ -116,7 +116,7 @@ export interface LinearWeights {
 interface TrainedModel {
   encoder: LinearEncoder;
   labels: LabelSet;
-  runtime: LinearRuntime;
+  runtime: LinearKernel;
   spec: LinearSpec;
 }
 
@@ -203,7 +203,7 @@ export class LinearClassifier {
     this.model?.runtime.dispose();
     this.model = null;
     const threads = o.threads ?? await availableCores();
-    const runtime = await LinearRuntime.create(spec, threads, train, signal);
+    const runtime = await LinearKernel.create(spec, threads, train, signal);
     let lastCheckpoint = resume?.checkpoint.epoch ?? 0;
     const kept = () => (lastCheckpoint > 0 ? ` The last good checkpoint (after epoch ${lastCheckpoint}) is kept.` : '');
     try {
@@ -282,7 +282,7 @@ export class LinearClassifier {
   }
 
   /** Writes a checkpoint after `epoch`, refusing to replace a good one with non-finite weights. */
-  private async storeCheckpoint(target: CheckpointTarget, runtime: LinearRuntime, data: LinearTrainingData, trainPrint: ReturnType<typeof fingerprint>,
+  private async storeCheckpoint(target: CheckpointTarget, runtime: LinearKernel, data: LinearTrainingData, trainPrint: ReturnType<typeof fingerprint>,
     epoch: number, epochs: number, history: LinearEpoch[], kept: () => string): Promise<void> {
     // trainEpoch scans the weights after the last epoch (and whenever the loss is not finite); scan the others here.
     const bad = epoch === epochs ? 0 : await runtime.nonFiniteWeights();
@@ -460,7 +460,7 @@ export class LinearClassifier {
     };
     const encoder = new LinearEncoder(h.words, h.wordNgrams, h.buckets, data.usedBuckets);
     encoder.freeze();
-    const runtime = await LinearRuntime.create(spec, threads ?? await availableCores(), null);
+    const runtime = await LinearKernel.create(spec, threads ?? await availableCores(), null);
     try {
       await runtime.writeWeights({ input: data.input, output: data.output, idf: data.idf, unseenIdf: data.unseenIdf });
     } catch (e) {
@@ -514,7 +514,7 @@ function checkResumeData(c: DecodedLinearCheckpoint, name: string, data: LinearT
 }
 
 /** Copies pretrained vectors over the initialised word rows (one read-modify-write of the word block). */
-async function writePretrained(runtime: LinearRuntime, vectors: Float32Array, dim: number, rows: Int32Array, nwords: number): Promise<void> {
+async function writePretrained(runtime: LinearKernel, vectors: Float32Array, dim: number, rows: Int32Array, nwords: number): Promise<void> {
   const block = await runtime.readInputRows(0, nwords);
   for (let from = 0; from < rows.length; from++) block.set(vectors.subarray(from * dim, (from + 1) * dim), rows[from] * dim);
   await runtime.writeInputRows(0, block);

@@ -1,9 +1,14 @@
 import { Wasm2VecError, throwIfAborted } from '../errors.js';
 import { KernelPool } from '../runtime/kernel-pool.js';
 import type { LabelTree } from './linear-label-tree.js';
-import { BATCH_IDS, DESC, DESC_BYTES, LOSS_CODE, SET, planLinear, type LinearRegions, type SetRegions } from './linear-layout.js';
+import {
+  EXAMPLE_SET_BYTES, LINEAR_DESCRIPTOR_BYTES, LINEAR_DESCRIPTOR_OFFSETS, LINEAR_SCRATCH_BYTES,
+  decodeLinearScratch, encodeExampleSet, encodeLinearDescriptor, type LinearDescriptor,
+} from '../runtime/abi/linear.generated.js';
+import { BATCH_IDS, planLinear, scratchPlan, type LinearRegions, type SetRegions } from './linear-layout.js';
 
-export type LinearLoss = keyof typeof LOSS_CODE;
+/** The output layer: softmax, negative sampling, hierarchical softmax or one-vs-all (LinearDescriptor.loss). */
+export type LinearLoss = LinearDescriptor['loss'];
 
 /** The fixed facts of one model: shapes, loss and its tables. */
 export interface LinearSpec {
@@ -44,13 +49,14 @@ function outRowsOf(spec: LinearSpec): number {
 }
 
 /**
- * One model's kernel workers and memory: writes the descriptor and tables, runs training epochs
- * (chunks of the shuffled example order handed to the workers, Hogwild), and batched inference.
+ * The WebAssembly side of one linear classifier (assembly/linear.ts): its workers and memory. Writes
+ * the descriptor and tables, runs training epochs (chunks of the shuffled example order handed to the
+ * workers, Hogwild), and batched inference; callers speak in example sets, rows and weights.
  */
-export class LinearRuntime {
+export class LinearKernel {
   private constructor(
     readonly spec: LinearSpec,
-    private readonly pool: KernelPool,
+    private readonly pool: KernelPool<'linear'>,
     private readonly regions: LinearRegions,
     private readonly train: TrainingSet | null,
   ) {}
@@ -76,7 +82,7 @@ export class LinearRuntime {
    * the input rows get fastText's initialisation and (tf-idf) idf weights from the set's document
    * frequencies; without one the caller writes trained weights.
    */
-  static async create(spec: LinearSpec, threads: number, train: TrainingSet | null, signal?: AbortSignal): Promise<LinearRuntime> {
+  static async create(spec: LinearSpec, threads: number, train: TrainingSet | null, signal?: AbortSignal): Promise<LinearKernel> {
     const labels = spec.labelCounts.length;
     const { layout, regions } = planLinear({
       dim: spec.dim, rows: rowsOf(spec), nwords: spec.nwords, labels, outRows: outRowsOf(spec),
@@ -85,7 +91,7 @@ export class LinearRuntime {
     });
     throwIfAborted(signal, 'LinearClassifier training');
     const pool = await KernelPool.create('linear', layout, { threads });
-    const rt = new LinearRuntime(spec, pool, regions, train);
+    const rt = new LinearKernel(spec, pool, regions, train);
     try {
       await rt.writeConstants();
       if (train) await rt.writeTrainingSet(train);
@@ -99,17 +105,15 @@ export class LinearRuntime {
 
   private async writeConstants(): Promise<void> {
     const { spec, regions: r, pool } = this;
-    const desc = new DataView(new ArrayBuffer(DESC_BYTES));
-    const u32 = (slot: number, v: number) => desc.setUint32(slot, v, true);
-    u32(DESC.DIM, spec.dim); u32(DESC.ROWS, this.rows); u32(DESC.NWORDS, spec.nwords); u32(DESC.LABELS, spec.labelCounts.length);
-    u32(DESC.OUTROWS, this.outRows); u32(DESC.LOSS, LOSS_CODE[spec.loss]); u32(DESC.NEG, spec.negative); u32(DESC.TFIDF, spec.tfidf ? 1 : 0);
-    u32(DESC.INPUT, r.input); u32(DESC.OUTPUT, r.output); u32(DESC.IDF, r.idf); u32(DESC.BUCKETS, r.buckets);
-    u32(DESC.SIGMOID, r.sigmoid); u32(DESC.NOISE, r.noise); u32(DESC.PATHS, r.paths); u32(DESC.CODES, r.codes);
-    u32(DESC.PATHLEN, r.pathLength); u32(DESC.MAXDEPTH, spec.tree?.maxDepth ?? 0);
-    desc.setFloat64(DESC.LR0, spec.learningRate, true);
-    desc.setFloat64(DESC.TOTAL, 1, true);
-    desc.setBigUint64(DESC.SEED, BigInt(spec.seed), true);
-    desc.setFloat32(DESC.UNSEEN_IDF, 1, true);
+    const sp = scratchPlan(spec.dim, spec.labelCounts.length);
+    const desc = new DataView(new ArrayBuffer(LINEAR_DESCRIPTOR_BYTES));
+    encodeLinearDescriptor(desc, 0, {
+      dim: spec.dim, rows: this.rows, nwords: spec.nwords, labels: spec.labelCounts.length, outRows: this.outRows, loss: spec.loss,
+      negative: spec.negative, tfidf: spec.tfidf, input: r.input, output: r.output, idf: r.idf, buckets: r.buckets, sigmoid: r.sigmoid,
+      noise: r.noise, paths: r.paths, codes: r.codes, pathLengths: r.pathLength, maxDepth: spec.tree?.maxDepth ?? 0,
+      learningRate: spec.learningRate, totalTokens: 1, seed: BigInt(spec.seed), unseenIdf: 1,
+      hiddenOffset: sp.hidden, gradOffset: sp.grad, virtualRowOffset: sp.virtualRow, outOffset: sp.out,
+    });
     await pool.write(r.desc, desc);
     await pool.write(r.buckets, spec.usedBuckets);
     await pool.write(r.labelCounts, spec.labelCounts);
@@ -118,7 +122,7 @@ export class LinearRuntime {
       await pool.write(r.codes, spec.tree.codes);
       await pool.write(r.pathLength, spec.tree.pathLength);
     }
-    await pool.call(0, [['initTables', r.desc], ...(spec.loss === 'ns' ? [['initNoise', r.desc, r.labelCounts] as [string, number, number]] : [])]);
+    await pool.call(0, [['initTables', r.desc], ...(spec.loss === 'ns' ? [['initNoise', r.desc, r.labelCounts] as const] : [])]);
   }
 
   private async writeTrainingSet(train: TrainingSet): Promise<void> {
@@ -159,9 +163,7 @@ export class LinearRuntime {
     const n = train.offsets.length - 1;
     let tokensPerEpoch = 0;
     for (let i = 0; i < n; i++) tokensPerEpoch += train.tokens[i];
-    const total = new DataView(new ArrayBuffer(8));
-    total.setFloat64(0, Math.max(1, tokensPerEpoch * epochs), true);
-    await pool.write(this.regions.desc + DESC.TOTAL, total);
+    await pool.write(this.regions.desc + LINEAR_DESCRIPTOR_OFFSETS.totalTokens, Float64Array.of(Math.max(1, tokensPerEpoch * epochs)));
     await pool.call(0, [['shuffle', t.set, epoch]]);
     const threads = pool.threads;
     const chunk = Math.max(256, Math.min(16384, Math.ceil(n / (threads * 4))));
@@ -246,7 +248,7 @@ export class LinearRuntime {
     const input = await this.pool.readF32(r.input, this.rows * this.spec.dim);
     const output = await this.pool.readF32(r.output, this.outRows * this.spec.dim);
     const idf = this.spec.tfidf ? await this.pool.readF32(r.idf, this.rows) : null;
-    const [unseenIdf] = await this.pool.readF32(r.desc + DESC.UNSEEN_IDF, 1);
+    const unseenIdf = await this.readUnseenIdf();
     return { input, output, idf, unseenIdf };
   }
 
@@ -255,7 +257,7 @@ export class LinearRuntime {
     await this.pool.write(r.input, w.input);
     await this.pool.write(r.output, w.output);
     if (this.spec.tfidf && w.idf) await this.pool.write(r.idf, w.idf);
-    await this.pool.write(r.desc + DESC.UNSEEN_IDF, new Float32Array([w.unseenIdf]));
+    await this.pool.write(r.desc + LINEAR_DESCRIPTOR_OFFSETS.unseenIdf, Float32Array.of(w.unseenIdf));
     // Workers cached the descriptor in setup(); re-bind them to pick up the unseen-bucket idf.
     await Promise.all(Array.from({ length: this.pool.threads }, (_, t) => this.pool.call(t, [['setup', r.desc, r.scratch[t], t]])));
   }
@@ -280,15 +282,16 @@ export class LinearRuntime {
     ];
   }
 
+  /** The idf of a row no training text contained (LinearDescriptor.unseenIdf, set by initIdf). */
   async readUnseenIdf(): Promise<number> {
-    return (await this.pool.readF32(this.regions.desc + DESC.UNSEEN_IDF, 1))[0];
+    return (await this.pool.readF32(this.regions.desc + LINEAR_DESCRIPTOR_OFFSETS.unseenIdf, 1))[0];
   }
 
-  /** Each worker's RNG state: the u64 at the start of its scratch block (S_RNG in assembly/linear.ts). */
+  /** Each worker's RNG state (LinearScratch.rng). */
   async readRngStates(): Promise<bigint[]> {
     return Promise.all(this.regions.scratch.slice(0, this.pool.threads).map(async (at) => {
-      const b = await this.pool.read(at, 8);
-      return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+      const b = await this.pool.read(at, LINEAR_SCRATCH_BYTES);
+      return decodeLinearScratch(new DataView(b.buffer, b.byteOffset, b.byteLength), 0).rng;
     }));
   }
 
@@ -297,7 +300,7 @@ export class LinearRuntime {
    * `states` keep their freshly seeded streams.
    */
   async writeRngStates(states: readonly bigint[]): Promise<void> {
-    for (let t = 0; t < Math.min(states.length, this.pool.threads); t++) await this.pool.write(this.regions.scratch[t], new BigUint64Array([states[t]]));
+    for (let t = 0; t < Math.min(states.length, this.pool.threads); t++) await this.pool.write(this.regions.scratch[t], BigUint64Array.of(states[t]));
   }
 
   dispose(): void {
@@ -318,13 +321,12 @@ function sliceSet(set: EncodedSet, from: number, to: number, withLabels: boolean
   };
 }
 
-async function writeSet(pool: KernelPool, r: SetRegions, set: EncodedSet, count: number): Promise<void> {
-  const d = new DataView(new ArrayBuffer(64));
-  const u32 = (slot: number, v: number) => d.setUint32(slot, v, true);
-  u32(SET.IDS, r.ids); u32(SET.OFFSETS, r.offsets);
-  u32(SET.LABELS, set.labels.length > 0 || set.labelOffsets[count] > 0 ? r.labels : 0);
-  u32(SET.LABEL_OFFSETS, r.labelOffsets); u32(SET.TOKENS, r.tokens); u32(SET.PERM, r.perm); u32(SET.PREFIX, r.prefix);
-  u32(SET.COUNT, count);
+async function writeSet(pool: KernelPool<'linear'>, r: SetRegions, set: EncodedSet, count: number): Promise<void> {
+  const d = new DataView(new ArrayBuffer(EXAMPLE_SET_BYTES));
+  encodeExampleSet(d, 0, {
+    ids: r.ids, offsets: r.offsets, labels: set.labels.length > 0 || set.labelOffsets[count] > 0 ? r.labels : 0,
+    labelOffsets: r.labelOffsets, tokens: r.tokens, perm: r.perm, prefix: r.prefix, count,
+  });
   await pool.write(r.ids, set.ids);
   await pool.write(r.offsets, set.offsets);
   if (set.labels.length > 0) await pool.write(r.labels, set.labels);

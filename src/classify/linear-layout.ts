@@ -1,18 +1,5 @@
 import { MemoryLayout } from '../runtime/memory-layout.js';
-
-/** Descriptor slots shared with assembly/linear.ts (8 bytes each). */
-export const DESC = {
-  DIM: 0, ROWS: 8, NWORDS: 16, LABELS: 24, OUTROWS: 32, LOSS: 40, NEG: 48, TFIDF: 56,
-  INPUT: 64, OUTPUT: 72, IDF: 80, BUCKETS: 88, SIGMOID: 96, NOISE: 104, PATHS: 112, CODES: 120,
-  PATHLEN: 128, MAXDEPTH: 136, LR0: 144, TOTAL: 152, SEED: 160, UNSEEN_IDF: 168,
-} as const;
-export const DESC_BYTES = 256;
-
-/** Example-set slots shared with assembly/linear.ts (8 bytes each). */
-export const SET = { IDS: 0, OFFSETS: 8, LABELS: 16, LABEL_OFFSETS: 24, TOKENS: 32, PERM: 40, PREFIX: 48, COUNT: 56 } as const;
-export const SET_BYTES = 64;
-
-export const LOSS_CODE = { softmax: 0, ns: 1, hs: 2, ova: 3 } as const;
+import { EXAMPLE_SET_BYTES, LINEAR_DESCRIPTOR_BYTES, LINEAR_SCRATCH_BYTES } from '../runtime/abi/linear.generated.js';
 
 /** Inference batch capacity per thread: input ids, and probability floats (examples × labels). */
 export const BATCH_IDS = 1 << 20;
@@ -54,15 +41,23 @@ export interface LinearRegions {
   batchExamples: number;
 }
 
-/** Per-thread scratch bytes; mirrors scratchBytes() in assembly/linear.ts. */
-function scratchBytes(dim: number, labels: number): number {
+/**
+ * Pieces of one thread's scratch block (offsets inside it, 64-byte aligned): the LinearScratch header
+ * (RNG state, last call's results), the hidden vector, its gradient, the generated row of an unseen
+ * n-gram bucket, and the output scores. The descriptor passes the offsets to the kernel.
+ */
+export function scratchPlan(dim: number, labels: number): { hidden: number; grad: number; virtualRow: number; out: number; bytes: number } {
   const vec = (n: number) => Math.ceil((n * 4) / 64) * 64;
-  return 64 + 3 * vec(dim) + vec(labels);
+  const hidden = LINEAR_SCRATCH_BYTES;
+  const grad = hidden + vec(dim);
+  const virtualRow = grad + vec(dim);
+  const out = virtualRow + vec(dim);
+  return { hidden, grad, virtualRow, out, bytes: out + vec(labels) };
 }
 
 function setRegions(L: MemoryLayout, name: string, examples: number, ids: number, labelIds: number, withOrder: boolean): SetRegions {
   return {
-    set: L.alloc(`${name} descriptor`, 64),
+    set: L.alloc(`${name} descriptor`, EXAMPLE_SET_BYTES),
     ids: L.alloc(`${name} input ids`, ids * 4, `${ids.toLocaleString('en-US')} word and n-gram ids × 4 bytes`),
     offsets: L.alloc(`${name} offsets`, (examples + 1) * 4),
     labels: L.alloc(`${name} label ids`, Math.max(1, labelIds) * 4),
@@ -79,7 +74,7 @@ export function planLinear(s: LinearShape): { layout: MemoryLayout; regions: Lin
   const buckets = s.rows - s.nwords;
   const perBatch = batchExamples(s.labels);
   const r: LinearRegions = {
-    desc: L.alloc('descriptor', 256),
+    desc: L.alloc('descriptor', LINEAR_DESCRIPTOR_BYTES),
     sigmoid: L.alloc('sigmoid table', 513 * 4),
     input: L.alloc('input rows', s.rows * s.dim * 4,
       `(${s.nwords.toLocaleString('en-US')} words + ${buckets.toLocaleString('en-US')} used n-gram buckets) × dim ${s.dim} × 4 bytes`),
@@ -99,7 +94,7 @@ export function planLinear(s: LinearShape): { layout: MemoryLayout; regions: Lin
     batchExamples: perBatch,
   };
   for (let t = 0; t < s.threads; t++) {
-    r.scratch.push(L.alloc(`thread ${t} scratch`, scratchBytes(s.dim, s.labels)));
+    r.scratch.push(L.alloc(`thread ${t} scratch`, scratchPlan(s.dim, s.labels).bytes));
     r.batch.push(setRegions(L, `thread ${t} batch`, perBatch, BATCH_IDS, perBatch * 8, false));
     r.probs.push(L.alloc(`thread ${t} probabilities`, perBatch * s.labels * 4));
   }

@@ -1,7 +1,10 @@
 import { Wasm2VecError } from '../errors.js';
-import { KernelPool } from '../runtime/kernel-pool.js';
+import { KernelPool, type KernelCall } from '../runtime/kernel-pool.js';
 import {
-  DESC, SHARD_ROWS, planClassifier, encodeDescriptor, encodeThreadDescriptor,
+  LSTM_DESCRIPTOR_BYTES, LSTM_DESCRIPTOR_OFFSETS, LSTM_THREAD_DESCRIPTOR_BYTES, encodeLstmDescriptor, encodeLstmThreadDescriptor,
+} from '../runtime/abi/lstm.generated.js';
+import {
+  DENSE_CHUNK, EMB_CHUNK_FLOATS, SHARD_ROWS, planClassifier,
   type NetworkShape, type ClassifierRegions, type TensorSlot,
 } from './lstm-layout.js';
 
@@ -29,31 +32,35 @@ export interface BatchResult {
 }
 
 /**
- * The WASM side of a TextClassifier: one memory holding weights, Adam state, per-shard gradients and
- * per-thread scratch, and the workers that run assembly/lstm.ts on it. Speaks in id matrices
- * (rows × sequenceLength, Int32) and integer labels; text handling lives in TextClassifier.
+ * The WebAssembly side of a TextClassifier (assembly/lstm.ts): one memory holding weights, Adam state,
+ * per-shard gradients and per-thread scratch, and the workers that run the kernels on it. Speaks in id
+ * matrices (rows × sequenceLength, Int32) and integer labels; text handling lives in TextClassifier.
  */
-export class LstmEngine {
+export class LstmKernel {
   private constructor(
     readonly shape: NetworkShape,
     readonly capacity: EngineCapacity,
     readonly settings: OptimizerSettings,
-    private readonly pool: KernelPool,
+    private readonly pool: KernelPool<'lstm'>,
     private readonly regions: ClassifierRegions,
   ) {}
 
-  static async create(shape: NetworkShape, capacity: EngineCapacity, settings: OptimizerSettings): Promise<LstmEngine> {
+  static async create(shape: NetworkShape, capacity: EngineCapacity, settings: OptimizerSettings): Promise<LstmKernel> {
     const { layout, regions } = planClassifier(shape, capacity);
     const pool = await KernelPool.create('lstm', layout, { threads: capacity.threads });
     try {
-      await pool.write(regions.desc, encodeDescriptor(shape, regions, settings));
-      for (let t = 0; t < pool.threads; t++) await pool.write(regions.threads[t].desc, encodeThreadDescriptor(regions.threads[t]));
+      await pool.write(regions.desc, encodeModel(shape, regions, settings));
+      for (let t = 0; t < pool.threads; t++) {
+        const d = new DataView(new ArrayBuffer(LSTM_THREAD_DESCRIPTOR_BYTES));
+        encodeLstmThreadDescriptor(d, 0, regions.threads[t].descriptor);
+        await pool.write(regions.threads[t].desc, d);
+      }
       await Promise.all(Array.from({ length: pool.threads }, (_, t) => pool.call(t, [['setup', regions.desc, regions.threads[t].desc]])));
     } catch (e) {
       pool.dispose();
       throw e;
     }
-    return new LstmEngine(shape, capacity, settings, pool, regions);
+    return new LstmKernel(shape, capacity, settings, pool, regions);
   }
 
   /** Workers actually running (1 where memory cannot be shared). */
@@ -136,11 +143,11 @@ export class LstmEngine {
     if (rows > this.regions.maxRows || ids.length < rows * T) throw new Error(`internal: batch of ${rows} rows does not fit`);
     await this.pool.write(this.regions.ids, ids.subarray(0, rows * T));
     if (labels) await this.pool.write(this.regions.labels, labels.subarray(0, rows));
-    await this.pool.write(this.regions.desc + DESC.BATCH, Uint32Array.of(rows));
+    await this.pool.write(this.regions.desc + LSTM_DESCRIPTOR_OFFSETS.batchRows, Uint32Array.of(rows));
     await this.pool.write(this.regions.counter, Int32Array.of(0));
   }
 
-  private async runAll(shards: number, call: [string, ...number[]]): Promise<void> {
+  private async runAll(shards: number, call: KernelCall<'lstm'>): Promise<void> {
     const workers = Math.max(1, Math.min(this.pool.threads, shards));
     await Promise.all(Array.from({ length: workers }, (_, t) => this.pool.call(t, [call])));
   }
@@ -221,4 +228,28 @@ export class LstmEngine {
   dispose(): void {
     this.pool.dispose();
   }
+}
+
+/** The model descriptor (LstmDescriptor) for `planClassifier`'s regions. */
+function encodeModel(s: NetworkShape, r: ClassifierRegions, o: OptimizerSettings): DataView {
+  const d = new DataView(new ArrayBuffer(LSTM_DESCRIPTOR_BYTES));
+  const param = (name: string) => r.params + 4 * r.plan.tensors.find((t) => t.name === name)!.offset;
+  encodeLstmDescriptor(d, 0, {
+    sequenceLength: s.sequenceLength, embeddingDim: s.embeddingDim, vocabSize: s.vocabSize, layerCount: s.units.length,
+    outputs: s.outputs, shardRows: SHARD_ROWS, trainEmbeddings: o.trainEmbeddings,
+    embedding: r.emb, embeddingGrad: r.embGrad, embeddingM: r.embM, embeddingV: r.embV,
+    params: r.params, paramCount: r.plan.floats, paramsM: r.pm, paramsV: r.pv, denseKernel: param('dense/kernel'), denseBias: param('dense/bias'),
+    grads: r.grads, gradStride: r.gradStride, dx: r.dx, dxStride: r.dxStride, shardLoss: r.shardLoss, shardCorrect: r.shardCorrect,
+    ids: r.ids, labels: r.labels, probs: r.probs, rowLoss: r.rowLoss, counter: r.counter, batchRows: 0,
+    learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon, initScratch: r.initScratch,
+    denseChunk: DENSE_CHUNK, embeddingChunk: Math.max(1, Math.floor(EMB_CHUNK_FLOATS / s.embeddingDim)),
+    layers: s.units.map((H, l) => ({
+      inputDim: l === 0 ? s.embeddingDim : s.units[l - 1],
+      units: H,
+      kernel: param(`lstm_${l}/kernel`),
+      recurrentKernel: param(`lstm_${l}/recurrent_kernel`),
+      bias: param(`lstm_${l}/bias`),
+    })),
+  });
+  return d;
 }

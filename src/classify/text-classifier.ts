@@ -4,7 +4,7 @@ import { availableCores, importNode, isNode } from '../runtime/capabilities.js';
 import { runCooperatively } from '../runtime/cooperative.js';
 import type { Vocabulary } from '../text/vocabulary.js';
 import type { Embeddings } from '../vectors/embeddings.js';
-import { LstmEngine, type WeightTensor } from './lstm-kernel.js';
+import { LstmKernel, type WeightTensor } from './lstm-kernel.js';
 import { SHARD_ROWS } from './lstm-layout.js';
 import { SequenceEncoder, allPaddingRows, encodeIdSequences, isIdInput, FIRST_WORD_ID } from './sequences.js';
 import { canonicalOrder, checkLabels, checkPair, gatherBatch, shuffledRows } from './text-classifier-data.js';
@@ -103,7 +103,7 @@ export class TextClassifier {
   private encoder: SequenceEncoder | null = null;
   /** Whether this model takes id sequences (true) or texts (false); null until the first fit. */
   private idInput: boolean | null = null;
-  private engine: LstmEngine | null = null;
+  private engine: LstmKernel | null = null;
   private readonly threadsOption?: number;
   private pretrained?: Embeddings;
   private step = 0;
@@ -146,12 +146,12 @@ export class TextClassifier {
   }
 
   /** The engine with room for `batchRows` training rows; created (and initialised) on first use. */
-  private async engineFor(batchRows: number): Promise<LstmEngine> {
+  private async engineFor(batchRows: number): Promise<LstmKernel> {
     if (this.engine && this.engine.capacity.batchRows >= batchRows) return this.engine;
     const threads = this.threadsOption ?? await availableCores();
     const shape = networkShape(this.config);
     const capacity = { threads, batchRows: Math.max(batchRows, SHARD_ROWS), predictRows: PREDICT_ROWS };
-    const engine = await LstmEngine.create(shape, capacity, this.config);
+    const engine = await LstmKernel.create(shape, capacity, this.config);
     try {
       if (this.engine) {
         await engine.importState(await this.engine.exportState());
@@ -412,7 +412,7 @@ export class TextClassifier {
     return c;
   }
 
-  private async evaluateIds(engine: LstmEngine, ids: Int32Array, labels: Int32Array, signal?: AbortSignal): Promise<Evaluation> {
+  private async evaluateIds(engine: LstmKernel, ids: Int32Array, labels: Int32Array, signal?: AbortSignal): Promise<Evaluation> {
     const r = await engine.predict(ids, labels.length, labels, signal);
     return { loss: r.lossSum / labels.length, accuracy: r.correct / labels.length };
   }

@@ -3,9 +3,19 @@ import { canShareMemory, isNode, importNode } from './capabilities.js';
 import { kernelModule, type KernelModuleName } from './wasm-modules.js';
 import { MemoryLayout, BASE_OFFSET, formatBytes } from './memory-layout.js';
 import { nodeWorkerSource, browserWorkerSource } from './worker-source.js';
+import type { KernelExports } from './abi/kernel-exports.generated.js';
 
-export type KernelArg = number | bigint;
-export type KernelCall = [fn: string, ...args: KernelArg[]];
+/**
+ * One call of an export of kernel module M: its name and arguments, typed by the module's generated
+ * export interface, so a wrong name or the wrong number or kind (number / bigint) of arguments does
+ * not compile.
+ */
+export type KernelCall<M extends KernelModuleName = KernelModuleName> = {
+  [F in keyof KernelExports[M] & string]: KernelExports[M][F] extends (...args: infer A) => unknown ? readonly [fn: F, ...args: A] : never;
+}[keyof KernelExports[M] & string];
+
+/** What a batch of calls resolves with: one number per call (i64 results as numbers, void as 0). */
+export type KernelResults<C extends readonly unknown[]> = { -readonly [I in keyof C]: number };
 
 interface Pending { resolve: (v: any) => void; reject: (e: Error) => void }
 
@@ -99,7 +109,7 @@ export interface KernelPoolOptions {
  * layout. With shared memory the host reads and writes the memory directly; without it (a page that is
  * not cross-origin isolated) a single worker owns an unshared memory and data moves by message.
  */
-export class KernelPool {
+export class KernelPool<M extends KernelModuleName = KernelModuleName> {
   private disposed = false;
   private failure: Error | null = null;
   private constructor(
@@ -109,7 +119,7 @@ export class KernelPool {
     readonly fallbackReason: string | null,
   ) {}
 
-  static async create(name: KernelModuleName, layout: MemoryLayout, options: KernelPoolOptions): Promise<KernelPool> {
+  static async create<M extends KernelModuleName>(name: M, layout: MemoryLayout, options: KernelPoolOptions): Promise<KernelPool<M>> {
     const shared = !options.forceUnshared && canShareMemory();
     const threads = shared ? options.threads : 1;
     const fallbackReason = shared || options.threads === 1 ? null
@@ -125,12 +135,13 @@ export class KernelPool {
         throw new Wasm2VecError('MEMORY_LIMIT', `could not reserve ${formatBytes(layout.bytes)} of WebAssembly memory: ${(e as Error).message}`, { cause: e });
       }
     }
-    const pool = new KernelPool(memory, shared, [], fallbackReason);
+    const pool = new KernelPool<M>(memory, shared, [], fallbackReason);
     const onFail = (e: Error) => { pool.failure ??= e; };
     try {
       for (let t = 0; t < threads; t++) pool.workers.push(await KernelWorker.spawn(t, onFail));
       await Promise.all(pool.workers.map((w) => w.request({ type: 'init', module, memory, pages })));
-      const [heapBase] = await pool.call(0, [['heapBase']]);
+      // Every module exports heapBase (assembly/lib/module-exports.ts); asked untyped, as M is generic here.
+      const [heapBase] = await pool.workers[0].request({ type: 'call', calls: [['heapBase', []]] }) as number[];
       if (heapBase > BASE_OFFSET) throw new Error(`kernel static area (${heapBase} bytes) overlaps the layout base ${BASE_OFFSET}`);
     } catch (e) {
       pool.dispose();
@@ -149,8 +160,8 @@ export class KernelPool {
     if (this.failure) throw this.failure;
   }
 
-  /** Runs kernel exports in order on one worker; resolves with their return values. */
-  call(worker: number, calls: KernelCall[]): Promise<number[]> {
+  /** Runs kernel exports in order on one worker (one message); resolves with their return values. */
+  call<const C extends readonly KernelCall<M>[]>(worker: number, calls: C): Promise<KernelResults<C>> {
     this.check();
     return this.workers[worker].request({ type: 'call', calls: calls.map(([fn, ...args]) => [fn, args]) });
   }

@@ -1,7 +1,8 @@
 /**
  * The body of every kernel worker, shipped as source text so no bundler or worker entry file is
  * needed (vite/vitest do not transform worker entries). It must stay self-contained: no imports,
- * no closure over module scope. Protocol (one message at a time):
+ * no closure over module scope, so it calls exports by name; the host side types each call against
+ * the module's generated export interface (KernelCall in kernel-pool.ts). Protocol (one message at a time):
  *   init  {module, memory | pages}   -> ready
  *   call  {seq, calls:[[fn, args]]}  -> result {seq, results}
  *   write {seq, offset, bytes}       -> result (for an unshared memory the worker owns)

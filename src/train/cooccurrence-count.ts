@@ -3,6 +3,7 @@ import { formatBytes } from '../runtime/memory-layout.js';
 import type { KernelCall, KernelPool } from '../runtime/kernel-pool.js';
 import type { IdStream } from '../text/id-stream.js';
 import { PIECES_PER_BATCH, PIECE_TOKENS, RECORD_BYTES, tableLimit, type GlovePlan } from './glove-layout.js';
+import type { GloveKernel } from './glove-kernel.js';
 import { RunStore } from './cooccurrence-runs.js';
 
 /**
@@ -47,7 +48,9 @@ async function* piecesOf(stream: IdStream, window: number): AsyncGenerator<Piece
   }
 }
 
-export async function countCooccurrences(pool: KernelPool, plan: GlovePlan, stream: IdStream, o: CountOptions): Promise<CountResult> {
+/** Counts the stream into the kernel's tables (after its `initialise`). */
+export async function countCooccurrences(kernel: GloveKernel, stream: IdStream, o: CountOptions): Promise<CountResult> {
+  const { pool, plan } = kernel;
   const { regions } = plan;
   const threads = pool.threads;
   let runs: RunStore | null = null;
@@ -99,7 +102,7 @@ export async function countCooccurrences(pool: KernelPool, plan: GlovePlan, stre
     const starts = pieces.map((p) => p.start);
     let from = 0;
     while (from < pieces.length) {
-      const calls: KernelCall[] = [];
+      const calls: KernelCall<'glove'>[] = [];
       for (let k = from; k < pieces.length; k++) calls.push(['countChunk', regions.input[batch][k], pieces[k].ids.length, starts[k]]);
       const results = await pool.call(t, calls);
       const stopped = results.findIndex((r, k) => r < pieces[from + k].ids.length);
@@ -162,7 +165,7 @@ export async function countCooccurrences(pool: KernelPool, plan: GlovePlan, stre
  * first). Returns the number of records, or -1 (tables untouched) when they would not fit; the
  * layout caps table growth so that they do, so the caller's fallback (spilling) is a safety net.
  */
-async function gatherInMemory(pool: KernelPool, plan: GlovePlan): Promise<number> {
+async function gatherInMemory(pool: KernelPool<'glove'>, plan: GlovePlan): Promise<number> {
   const { regions } = plan;
   const counts = await Promise.all(regions.tables.map((_, t) => pool.call(t, [['tableCount']]).then((r) => r[0])));
   const stored = counts.reduce((a, b) => a + b, 0);
@@ -190,7 +193,7 @@ async function gatherInMemory(pool: KernelPool, plan: GlovePlan): Promise<number
  * Writes the dense corner's non-zero cells (its upper triangle when the runs hold triangles) as one
  * sorted run, staged through the (spilled, empty) table span.
  */
-async function denseToRun(pool: KernelPool, plan: GlovePlan, runs: RunStore): Promise<void> {
+async function denseToRun(pool: KernelPool<'glove'>, plan: GlovePlan, runs: RunStore): Promise<void> {
   const { regions } = plan;
   const staging = regions.arena;
   const capacity = Math.floor((regions.tablesEnd - regions.arena) / RECORD_BYTES);

@@ -3,6 +3,7 @@ import type { KernelPool } from '../runtime/kernel-pool.js';
 import type { CountResult } from './cooccurrence-count.js';
 import { TempFile } from './cooccurrence-temp-file.js';
 import { RECORD_BYTES, type GlovePlan } from './glove-layout.js';
+import type { GloveKernel } from './glove-kernel.js';
 
 /**
  * The non-zero co-occurrence cells as GloVe trains on them: log(x) and the weight f(x) computed once
@@ -24,7 +25,7 @@ export function threadRange(n: number, threads: number, t: number): [number, num
   return [t * per, t === threads - 1 ? n : (t + 1) * per];
 }
 
-async function prepareInArena(pool: KernelPool, at: number, records: number): Promise<void> {
+async function prepareInArena(pool: KernelPool<'glove'>, at: number, records: number): Promise<void> {
   await Promise.all(Array.from({ length: pool.threads }, (_, t) => {
     const [lo, hi] = threadRange(records, pool.threads, t);
     return hi > lo ? pool.call(t, [['prepareCells', at + lo * RECORD_BYTES, hi - lo]]) : Promise.resolve([]);
@@ -34,7 +35,8 @@ async function prepareInArena(pool: KernelPool, at: number, records: number): Pr
 export interface CellOptions { seed: number; tempDir?: string; signal?: AbortSignal }
 
 /** Prepares and shuffles the counted cells for training. */
-export async function cellsFromCount(pool: KernelPool, plan: GlovePlan, count: CountResult, o: CellOptions): Promise<CellSource> {
+export async function cellsFromCount(kernel: GloveKernel, count: CountResult, o: CellOptions): Promise<CellSource> {
+  const { pool, plan } = kernel;
   const seed = BigInt(o.seed);
   if (count.kind === 'memory') {
     await prepareInArena(pool, count.at, count.records);
@@ -91,7 +93,7 @@ export async function cellsFromCount(pool: KernelPool, plan: GlovePlan, count: C
 }
 
 /** shuffle.c's shuffle_merge: repeatedly take an equal slice of every segment, shuffle, append. */
-async function shuffleMerge(pool: KernelPool, plan: GlovePlan, segments: TempFile, sizes: number[], seed: bigint, o: CellOptions): Promise<TempFile> {
+async function shuffleMerge(pool: KernelPool<'glove'>, plan: GlovePlan, segments: TempFile, sizes: number[], seed: bigint, o: CellOptions): Promise<TempFile> {
   const arena = plan.regions.arena;
   const capacity = Math.floor(plan.regions.arenaBytes / RECORD_BYTES);
   const per = Math.max(1, Math.floor(capacity / sizes.length));
@@ -125,8 +127,9 @@ async function shuffleMerge(pool: KernelPool, plan: GlovePlan, segments: TempFil
  * One pass over all cells: thread t trains its contiguous share (glove.c's split), Hogwild on the
  * shared parameters. `onCalls` gets (cells, cost) after each kernel call. Returns the summed cost.
  */
-export async function trainEpoch(pool: KernelPool, plan: GlovePlan, cells: CellSource, onCall: (cells: number, cost: number) => void,
+export async function trainEpoch(kernel: GloveKernel, cells: CellSource, onCall: (cells: number, cost: number) => void,
   signal?: AbortSignal): Promise<{ cost: number; aborted: boolean }> {
+  const { pool, plan } = kernel;
   let total = 0;
   let aborted = false;
   const threads = pool.threads;
@@ -175,7 +178,8 @@ export interface RawCells {
 }
 
 /** The counted cells (before weighting and shuffling), sorted by (row, column). */
-export async function rawCells(pool: KernelPool, count: CountResult): Promise<RawCells> {
+export async function rawCells(kernel: GloveKernel, count: CountResult): Promise<RawCells> {
+  const { pool } = kernel;
   if (count.kind === 'memory') {
     const bytes = await pool.read(count.at, count.records * RECORD_BYTES);
     const u32 = new Uint32Array(bytes.buffer, bytes.byteOffset, count.records * 4);

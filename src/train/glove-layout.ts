@@ -1,12 +1,14 @@
 import { Wasm2VecError } from '../errors.js';
 import { MemoryLayout, formatBytes } from '../runtime/memory-layout.js';
+import { GLOVE_DESCRIPTOR_BYTES } from '../runtime/abi/glove.generated.js';
 
-/** Descriptor slots shared with assembly/glove.ts (8 bytes each). */
-export const DESC = {
-  VOCAB: 0, DIM: 8, STRIDE: 16, ROW_BYTES: 24, WINDOW: 32, SYMMETRIC: 40, PARTITIONED: 48,
-  LOOKUP: 56, DENSE: 64, OWNER: 72, INVDIST: 80, PARAMS: 88, XMAX: 96, ALPHA: 104, ETA: 112, CLIP: 120,
-} as const;
-export const DESC_BYTES = 256;
+/**
+ * Bytes reserved for the descriptor (GloveDescriptor, assembly/abi/glove.abi.json). Fixed, not the
+ * descriptor's size: the arena starts after it, and the arena's size decides where tables spill and
+ * how spilled cells are cut into shuffle segments, so the same memoryBudget must keep giving the same
+ * layout (a checkpoint resumes bit for bit only then).
+ */
+const DESCRIPTOR_REGION_BYTES = 256;
 
 /** A co-occurrence or training record: u32 column, u32 row, then f64 count or f32 log(x) + f32 weight. */
 export const RECORD_BYTES = 16;
@@ -129,7 +131,8 @@ export function planGlove(s: GloveShape): GlovePlan {
   const rowBytes = (2 * stride + 4) * 4;
   const L = new MemoryLayout();
   const what = `vocabulary ${vocab.toLocaleString('en-US')} × 2 (word and context) × (dim ${s.dim} + bias) × 2 (AdaGrad) × 4 bytes`;
-  const desc = L.alloc('descriptor', DESC_BYTES);
+  if (GLOVE_DESCRIPTOR_BYTES > DESCRIPTOR_REGION_BYTES) throw new Error(`internal: GloveDescriptor (${GLOVE_DESCRIPTOR_BYTES} bytes) outgrew its ${DESCRIPTOR_REGION_BYTES}-byte region`);
+  const desc = L.alloc('descriptor', DESCRIPTOR_REGION_BYTES);
   const lookupAt = L.alloc('dense row lookup', (vocab + 1) * 4);
   const ownerAt = L.alloc('row owners', vocab);
   const invDist = L.alloc('distance weights', (s.window + 1) * 8);

@@ -1,7 +1,6 @@
 import { Wasm2VecError, describe, invalidOption, throwIfAborted } from '../errors.js';
 import { intOption, numberOption, boolOption, enumOption, signalOption, functionOption } from '../options.js';
-import { availableCores, canShareMemory, isNode } from '../runtime/capabilities.js';
-import { KernelPool } from '../runtime/kernel-pool.js';
+import { availableCores, isNode } from '../runtime/capabilities.js';
 import { MAX_BYTES } from '../runtime/memory-layout.js';
 import { type CorpusInput } from '../text/corpus.js';
 import { scanCorpus, type IdStream } from '../text/id-stream.js';
@@ -14,7 +13,7 @@ import { checkpointTargetOption, readCheckpointSource, resumeOption, storeCheckp
 import {
   GLOVE_CHECKPOINT, GLOVE_CHECKPOINT_OPTIONS, decodeGloveCheckpoint, encodeGloveCheckpoint, type DecodedGloveCheckpoint, type GloveCheckpointState,
 } from './glove-checkpoint.js';
-import { DESC, planGlove, type GlovePlan } from './glove-layout.js';
+import { GloveKernel } from './glove-kernel.js';
 import { untilAborted } from '../runtime/cooperative.js';
 
 export type GloVeVectors = 'sum' | 'word' | 'context';
@@ -235,14 +234,12 @@ async function prepare(corpus: CorpusInput, o: Resolved, resumed?: Vocabulary): 
   }
 }
 
-interface Counted { pool: KernelPool; plan: GlovePlan; count: CountResult; countSeconds: number }
+interface Counted { kernel: GloveKernel; count: CountResult; countSeconds: number }
 
-/** Plans the memory, starts the workers and counts; the caller owns (and disposes) the pool. */
+/** Plans the memory, starts the workers and counts; the caller owns (and disposes) the kernel. */
 async function count(p: Prepared, report: (r: Partial<GloVeProgress>, force?: boolean) => void): Promise<Counted> {
   const { o, vocab, stream } = p;
   const requested = o.threads ?? await availableCores();
-  // The pool falls back to one worker without shared memory; the row partition must match.
-  const threads = canShareMemory() ? requested : 1;
   // The budget covers the token cache, transient JavaScript buffers (id chunks, merge and I/O
   // buffers) and the WebAssembly memory; the engine itself (Node, worker isolates) comes on top.
   const cacheBytes = Math.min(p.rawTokens * 4, Math.floor(o.memoryBudget / 4));
@@ -251,37 +248,23 @@ async function count(p: Prepared, report: (r: Partial<GloVeProgress>, force?: bo
   // Smallest budget B with B - cache - min(jsEstimate, B / 2) >= w: the JavaScript share grows with B.
   const jsEstimate = JS_BASE_BYTES + JS_BYTES_PER_WORD * p.distinctWords;
   const minimumBudget = (w: number) => (w + cacheBytes < jsEstimate ? 2 * (w + cacheBytes) : w + cacheBytes + jsEstimate);
-  const plan = planGlove({
-    counts: vocab.counts, dim: o.dim, window: o.window, symmetric: o.symmetric, threads, budget,
+  // An abort while workers start or count rejects at once; the caller disposes the kernel, which ends a long kernel call.
+  const kernel = await GloveKernel.create({
+    counts: vocab.counts, dim: o.dim, window: o.window, symmetric: o.symmetric, threads: requested, budget,
     reserved: cacheBytes + jsBytes, minimumBudget, maxProduct: o.maxProduct,
+    xMax: o.xMax, alpha: o.alpha, learningRate: o.learningRate, gradientClip: o.gradientClip, signal: o.signal,
   });
-  throwIfAborted(o.signal, 'GloVe training');
-  // An abort while workers start or count rejects at once; the caller disposes the pool, which ends a long kernel call.
-  const pool = await untilAborted(KernelPool.create('glove', plan.layout, { threads: requested }), o.signal, 'GloVe training', (late) => late.dispose());
   try {
-    const { regions } = plan;
-    const desc = new DataView(new ArrayBuffer(256));
-    const u32 = (slot: number, v: number) => desc.setUint32(slot, v, true);
-    u32(DESC.VOCAB, vocab.size); u32(DESC.DIM, o.dim); u32(DESC.STRIDE, plan.stride); u32(DESC.ROW_BYTES, plan.rowBytes);
-    u32(DESC.WINDOW, o.window); u32(DESC.SYMMETRIC, o.symmetric ? 1 : 0); u32(DESC.PARTITIONED, pool.threads > 1 ? 1 : 0);
-    u32(DESC.LOOKUP, regions.lookup); u32(DESC.DENSE, regions.dense); u32(DESC.OWNER, regions.owner);
-    u32(DESC.INVDIST, regions.invDist); u32(DESC.PARAMS, regions.params);
-    desc.setFloat64(DESC.XMAX, o.xMax, true); desc.setFloat64(DESC.ALPHA, o.alpha, true);
-    desc.setFloat64(DESC.ETA, o.learningRate, true); desc.setFloat64(DESC.CLIP, o.gradientClip, true);
-    await pool.write(regions.desc, desc);
-    await pool.write(regions.lookup, plan.lookup);
-    await pool.write(regions.owner, plan.owner);
-    await pool.call(0, [['initInverseDistances', regions.desc]]);
-    await Promise.all(regions.tables.map((tb, t) => pool.call(t, [['setup', regions.desc, t, tb.offset, tb.slots, tb.limit]])));
+    await kernel.initialise();
     const started = performance.now();
-    report({ phase: 'counting', progress: 0, threads: pool.threads, ...(pool.fallbackReason ? { note: pool.fallbackReason } : {}) }, true);
-    const result = await untilAborted(countCooccurrences(pool, plan, stream, {
+    report({ phase: 'counting', progress: 0, threads: kernel.threads, ...(kernel.fallbackReason ? { note: kernel.fallbackReason } : {}) }, true);
+    const result = await untilAborted(countCooccurrences(kernel, stream, {
       window: o.window, budget: o.memoryBudget, signal: o.signal, spill: isNode ? { tempDir: o.tempDir } : null,
       onTokens: (tokens) => report({ phase: 'counting', tokens, progress: stream.tokens ? tokens / stream.tokens : 1 }),
     }), o.signal, 'GloVe co-occurrence counting', (late) => { if (late.kind === 'runs') void late.runs.dispose(); });
-    return { pool, plan, count: result, countSeconds: (performance.now() - started) / 1000 };
+    return { kernel, count: result, countSeconds: (performance.now() - started) / 1000 };
   } catch (e) {
-    pool.dispose();
+    kernel.dispose();
     throw e;
   }
 }
@@ -300,8 +283,7 @@ export class GloVe {
     readonly vocabulary: Vocabulary,
     readonly options: Readonly<Omit<Resolved, 'tokenizer' | 'onProgress' | 'signal' | 'checkpoint'>>,
     readonly stats: GloVeStats,
-    private pool: KernelPool | null,
-    private readonly plan: GlovePlan,
+    private kernel: GloveKernel | null,
   ) {}
 
   /**
@@ -339,12 +321,12 @@ export class GloVe {
         // The token cache is not needed after counting: free it before the cells and vectors.
         await prepared.dispose();
       }
-      const { pool, plan } = counted;
+      const { kernel } = counted;
       report({ phase: 'counting', progress: 1, tokens: prepared.stream.tokens }, true);
       const shuffleStart = performance.now();
       report({ phase: 'shuffling', progress: 0 }, true);
-      // Shuffling is one long kernel call: an abort rejects at once and disposing the pool ends it.
-      cells = await untilAborted(cellsFromCount(pool, plan, counted.count, { seed: o.seed, tempDir: o.tempDir, signal: o.signal }), o.signal,
+      // Shuffling is one long kernel call: an abort rejects at once and disposing the kernel ends it.
+      cells = await untilAborted(cellsFromCount(kernel, counted.count, { seed: o.seed, tempDir: o.tempDir, signal: o.signal }), o.signal,
         'GloVe shuffling', (late) => void disposeCells(late));
       const shuffleSeconds = (performance.now() - shuffleStart) / 1000;
       if (cells.records === 0) {
@@ -353,13 +335,13 @@ export class GloVe {
       }
       report({ phase: 'shuffling', progress: 1, cells: cells.records }, true);
       throwIfAborted(o.signal, 'GloVe training');
-      const paramBytes = 2 * prepared.vocab.size * plan.rowBytes;
+      const paramBytes = kernel.paramBytes;
       if (resume) {
         if (resume.checkpoint.params.length !== paramBytes) {
           throw new Wasm2VecError('BAD_FORMAT', `GloVe checkpoint: params hold ${resume.checkpoint.params.length} bytes, this model needs ${paramBytes}`);
         }
-        await pool.write(plan.regions.params, resume.checkpoint.params);
-      } else await pool.call(0, [['initParams', BigInt(o.seed)]]);
+        await kernel.writeParams(resume.checkpoint.params);
+      } else await kernel.initParams(o.seed);
 
       const trainStart = performance.now();
       // The all-zero model's cost per cell is the mean of 0.5·f(x)·(log x)² <= 0.5·(log max x)², and no
@@ -372,13 +354,13 @@ export class GloVe {
         let done = 0, cost = 0;
         report({ phase: 'training', epoch, progress: (epoch - 1) / o.epochs, cost: 0 }, epoch === 1);
         const total = cells.records;
-        const r = await trainEpoch(pool, plan, cells, (n, c) => {
+        const r = await trainEpoch(kernel, cells, (n, c) => {
           done += n; cost += c;
           const seconds = (performance.now() - epochStart) / 1000;
           report({ progress: (epoch - 1 + done / total) / o.epochs, cost: cost / done, cellsPerSecond: seconds > 0 ? done / seconds : 0 });
         }, o.signal);
         aborted = r.aborted;
-        const [bad] = await pool.call(0, [['countNonFinite', plan.regions.params, 2 * prepared.vocab.size * plan.rowBytes / 4]]);
+        const bad = await kernel.nonFiniteParams();
         // Finite parameters can still be garbage: a cost far above the all-zero model's means AdaGrad diverged.
         const epochCost = r.cost / Math.max(1, done);
         if (bad > 0 || epochCost > DIVERGED_COST_RATIO * zeroModelCost) {
@@ -395,7 +377,7 @@ export class GloVe {
               vocabulary: prepared.vocab, epochsCompleted: epoch, epochCosts, tokens: prepared.stream.tokens,
             };
             await storeCheckpoint(GLOVE_CHECKPOINT, o.checkpoint, epoch, encodeGloveCheckpoint(state, {
-              bytes: paramBytes, read: (at, n) => pool.read(plan.regions.params + at, n),
+              bytes: paramBytes, read: (at, n) => kernel.readParams(at, n),
             }));
             lastCheckpoint = epoch;
           }
@@ -404,18 +386,18 @@ export class GloVe {
         }
       }
       const trainSeconds = (performance.now() - trainStart) / 1000;
-      const embeddings = await readVectors(pool, plan, prepared.vocab, o.dim, o.vectors);
+      const embeddings = await readVectors(kernel, prepared.vocab, o.dim, o.vectors);
       const stats: GloVeStats = {
         rawTokens: prepared.rawTokens, tokens: prepared.stream.tokens, cells: cells.records,
         spilledRuns: counted.count.kind === 'runs' ? counted.count.runs.runs.length : 0, cellsOnDisk: cells.kind === 'disk',
         scanSeconds: prepared.scanSeconds, countSeconds: counted.countSeconds, shuffleSeconds, trainSeconds,
         secondsPerEpoch: epochCosts.length ? trainSeconds / epochCosts.length : 0, epochCosts, epochsCompleted: epochCosts.length,
-        threads: pool.threads, aborted, memoryBytes: plan.layout.pages * 65536,
+        threads: kernel.threads, aborted, memoryBytes: kernel.memoryBytes,
       };
       const { tokenizer: _t, onProgress: _p, signal: _s, checkpoint: _c, ...opts } = o;
-      return new GloVe(embeddings, prepared.vocab, opts, stats, pool, plan);
+      return new GloVe(embeddings, prepared.vocab, opts, stats, kernel);
     } catch (e) {
-      counted?.pool.dispose();
+      counted?.kernel.dispose();
       if (e instanceof Wasm2VecError && e.code === 'WORKER_FAILED') {
         throw new Wasm2VecError('WORKER_FAILED', `GloVe training failed while ${state.phase}: ${e.message}; all workers were stopped and the model's ` +
           `memory released${lastCheckpoint > 0 ? ` (the last checkpoint, after epoch ${lastCheckpoint}, can be resumed)` : ''}`, { cause: e });
@@ -437,30 +419,28 @@ export class GloVe {
     try {
       counted = await count(prepared, () => undefined);
       const spilledRuns = counted.count.kind === 'runs' ? counted.count.runs.runs.length : 0;
-      const raw = await rawCells(counted.pool, counted.count);
+      const raw = await rawCells(counted.kernel, counted.count);
       return { ...raw, vocabulary: prepared.vocab, spilledRuns };
     } finally {
-      counted?.pool.dispose();
+      counted?.kernel.dispose();
       await prepared.dispose();
     }
   }
 
   /** The trained vectors in another combination: word + context ('sum'), word only, or context only. */
   async vectors(kind: GloVeVectors): Promise<Embeddings> {
-    if (!this.pool) throw new Wasm2VecError('UNSUPPORTED', 'GloVe: this model was disposed');
+    if (!this.kernel) throw new Wasm2VecError('UNSUPPORTED', 'GloVe: this model was disposed');
     enumOption('kind', kind, 'sum', ['sum', 'word', 'context'] as const);
-    return readVectors(this.pool, this.plan, this.vocabulary, this.embeddings.dim, kind);
+    return readVectors(this.kernel, this.vocabulary, this.embeddings.dim, kind);
   }
 
   /** Ends the model's workers and releases its WebAssembly memory; the embeddings stay usable. */
   dispose(): void {
-    this.pool?.dispose();
-    this.pool = null;
+    this.kernel?.dispose();
+    this.kernel = null;
   }
 }
 
-async function readVectors(pool: KernelPool, plan: GlovePlan, vocab: Vocabulary, dim: number, kind: GloVeVectors): Promise<Embeddings> {
-  await pool.call(0, [['exportVectors', plan.regions.output, kind === 'sum' ? 0 : kind === 'word' ? 1 : 2]]);
-  const vectors = await pool.readF32(plan.regions.output, vocab.size * dim);
-  return new Embeddings(vocab.words, vectors, dim, { counts: vocab.counts });
+async function readVectors(kernel: GloveKernel, vocab: Vocabulary, dim: number, kind: GloVeVectors): Promise<Embeddings> {
+  return new Embeddings(vocab.words, await kernel.readVectors(kind), dim, { counts: vocab.counts });
 }

@@ -1,14 +1,5 @@
 import { MemoryLayout } from '../runtime/memory-layout.js';
-
-/** Descriptor slots shared with assembly/word2vec.ts (8 bytes each). */
-export const DESC = {
-  DIM: 0, VOCAB: 8, WINDOW: 16, NEGATIVE: 24, HS: 32, CBOW: 40, SAMPLE: 48,
-  SYN0: 56, SYN1NEG: 64, SYN1: 72, EXP: 80, LOSS: 88, KEEP: 96, CUM: 104,
-  CODELEN: 112, CODES: 120, POINTS: 128, ALPHA0: 136, MINALPHA: 144, TOTAL: 152, MAXCODE: 160, MAXSENT: 168,
-  BATCHED: 176, OFF_NEU1E: 184, OFF_SENT: 192, OFF_DIN: 200, OFF_GRAD: 208, OFF_OUTS: 216,
-  HOT: 224, SYNC: 232, OFF_HOT: 240,
-} as const;
-export const DESC_BYTES = 256;
+import { WORD2VEC_DESCRIPTOR_BYTES, WORD2VEC_SCRATCH_BYTES } from '../runtime/abi/word2vec.generated.js';
 
 export interface Word2VecShape {
   vocab: number;
@@ -35,14 +26,14 @@ const align64 = (n: number) => Math.ceil(n / 64) * 64;
 
 /**
  * Pieces of one thread's scratch block (offsets inside it, 64-byte aligned so threads never share a
- * cache line): RNG/loss header, neu1 and neu1e vectors, the subsampled sentence, and for the batched
+ * cache line): the Word2VecScratch header (RNG state, last call's results), neu1 and neu1e vectors, the subsampled sentence, and for the batched
  * skip-gram the input-gradient rows, the context × output gradient matrix and the output row addresses,
  * then the private and base copies of the hot input and output rows.
  */
 export function scratchPlan(dim: number, maxSentence: number, window: number, negative: number, hotRows: number) {
   const vec = align64(dim * 4);
   const ctx = 2 * window;
-  const neu1e = 64 + vec;
+  const neu1e = WORD2VEC_SCRATCH_BYTES + vec; // neu1 comes first, right after the header
   const sentence = neu1e + vec;
   const dIn = sentence + align64(maxSentence * 4);
   const grad = dIn + align64(ctx * dim * 4);
@@ -57,7 +48,7 @@ export function planWord2Vec(s: Word2VecShape): { layout: MemoryLayout; regions:
   const rows = s.vocab * s.dim * 4;
   const what = `vocabulary ${s.vocab.toLocaleString('en-US')} × dim ${s.dim} × 4 bytes`;
   const r: Word2VecRegions = {
-    desc: L.alloc('descriptor', DESC_BYTES),
+    desc: L.alloc('descriptor', WORD2VEC_DESCRIPTOR_BYTES),
     exp: L.alloc('sigmoid table', 4000),
     loss: L.alloc('loss table', 4000),
     counts: L.alloc('word counts', s.vocab * 8),

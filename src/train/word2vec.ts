@@ -1,7 +1,6 @@
-import { Wasm2VecError, describe, invalidOption, throwIfAborted } from '../errors.js';
+import { Wasm2VecError, describe, invalidOption } from '../errors.js';
 import { intOption, numberOption, boolOption, enumOption, signalOption, functionOption } from '../options.js';
 import { availableCores, collectGarbage } from '../runtime/capabilities.js';
-import { KernelPool, type KernelCall } from '../runtime/kernel-pool.js';
 import { type CorpusInput } from '../text/corpus.js';
 import { scanCorpus, type IdStream } from '../text/id-stream.js';
 import { createTokenizer, type Tokenizer } from '../text/tokenizer.js';
@@ -11,10 +10,9 @@ import { buildHuffman } from './huffman.js';
 import { checkpointTargetOption, readCheckpointSource, resumeOption, storeCheckpoint, type CheckpointTarget } from './checkpoint-file.js';
 import {
   CHECKPOINT_OPTION_NAMES, WORD2VEC_CHECKPOINT, decodeCheckpoint, encodeCheckpoint,
-  type CheckpointOptions, type DecodedCheckpoint, type MatrixName, type Word2VecCheckpoint,
+  type CheckpointOptions, type DecodedCheckpoint, type Word2VecCheckpoint,
 } from './word2vec-checkpoint.js';
-import { DESC, planWord2Vec, scratchPlan, type Word2VecRegions } from './word2vec-layout.js';
-import { untilAborted } from '../runtime/cooperative.js';
+import { Word2VecKernel } from './word2vec-kernel.js';
 
 export type { Word2VecCheckpoint };
 
@@ -96,17 +94,6 @@ const CHUNK_TOKENS = 16384;
 const SLICE_MS = 20;
 const FIRST_SLICE = 2048;
 const MIN_SLICE = 256;
-/**
- * Batched mode with several threads: each thread trains private copies of the rows of the most frequent
- * words and adds its changes to the shared rows every SYNC_WINDOWS windows (~3-5 ms), so the hottest
- * cache lines stop bouncing between cores. Measured on 2 cores (12 MB slice, skip-gram): 1.65× one
- * thread without, 1.80-1.88× with 256-1024 rows synced every 1024-4096 windows (CBOW 1.43× → 1.70×);
- * syncing every 256 windows cost the gain back. Full-corpus quality with 2 threads was unchanged.
- * The private rows (both matrices) are capped at 512 KiB per thread so they stay in L2.
- */
-const HOT_ROWS = 512;
-const HOT_BYTES = 512 * 1024;
-const SYNC_WINDOWS = 4096;
 /** Inputs from which a full collection after scanning and after training pays for itself (~0.02-0.3 s; the CI-size 24 MiB corpus: peak 257-267 MiB with it, 288-292 without). */
 const LARGE_INPUT_TOKENS = 1 << 22;
 const LARGE_INPUT_VOCAB = 50_000;
@@ -201,8 +188,7 @@ export class Word2Vec {
     readonly vocabulary: Vocabulary,
     readonly options: Readonly<Omit<Resolved, 'tokenizer' | 'onProgress' | 'signal' | 'checkpoint'>>,
     readonly stats: Word2VecStats,
-    private pool: KernelPool | null,
-    private readonly regions: Word2VecRegions,
+    private kernel: Word2VecKernel | null,
   ) {}
 
   /** Trains on `corpus` (text, iterable of strings, stream, or `{ path }`) and resolves with the model. */
@@ -235,21 +221,20 @@ export class Word2Vec {
 
   /** The output-layer vectors (syn1neg), e.g. for "dual embedding" similarity; null for hs-only models. */
   async outputEmbeddings(): Promise<Embeddings | null> {
-    if (!this.pool || this.options.negative === 0) return null;
-    const v = await this.pool.readF32(this.regions.syn1neg, this.embeddings.size * this.embeddings.dim);
-    return new Embeddings(this.embeddings.words, v, this.embeddings.dim);
+    if (!this.kernel || this.options.negative === 0) return null;
+    return new Embeddings(this.embeddings.words, await this.kernel.readVectors('syn1neg'), this.embeddings.dim);
   }
 
   /** Ends the model's workers and releases its WebAssembly memory; the embeddings stay usable. */
   dispose(): void {
-    this.pool?.dispose();
-    this.pool = null;
+    this.kernel?.dispose();
+    this.kernel = null;
   }
 
   /** @internal the trainer's factory (the constructor is private to keep models trainer-made) */
-  static create(e: Embeddings, v: Vocabulary, o: Resolved, s: Word2VecStats, pool: KernelPool, regions: Word2VecRegions): Word2Vec {
+  static create(e: Embeddings, v: Vocabulary, o: Resolved, s: Word2VecStats, kernel: Word2VecKernel): Word2Vec {
     const { tokenizer: _t, onProgress: _p, signal: _s, checkpoint: _c, ...opts } = o;
-    return new Word2Vec(e, v, opts, s, pool, regions);
+    return new Word2Vec(e, v, opts, s, kernel);
   }
 }
 
@@ -259,61 +244,22 @@ async function trainOnStream(
 ): Promise<Word2Vec> {
   const requested = o.threads ?? await availableCores();
   const huff = o.hs ? buildHuffman(vocab.counts) : null;
-  const chunkCapacity = CHUNK_TOKENS + o.maxSentenceLength + 2;
-  const hotRows = requested > 1 && o.mode === 'batched' && !o.hs && o.negative > 0 ? Math.min(vocab.size, HOT_ROWS, Math.floor(HOT_BYTES / (2 * 4 * o.dim))) : 0;
-  const { layout, regions } = planWord2Vec({
-    vocab: vocab.size, dim: o.dim, negative: o.negative, hs: o.hs, maxCode: huff?.maxCode ?? 0,
-    threads: requested, chunkCapacity, maxSentenceLength: o.maxSentenceLength, window: o.window, hotRows,
+  const kernel = await Word2VecKernel.create({
+    vocab: vocab.size, dim: o.dim, window: o.window, negative: o.negative, hs: o.hs, maxCode: huff?.maxCode ?? 0,
+    cbow: o.model === 'cbow', batched: o.mode === 'batched', sample: o.sample, alpha: o.alpha, minAlpha: o.minAlpha,
+    wordsPerEpoch: stream.tokens, epochs: o.epochs, maxSentenceLength: o.maxSentenceLength,
+    chunkCapacity: CHUNK_TOKENS + o.maxSentenceLength + 2, threads: requested, seed: o.seed, signal: o.signal,
   });
-  throwIfAborted(o.signal, 'Word2Vec training');
-  // Starting workers takes ~50-100 ms: an abort meanwhile rejects at once (a late pool is disposed).
-  const pool = await untilAborted(KernelPool.create('word2vec', layout, { threads: requested }), o.signal, 'Word2Vec training', (p) => p.dispose());
   let epoch = resume?.epochsCompleted ?? 0;
   let lastCheckpoint = resume ? resume.epochsCompleted : 0;
   try {
-    const threads = pool.threads;
+    const threads = kernel.threads;
     const totalWords = stream.tokens * o.epochs;
-    // Descriptor: u32 fields in 8-byte slots, f64 fields as f64.
-    const desc = new DataView(new ArrayBuffer(256));
-    const u32 = (slot: number, v: number) => desc.setUint32(slot, v, true);
-    u32(DESC.DIM, o.dim); u32(DESC.VOCAB, vocab.size); u32(DESC.WINDOW, o.window); u32(DESC.NEGATIVE, o.negative);
-    u32(DESC.HS, o.hs ? 1 : 0); u32(DESC.CBOW, o.model === 'cbow' ? 1 : 0); u32(DESC.SAMPLE, o.sample > 0 ? 1 : 0);
-    u32(DESC.SYN0, regions.syn0); u32(DESC.SYN1NEG, regions.syn1neg); u32(DESC.SYN1, regions.syn1);
-    u32(DESC.EXP, regions.exp); u32(DESC.LOSS, regions.loss); u32(DESC.KEEP, regions.keep); u32(DESC.CUM, regions.cum);
-    u32(DESC.CODELEN, regions.codeLen); u32(DESC.CODES, regions.codes); u32(DESC.POINTS, regions.points);
-    desc.setFloat64(DESC.ALPHA0, o.alpha, true); desc.setFloat64(DESC.MINALPHA, o.minAlpha, true);
-    desc.setFloat64(DESC.TOTAL, Math.max(1, totalWords), true);
-    u32(DESC.MAXCODE, huff?.maxCode ?? 0); u32(DESC.MAXSENT, o.maxSentenceLength);
-    u32(DESC.BATCHED, o.mode === 'batched' ? 1 : 0);
-    const sp = scratchPlan(o.dim, o.maxSentenceLength, o.window, o.negative, hotRows);
-    u32(DESC.OFF_NEU1E, sp.neu1e); u32(DESC.OFF_SENT, sp.sentence); u32(DESC.OFF_DIN, sp.dIn); u32(DESC.OFF_GRAD, sp.grad); u32(DESC.OFF_OUTS, sp.outs);
-    // One thread (also a browser's fallback) trains the shared rows directly: no private copies.
-    u32(DESC.HOT, threads > 1 ? hotRows : 0); u32(DESC.SYNC, SYNC_WINDOWS); u32(DESC.OFF_HOT, sp.hot);
-    await pool.write(regions.desc, desc);
-    await pool.write(regions.counts, vocab.counts);
-    if (huff) {
-      await pool.write(regions.codeLen, huff.codeLength);
-      await pool.write(regions.codes, huff.codes);
-      await pool.write(regions.points, huff.points);
-    }
-    const seed = BigInt(o.seed);
-    await pool.call(0, [
-      ['initTables', regions.desc],
-      ['initKeep', regions.desc, regions.counts, vocab.size, o.sample, stream.tokens],
-      ['initNoise', regions.desc, regions.counts, vocab.size, 0.75],
-      ...(resume ? [] : [['initWeights', regions.desc, seed] as KernelCall]),
-    ]);
-    await Promise.all(Array.from({ length: threads }, (_, t) => pool.call(t, [['setup', regions.desc, regions.scratch[t], seed, t]])));
-    const matrices = matrixRegions(o, regions, vocab.size);
+    await kernel.initialise(vocab.counts, huff, resume);
     // -log σ(0) = ln 2 per output term: negatives + 1 terms, plus the Huffman code's length with hs.
     let codeLength = 0;
     if (huff) for (let i = 0; i < vocab.size; i++) codeLength += huff.codeLength[i] * vocab.counts[i] / vocab.totalCount;
     const untrainedLoss = Math.LN2 * ((o.negative > 0 ? o.negative + 1 : 0) + codeLength);
-    if (resume) {
-      for (const m of matrices) await pool.write(m.offset, resume.matrices.get(m.name)!);
-      // Threads beyond those the checkpoint knew keep their freshly seeded streams (see README: threads > 1).
-      for (let t = 0; t < Math.min(threads, resume.rng.length); t++) await pool.write(regions.scratch[t], new BigUint64Array([resume.rng[t]]));
-    }
 
     const start = performance.now();
     let done = epoch * stream.tokens; // words of trained slices, over all epochs
@@ -334,7 +280,7 @@ async function trainOnStream(
         words: done, progress: totalWords ? done / totalWords : 1, epoch: epochNumber, epochs: o.epochs, alpha: lastAlpha,
         wordsPerSecond: seconds > 0 ? trainedNow / seconds : 0, loss: epochLoss, meanLoss: epochPairs ? epochLoss / epochPairs : 0, threads,
       };
-      if (!noteSent && pool.fallbackReason) p.note = pool.fallbackReason;
+      if (!noteSent && kernel.fallbackReason) p.note = kernel.fallbackReason;
       noteSent = true;
       o.onProgress(p);
     };
@@ -359,15 +305,14 @@ async function trainOnStream(
       };
       const workerLoop = async (t: number) => {
         for (let c = await next(); c; c = await next()) {
-          await pool.write(regions.input[t], c.ids);
+          await kernel.loadChunk(t, c.ids);
           let before = c.before;
           for (let from = 0; from < c.ids.length;) {
             if (o.signal?.aborted) { aborted = true; return; }
             const to = sliceEnd(c.ids, from, sliceTokens[t]);
             const words = countWords(c.ids, from, to);
             const t0 = performance.now();
-            const calls: KernelCall[] = [['trainChunk', regions.input[t] + from * 4, to - from, before], ['lastLoss'], ['lastPairs']];
-            const [kept, loss, pairs] = await pool.call(t, calls);
+            const { kept, loss, pairs } = await kernel.train(t, from, to, before);
             const ms = performance.now() - t0;
             sliceTokens[t] = Math.max(MIN_SLICE, Math.min(CHUNK_TOKENS, Math.round(((to - from) / Math.max(ms, 0.5)) * SLICE_MS)));
             effective += kept; epochLoss += loss; epochPairs += pairs; done += words; trainedNow += words; before += words;
@@ -384,10 +329,7 @@ async function trainOnStream(
         await chunks.return?.();
       }
       // Numerical health after every epoch (and after an abort): a diverged model is an error, not a result.
-      let bad = 0;
-      for (const m of matrices) {
-        if (bad === 0) [bad] = await pool.call(0, [['countNonFinite', m.offset, m.bytes / 4]]);
-      }
+      const bad = await kernel.nonFiniteWeights();
       // Finite weights can still be garbage: a loss far above an untrained model's means the updates diverged.
       const meanLoss = epochPairs > 0 ? epochLoss / epochPairs : 0;
       if (bad > 0 || meanLoss > DIVERGED_LOSS_RATIO * untrainedLoss) {
@@ -400,11 +342,11 @@ async function trainOnStream(
           `${kept[0].toUpperCase()}${kept.slice(1)}.`);
       }
       if (!aborted && o.checkpoint !== undefined && ((epoch + 1) % o.checkpointEvery === 0 || epoch + 1 === o.epochs)) {
-        const rng = await Promise.all(Array.from({ length: threads }, async (_, t) => new DataView((await pool.read(regions.scratch[t], 8)).buffer).getBigUint64(0, true)));
+        const rng = await kernel.readRngStates();
         const state = {
           options: checkpointOptions(o), vocabulary: vocab, epochsCompleted: epoch + 1, tokens: stream.tokens, rawTokens, effectiveTokens: effective, rng,
         };
-        const chunks = encodeCheckpoint(state, matrices.map((m) => ({ name: m.name, bytes: m.bytes, read: (at, n) => pool.read(m.offset + at, n) })));
+        const chunks = encodeCheckpoint(state, kernel.matrices());
         await storeCheckpoint(WORD2VEC_CHECKPOINT, o.checkpoint, epoch + 1, chunks);
         lastCheckpoint = epoch + 1;
       }
@@ -413,31 +355,22 @@ async function trainOnStream(
     const seconds = (performance.now() - start) / 1000;
     // The token cache (up to 512 MiB) is done with: free it (and collect it) before the vectors are copied out.
     await releaseInput?.();
-    const vectors = await pool.readF32(regions.syn0, vocab.size * o.dim);
+    const vectors = await kernel.readVectors('syn0');
     // The vocabulary's word → id map serves the embeddings too (a million-word map is ~50 MB).
     const embeddings = new Embeddings(vocab.words, vectors, o.dim, { counts: vocab.counts, index: vocab.wordIndex as Map<string, number> });
     const stats: Word2VecStats = {
       rawTokens, tokens: stream.tokens, effectiveTokens: effective, epochsCompleted: aborted ? epoch - 1 : epoch, seconds, scanSeconds,
       tokensPerSecond: seconds > 0 ? trainedNow / seconds : 0, threads, aborted, finalLoss: epochPairs ? epochLoss / epochPairs : 0,
     };
-    return Word2Vec.create(embeddings, vocab, o, stats, pool, regions);
+    return Word2Vec.create(embeddings, vocab, o, stats, kernel);
   } catch (e) {
-    pool.dispose();
+    kernel.dispose();
     if (e instanceof Wasm2VecError && e.code === 'WORKER_FAILED') {
       throw new Wasm2VecError('WORKER_FAILED', `Word2Vec training failed in epoch ${epoch + 1}: ${e.message}; all workers were stopped and ` +
         `the model's memory released${lastCheckpoint > 0 ? ` (the last checkpoint, after epoch ${lastCheckpoint}, can be resumed)` : ''}`, { cause: e });
     }
     throw e;
   }
-}
-
-/** The weight matrices of a model, in checkpoint order. */
-function matrixRegions(o: Resolved, r: Word2VecRegions, vocab: number): { name: MatrixName; offset: number; bytes: number }[] {
-  const bytes = vocab * o.dim * 4;
-  const out: { name: MatrixName; offset: number; bytes: number }[] = [{ name: 'syn0', offset: r.syn0, bytes }];
-  if (o.negative > 0) out.push({ name: 'syn1neg', offset: r.syn1neg, bytes });
-  if (o.hs) out.push({ name: 'syn1', offset: r.syn1, bytes });
-  return out;
 }
 
 function checkpointOptions(o: Resolved): CheckpointOptions {

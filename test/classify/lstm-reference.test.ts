@@ -1,5 +1,5 @@
 import { describe, it, expect, afterAll } from 'vitest';
-import { LstmEngine } from '../../src/classify/lstm-kernel.js';
+import { LstmKernel } from '../../src/classify/lstm-kernel.js';
 import { LstmBaseline, type LstmBaselineShape } from '../../src/baseline/lstm.js';
 
 // Keras equivalence of the WASM kernels against the float64 TypeScript reference (src/baseline/lstm.ts
@@ -7,7 +7,7 @@ import { LstmBaseline, type LstmBaselineShape } from '../../src/baseline/lstm.js
 // exact pad skipping (rows with no padding, all padding, one token, and a 0 id inside a text).
 
 const adam = { trainEmbeddings: true, learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
-const engines: LstmEngine[] = [];
+const engines: LstmKernel[] = [];
 afterAll(() => { for (const e of engines) e.dispose(); });
 
 function lcg(seed: number): () => number {
@@ -22,7 +22,7 @@ const cases: Case[] = [
 ];
 
 async function setupCase(c: Case, seed: number) {
-  const engine = await LstmEngine.create(c.shape, { threads: c.threads, batchRows: c.rows, predictRows: c.rows }, adam);
+  const engine = await LstmKernel.create(c.shape, { threads: c.threads, batchRows: c.rows, predictRows: c.rows }, adam);
   engines.push(engine);
   const rnd = lcg(seed);
   // Weights in (-0.5, 0.5): large enough that every gate is well inside its nonlinearity.
@@ -127,7 +127,7 @@ describe.each(cases)('LSTM kernels vs float64 reference: $name', (c) => {
 describe('frozen embedding', () => {
   it('gets no gradient and no update, while the other weights train', async () => {
     const c = cases[0];
-    const engine = await LstmEngine.create(c.shape, { threads: 2, batchRows: c.rows, predictRows: c.rows }, { ...adam, trainEmbeddings: false });
+    const engine = await LstmKernel.create(c.shape, { threads: 2, batchRows: c.rows, predictRows: c.rows }, { ...adam, trainEmbeddings: false });
     engines.push(engine);
     await engine.initWeights(5);
     const before = await engine.getWeights();
@@ -150,7 +150,7 @@ describe('frozen embedding', () => {
 describe('Keras initialisation (computed in WASM)', () => {
   it('glorot-uniform kernels, orthogonal recurrent kernels, unit forget bias, uniform(±0.05) embedding', async () => {
     const shape = { vocabSize: 300, sequenceLength: 4, embeddingDim: 16, units: [24, 10], outputs: 1 };
-    const engine = await LstmEngine.create(shape, { threads: 1, batchRows: 8, predictRows: 8 }, adam);
+    const engine = await LstmKernel.create(shape, { threads: 1, batchRows: 8, predictRows: 8 }, adam);
     engines.push(engine);
     await engine.initWeights(3);
     const w = Object.fromEntries((await engine.getWeights()).map((t) => [t.name, t]));

@@ -59,35 +59,26 @@ describe('GloVe bad input', () => {
   it('names the budget and the corpus size when a browser could not spill', async () => {
     // Spilling is a Node feature; this simulates the browser's path through the counting driver.
     const { countCooccurrences } = await import('../../src/train/cooccurrence-count.js');
-    const { planGlove } = await import('../../src/train/glove-layout.js');
-    const { KernelPool } = await import('../../src/runtime/kernel-pool.js');
+    const { GloveKernel } = await import('../../src/train/glove-kernel.js');
     const { scanCorpus } = await import('../../src/text/id-stream.js');
     const { Vocabulary } = await import('../../src/text/vocabulary.js');
     const corpus = Array.from({ length: 3000 }, (_, i) => `w${i % 997} w${(i * 7) % 991} w${(i * 13) % 983}`).join(' ');
     const scanned = await scanCorpus(corpus);
     const vocab = Vocabulary.fromCounts(scanned.counts, { minCount: 1 });
     const stream = scanned.encode(vocab, { maxSentenceLength: 1_000_000 });
-    const plan = planGlove({ counts: vocab.counts, dim: 8, window: 10, symmetric: true, threads: 1, budget: 3 << 20, maxProduct: 0 });
-    const pool = await KernelPool.create('glove', plan.layout, { threads: 1 });
+    const kernel = await GloveKernel.create({
+      counts: vocab.counts, dim: 8, window: 10, symmetric: true, threads: 1, budget: 3 << 20, maxProduct: 0,
+      xMax: 100, alpha: 0.75, learningRate: 0.05, gradientClip: 100,
+    });
     try {
-      const { DESC } = await import('../../src/train/glove-layout.js');
-      const desc = new DataView(new ArrayBuffer(256));
-      const set = (k: keyof typeof DESC, v: number) => desc.setUint32(DESC[k], v, true);
-      set('VOCAB', vocab.size); set('DIM', 8); set('STRIDE', plan.stride); set('ROW_BYTES', plan.rowBytes); set('WINDOW', 10);
-      set('SYMMETRIC', 1); set('LOOKUP', plan.regions.lookup); set('DENSE', plan.regions.dense); set('OWNER', plan.regions.owner);
-      set('INVDIST', plan.regions.invDist); set('PARAMS', plan.regions.params);
-      await pool.write(plan.regions.desc, desc);
-      await pool.write(plan.regions.lookup, plan.lookup);
-      await pool.call(0, [['initInverseDistances', plan.regions.desc]]);
-      const tb = plan.regions.tables[0];
-      await pool.call(0, [['setup', plan.regions.desc, 0, tb.offset, tb.slots, tb.limit]]);
-      const e = await rejection(countCooccurrences(pool, plan, stream, { window: 10, budget: 3 << 20, spill: null }));
+      await kernel.initialise();
+      const e = await rejection(countCooccurrences(kernel, stream, { window: 10, budget: 3 << 20, spill: null }));
       expect(e.code).toBe('MEMORY_LIMIT');
       expect(e.message).toMatch(/9,000 in-vocabulary tokens/);
       expect(e.message).toMatch(/memoryBudget 3,145,728 bytes \(3\.0 MiB\)/);
       expect(e.message).toMatch(/needs Node\.js/);
     } finally {
-      pool.dispose();
+      kernel.dispose();
       await scanned.dispose();
     }
   });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { buildTrainingData } from '../../src/classify/linear-training-data.js';
 import { normalizeLabels, type LabelInput } from '../../src/classify/linear-labels.js';
 import { resolveLinearOptions, type LinearClassifierOptions } from '../../src/classify/linear-options.js';
-import { LinearRuntime } from '../../src/classify/linear-kernel.js';
+import { LinearKernel } from '../../src/classify/linear-kernel.js';
 import { LinearBaseline } from '../../src/baseline/linear.js';
 import { repoData } from '../helpers/data.js';
 
@@ -24,7 +24,7 @@ function maxRelDiff(a: Float32Array, b: Float32Array): number {
 async function compare(options: LinearClassifierOptions, labels: LabelInput[]) {
   const o = resolveLinearOptions({ dim: 21, wordNgrams: 2, buckets: 5003, learningRate: 0.3, seed: 9, ...options });
   const data = buildTrainingData(texts, normalizeLabels('fit', labels, texts.length), o, o.tokenizer);
-  const rt = await LinearRuntime.create(data.spec, 1, data.train);
+  const rt = await LinearKernel.create(data.spec, 1, data.train);
   try {
     const base = new LinearBaseline(data.spec, data.train);
     const init = await rt.readWeights();
