@@ -2,6 +2,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { whitespaceTokenizer, type Tokenizer } from '../text/tokenizer.js';
+import { Wasm2VecError } from '../errors.js';
+import { UsageError } from './args.js';
 
 /**
  * What `wasm2vec demo` trains on and asks. Each corpus gets the queries it answers: every neighbour
@@ -70,4 +72,22 @@ export function demoCorpus(name: (typeof DEMO_CORPUS_NAMES)[number], path: strin
       'sultan, cook or magician first here). A clone of the repository trains `npm start` on 2.9 M words of Gutenberg books, where it gives queen; ' +
       `${FULL_CORPUS}.`,
   };
+}
+
+/**
+ * `--corpus` (or none) → the corpus to train: the Gutenberg slice when this installation has it (a clone
+ * of the repository), else the fairy tales, which the npm package ships alone (the slice would add 5.2 MB
+ * to a 0.9 MB package). `fellBack`: the slice was wanted by default but is absent.
+ */
+export function chooseDemoCorpus(flag: string | undefined, found: { gutenberg?: string; fairytales?: string }): { corpus: DemoCorpus; fellBack: boolean } {
+  if (flag !== undefined && !(DEMO_CORPUS_NAMES as readonly string[]).includes(flag)) {
+    throw new UsageError(`--corpus: expected ${DEMO_CORPUS_NAMES.join(' or ')}, got ${JSON.stringify(flag)}`);
+  }
+  if (flag === 'gutenberg' && !found.gutenberg) {
+    throw new Wasm2VecError('NOT_FOUND', `--corpus gutenberg: data/${GUTENBERG_HEAD} is not in this installation ` +
+      '(the npm package ships only the fairy tales; a clone of the repository has it)');
+  }
+  if (found.gutenberg && flag !== 'fairytales') return { corpus: demoCorpus('gutenberg', found.gutenberg), fellBack: false };
+  if (!found.fairytales) throw new Wasm2VecError('NOT_FOUND', `the demo corpus data/${FAIRYTALES} is missing from this installation`);
+  return { corpus: demoCorpus('fairytales', found.fairytales), fellBack: flag === undefined };
 }

@@ -1,34 +1,9 @@
 import { relative, isAbsolute } from 'node:path';
 import { Word2Vec } from '../train/word2vec.js';
-import { Wasm2VecError } from '../errors.js';
 import type { Embeddings } from '../vectors/embeddings.js';
-import { UsageError, type CliCommand, type CliIO } from './args.js';
+import { type CliCommand, type CliIO } from './args.js';
 import { progressBar } from './progress-bar.js';
-import { DEMO_CORPUS_NAMES, FAIRYTALES, GOOGLE_ANALOGIES, GUTENBERG_HEAD, demoCorpus, findDemoData, type DemoCorpus } from './demo-corpora.js';
-
-/** The public-domain fairy-tale corpus shipped in the package (data/demo-fairytales, with its provenance). */
-export function demoCorpusPath(): string {
-  const p = findDemoData(FAIRYTALES);
-  if (!p) throw new Wasm2VecError('NOT_FOUND', `the demo corpus data/${FAIRYTALES} is missing from this installation`);
-  return p;
-}
-
-/**
- * The Gutenberg slice when this installation has it (a clone of the repository), else the fairy tales
- * (the npm package ships only those: the slice would add 5.2 MB to a 0.8 MB package).
- */
-function chooseCorpus(flag: string | undefined): { corpus: DemoCorpus; fellBack: boolean } {
-  if (flag !== undefined && !(DEMO_CORPUS_NAMES as readonly string[]).includes(flag)) {
-    throw new UsageError(`--corpus: expected ${DEMO_CORPUS_NAMES.join(' or ')}, got ${JSON.stringify(flag)}`);
-  }
-  const head = findDemoData(GUTENBERG_HEAD);
-  if (flag === 'gutenberg' && !head) {
-    throw new Wasm2VecError('NOT_FOUND', `--corpus gutenberg: data/${GUTENBERG_HEAD} is not in this installation ` +
-      '(the npm package ships only the fairy tales; a clone of the repository has it)');
-  }
-  if (head && flag !== 'fairytales') return { corpus: demoCorpus('gutenberg', head), fellBack: false };
-  return { corpus: demoCorpus('fairytales', demoCorpusPath()), fellBack: flag === undefined };
-}
+import { FAIRYTALES, GOOGLE_ANALOGIES, GUTENBERG_HEAD, chooseDemoCorpus, findDemoData } from './demo-corpora.js';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const scored = (list: { word: string; score: number }[]) => list.map((x) => `${x.word} ${x.score.toFixed(2)}`).join(', ');
@@ -72,10 +47,11 @@ export const command: CliCommand = {
   async run({ flags }, io) {
     const started = performance.now();
     const out = (flags.output as string | undefined) ?? 'demo-vectors.txt';
-    const { corpus, fellBack } = chooseCorpus(flags.corpus as string | undefined);
+    const { corpus, fellBack } = chooseDemoCorpus(flags.corpus as string | undefined,
+      { gutenberg: findDemoData(GUTENBERG_HEAD), fairytales: findDemoData(FAIRYTALES) });
     const epochs = (flags.epochs as number | undefined) ?? corpus.epochs;
     io.out(wrap(`wasm2vec demo: Word2Vec on ${corpus.title}.`));
-    if (fellBack) io.out(`  (data/${GUTENBERG_HEAD} is not in this installation, the npm package ships only the fairy tales)\n`);
+    if (fellBack) io.out('  (this installation has no data/en-corpus-gutenberg-head: the npm package ships only the fairy tales)\n');
     io.out(`Training skip-gram (batched; dim 100, window 5, negative 5, min count ${corpus.minCount}), ${epochs} epochs, on ${shown(corpus.path)}\n`);
     const bar = progressBar(io);
     const model = await Word2Vec.train({ path: corpus.path }, {
