@@ -621,7 +621,10 @@ export function applyUpdate(step: i32, update: i32): i32 {
       const r1 = min(V, r0 + embChunk);
       for (let s = 0; s < shards; s++) scatterShard(s, batch, r0, r1);
       const off = (<usize>r0 * <usize>E) << 2;
-      if (update != 0) adam(dU32(D_EMBEDDING) + off, dU32(D_EMBEDDING_M) + off, dU32(D_EMBEDDING_V) + off, dU32(D_EMBEDDING_GRAD) + off, (r1 - r0) * E, alpha, b1c, b2c, eps, true);
+      if (update != 0) {
+        adam(dU32(D_EMBEDDING) + off, dU32(D_EMBEDDING_M) + off, dU32(D_EMBEDDING_V) + off, dU32(D_EMBEDDING_GRAD) + off,
+          (r1 - r0) * E, alpha, b1c, b2c, eps, true);
+      }
     }
     done++;
   }

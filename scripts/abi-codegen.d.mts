@@ -2,7 +2,10 @@
 export interface AbiField { name: string; type: string; doc: string; count?: number; values?: Record<string, number> }
 export interface AbiStruct { name: string; prefix: string; doc: string; bytes?: number; fields: AbiField[] }
 export interface AbiSchema { module: string; layout: string; structs: AbiStruct[] }
-export interface LaidField { name: string; type: string; doc: string; offset: number; constant: string; values?: Record<string, number>; struct?: LaidStruct; count?: number }
+export interface LaidField {
+  name: string; type: string; doc: string; offset: number; constant: string;
+  values?: Record<string, number>; struct?: LaidStruct; count?: number;
+}
 export interface LaidStruct { name: string; prefix: string; doc: string; bytes: number; fields: LaidField[] }
 export interface KernelSignature { name: string; source: string; params: readonly (readonly [string, string])[]; result: string }
 export const SCALARS: Record<string, { ts: string; doc: string }>;

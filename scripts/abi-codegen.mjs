@@ -82,7 +82,9 @@ export function layoutSchema(schema, file = 'schema') {
           if (entries.length === 0) fail(file, `${where}: values is empty`);
           const codes = new Set();
           for (const [k, v] of entries) {
-            if (!/^[a-z][A-Za-z0-9]*$/.test(k) || !Number.isInteger(v) || v < 0 || codes.has(v)) fail(file, `${where}: value ${k} = ${v} must be a distinct non-negative integer under a camelCase name`);
+            if (!/^[a-z][A-Za-z0-9]*$/.test(k) || !Number.isInteger(v) || v < 0 || codes.has(v)) {
+              fail(file, `${where}: value ${k} = ${v} must be a distinct non-negative integer under a camelCase name`);
+            }
             codes.add(v);
             claim(`${upperSnake(f.name)}_${upperSnake(k)}`, where);
           }
@@ -103,7 +105,9 @@ export function layoutSchema(schema, file = 'schema') {
     });
     let bytes = at;
     if (s.bytes !== undefined) {
-      if (!Number.isInteger(s.bytes) || s.bytes < at || s.bytes % SLOT_BYTES !== 0) fail(file, `${s.name}: bytes ${s.bytes} must be a multiple of ${SLOT_BYTES} and at least the fields' ${at}`);
+      if (!Number.isInteger(s.bytes) || s.bytes < at || s.bytes % SLOT_BYTES !== 0) {
+        fail(file, `${s.name}: bytes ${s.bytes} must be a multiple of ${SLOT_BYTES} and at least the fields' ${at}`);
+      }
       bytes = s.bytes;
     }
     claim(`${upperSnake(s.name)}_BYTES`, s.name);
@@ -180,7 +184,8 @@ export function renderTypeScript(schema, file) {
         body.push(`  ${fn}(view, ${at}, value.${f.name}, ${where});`);
       }
     }
-    body.push('}', '', `/** Reads the ${s.name} at \`offset\` in \`view\`. */`, `export function decode${s.name}(view: DataView, offset: number): ${s.name} {`, '  return {');
+    body.push('}', '', `/** Reads the ${s.name} at \`offset\` in \`view\`. */`,
+      `export function decode${s.name}(view: DataView, offset: number): ${s.name} {`, '  return {');
     for (const f of s.fields) {
       const at = `offset + ${f.offset}`;
       if (f.struct) {
@@ -233,7 +238,9 @@ export function parseAscDeclarations(text, file) {
       else fail(file, `${m[2]}: unexpected doc line ${JSON.stringify(line)}`);
     }
     const declared = m[3].trim() ? m[3].split(',').map((s) => s.trim().split(':')[0].trim()) : [];
-    if (declared.join() !== params.map((p) => p[0]).join()) fail(file, `${m[2]}: parameters ${declared} do not match the documented ${params.map((p) => p[0])}`);
+    if (declared.join() !== params.map((p) => p[0]).join()) {
+      fail(file, `${m[2]}: parameters ${declared} do not match the documented ${params.map((p) => p[0])}`);
+    }
     for (const [, t] of [...params, ['', result]]) if (!(t in WASM_TYPE)) fail(file, `${m[2]}: AssemblyScript type ${t} is not a plain number type`);
     out.push({ name: m[2], source, params, result });
   }
@@ -265,7 +272,8 @@ export function renderKernelExports(signatures) {
   for (const m of modules) {
     lines.push(`  ${m}: [`);
     for (const s of signatures[m]) {
-      lines.push(`    { name: '${s.name}', source: '${s.source}', params: [${s.params.map(([n, t]) => `['${n}', '${t}']`).join(', ')}], result: '${s.result}' },`);
+      const params = s.params.map(([n, t]) => `['${n}', '${t}']`).join(', ');
+      lines.push(`    { name: '${s.name}', source: '${s.source}', params: [${params}], result: '${s.result}' },`);
     }
     lines.push('  ],');
   }

@@ -168,7 +168,8 @@ export class Word2VecKernel {
 
   /** Thread t trains ids [from, to) of its chunk; `wordsBefore` (all epochs) fixes the learning rate. */
   async train(t: number, from: number, to: number, wordsBefore: number): Promise<Word2VecSlice> {
-    const [kept, loss, pairs] = await this.pool.call(t, [['trainChunk', this.regions.input[t] + from * 4, to - from, wordsBefore], ['lastLoss'], ['lastPairs']]);
+    const ids = this.regions.input[t] + from * 4;
+    const [kept, loss, pairs] = await this.pool.call(t, [['trainChunk', ids, to - from, wordsBefore], ['lastLoss'], ['lastPairs']]);
     return { kept, loss, pairs };
   }
 

@@ -44,7 +44,9 @@ export function writeU64(view: DataView, at: number, value: bigint, field: strin
 
 /** An enumerated u32 field: the name's code. */
 export function writeEnum<K extends string>(view: DataView, at: number, codes: Readonly<Record<K, number>>, value: K, field: string): void {
-  if (!Object.prototype.hasOwnProperty.call(codes, value)) throw new RangeError(`internal: ${field} = ${String(value)} is not one of ${Object.keys(codes).join(', ')}`);
+  if (!Object.prototype.hasOwnProperty.call(codes, value)) {
+    throw new RangeError(`internal: ${field} = ${String(value)} is not one of ${Object.keys(codes).join(', ')}`);
+  }
   view.setUint32(at, codes[value], true);
 }
 
