@@ -137,7 +137,10 @@ function checkTexts(what: string, texts: unknown): string[] {
  * hierarchical softmax or one-vs-all), everything trained jointly by SGD with a linearly decaying
  * learning rate — fastText's algorithm, with WASM SIMD kernels and Hogwild workers. Unlike fastText
  * it shuffles the examples every epoch (fastText reads the file in order and reaches only chance
- * accuracy on a file sorted by label).
+ * accuracy on a file sorted by label), and nothing depends on the order the examples come in: the
+ * shuffle permutes them sorted by content, and words and labels of equal count are ordered by value
+ * (UTF-16 order; integer labels ascending), so with one thread the same examples in any order train
+ * the same model, bit for bit.
  */
 export class LinearClassifier {
   readonly options: Readonly<Omit<ResolvedLinearOptions, 'tokenizer' | 'pretrained'>>;

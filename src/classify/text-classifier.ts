@@ -96,7 +96,9 @@ const PREDICT_ROWS = 256;
 /**
  * Keras' Sequential([Embedding, LSTM…, Dense]) text classifier, trained and run in WebAssembly
  * (SIMD, threads on one shared memory). Text goes in directly: the library's tokenizer and a
- * vocabulary built by the first fit turn it into padded id sequences.
+ * vocabulary built by the first fit turn it into padded id sequences. The result does not depend on
+ * the order of the training texts (vocabulary ties by UTF-16 order, shuffles of the rows sorted by
+ * content) unless validationSplit, which takes the tail of the data as given, or shuffle: false.
  */
 export class TextClassifier {
   readonly config: TextClassifierConfig;
