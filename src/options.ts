@@ -56,3 +56,22 @@ export function functionOption<F extends (...a: never[]) => unknown>(name: strin
   if (typeof value !== 'function') invalidOption(name, value, 'a function');
   return value as F;
 }
+
+/**
+ * An option known by several names (a primary one and documented aliases such as word2vec.c's `alpha`
+ * or fastText's `lr` for `learningRate`): returns the value and the name the caller used, so messages
+ * speak the caller's words. Two names given with different values is an error.
+ */
+export function aliasedOption(options: object, primary: string, aliases: readonly string[]): { value: unknown; name: string } {
+  const o = options as Record<string, unknown>;
+  let name = primary;
+  let value = o[primary];
+  for (const a of aliases) {
+    if (o[a] === undefined) continue;
+    if (value !== undefined && o[a] !== value) {
+      throw new Wasm2VecError('INVALID_OPTION', `options ${name} and ${a} are the same setting; got ${describe(value)} and ${describe(o[a])}`);
+    }
+    if (value === undefined) { value = o[a]; name = a; }
+  }
+  return { value, name };
+}

@@ -1,5 +1,5 @@
-import { Wasm2VecError, describe, invalidOption } from '../errors.js';
-import { intOption, numberOption, boolOption, enumOption, signalOption, functionOption } from '../options.js';
+import { Wasm2VecError } from '../errors.js';
+import { aliasedOption, boolOption, enumOption, functionOption, intOption, numberOption } from '../options.js';
 import { availableCores, collectGarbage } from '../runtime/capabilities.js';
 import { type CorpusInput } from '../text/corpus.js';
 import { scanCorpus, type IdStream } from '../text/id-stream.js';
@@ -7,7 +7,11 @@ import { createTokenizer, type Tokenizer } from '../text/tokenizer.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import { Embeddings } from '../vectors/embeddings.js';
 import { buildHuffman } from './huffman.js';
-import { checkpointTargetOption, readCheckpointSource, resumeOption, storeCheckpoint, type CheckpointTarget } from './checkpoint-file.js';
+import { readCheckpointSource, type CheckpointTarget } from './checkpoint-file.js';
+import {
+  CONTROL_NAMES, ProgressThrottle, TrainingRun, mergeResumedOptions, progressOption, resolveControls, seedOption, type TrainingControls,
+} from './lifecycle.js';
+import { StreamEpochs, type StreamEpochTotals } from './stream-epoch.js';
 import {
   CHECKPOINT_OPTION_NAMES, WORD2VEC_CHECKPOINT, decodeCheckpoint, encodeCheckpoint,
   type CheckpointOptions, type DecodedCheckpoint, type Word2VecCheckpoint,
@@ -23,11 +27,19 @@ export interface Word2VecProgress {
   progress: number;
   epoch: number;
   epochs: number;
+  /** The learning rate of the latest slice (linear decay from learningRate to minLearningRate). */
+  learningRate: number;
+  /** @deprecated word2vec.c's name for learningRate. */
   alpha: number;
   wordsPerSecond: number;
-  /** Sum of -log σ over all output-layer terms in this epoch so far (accumulated in f64). */
+  /**
+   * Mean -log σ per output-layer term group this epoch so far: lossSum divided by the (centre, context)
+   * pairs or CBOW windows trained. Every trainer's progress `loss` is a mean.
+   */
   loss: number;
-  /** loss divided by the number of (centre, context) pairs or CBOW windows trained this epoch. */
+  /** Sum of -log σ over all output-layer terms in this epoch so far (accumulated in f64). */
+  lossSum: number;
+  /** @deprecated the same as loss (kept for code written when loss was the sum). */
   meanLoss: number;
   threads: number;
   /** Set once, on the first report, when the run had to fall back (e.g. to one thread). */
@@ -50,7 +62,13 @@ export interface Word2VecOptions {
   minCount?: number;
   maxVocab?: number;
   epochs?: number;
+  /** Initial learning rate (0.025 skip-gram, 0.05 CBOW, as word2vec.c), decayed linearly to minLearningRate. */
+  learningRate?: number;
+  /** word2vec.c's and gensim's name for learningRate. */
   alpha?: number;
+  /** Final learning rate (0.0001). */
+  minLearningRate?: number;
+  /** gensim's name for minLearningRate. */
   minAlpha?: number;
   threads?: number;
   seed?: number;
@@ -75,30 +93,24 @@ export interface Word2VecOptions {
   resumeFrom?: Uint8Array | ArrayBuffer | string;
 }
 
-interface Resolved {
+interface Resolved extends TrainingControls {
   model: 'skipgram' | 'cbow'; mode: 'classic' | 'batched'; dim: number; window: number; negative: number; hs: boolean; sample: number;
-  minCount: number; maxVocab?: number; epochs: number; alpha: number; minAlpha: number; threads?: number;
+  minCount: number; maxVocab?: number; epochs: number; learningRate: number; minLearningRate: number;
+  /** @deprecated word2vec.c's names, kept as aliases of learningRate / minLearningRate. */
+  alpha: number; minAlpha: number;
+  /** How the caller named the learning rate ('learningRate' or 'alpha'), for messages. */
+  learningRateName: string;
   seed: number; maxSentenceLength: number; tokenizer: Tokenizer;
-  onProgress?: (p: Word2VecProgress) => void; signal?: AbortSignal;
-  checkpoint?: CheckpointTarget; checkpointEvery: number;
+  onProgress?: (p: Word2VecProgress) => void;
 }
 
-const KNOWN = new Set(['model', 'mode', 'dim', 'window', 'negative', 'hs', 'sample', 'minCount', 'maxVocab', 'epochs', 'alpha',
-  'minAlpha', 'threads', 'seed', 'maxSentenceLength', 'tokenizer', 'onProgress', 'signal', 'checkpoint', 'checkpointEvery', 'resumeFrom']);
+const MODEL_KEYS = ['model', 'mode', 'dim', 'window', 'negative', 'hs', 'sample', 'minCount', 'maxVocab', 'epochs', 'learningRate', 'alpha',
+  'minLearningRate', 'minAlpha', 'seed', 'maxSentenceLength'];
+const KNOWN = new Set([...MODEL_KEYS, ...CONTROL_NAMES, 'tokenizer', 'onProgress']);
 const CHUNK_TOKENS = 16384;
-/**
- * Each kernel call trains a slice of a chunk (whole sentences), sized from the measured speed to take
- * about this long: the abort signal is checked between calls. Slicing at sentence ends leaves the
- * result unchanged (the RNG state lives in memory, the learning rate follows from the position).
- */
-const SLICE_MS = 20;
-const FIRST_SLICE = 2048;
-const MIN_SLICE = 256;
 /** Inputs from which a full collection after scanning and after training pays for itself (~0.02-0.3 s; the CI-size 24 MiB corpus: peak 257-267 MiB with it, 288-292 without). */
 const LARGE_INPUT_TOKENS = 1 << 22;
 const LARGE_INPUT_VOCAB = 50_000;
-/** An epoch whose mean loss exceeds an untrained model's this many times has diverged (healthy runs stay within ~1-2×). */
-const DIVERGED_LOSS_RATIO = 10;
 
 /** Validates everything up front, before the corpus is read or memory is reserved. */
 function resolveOptions(o: Word2VecOptions = {}): Resolved {
@@ -111,27 +123,23 @@ function resolveOptions(o: Word2VecOptions = {}): Resolved {
   if (mode === 'batched' && hs) throw new Wasm2VecError('INVALID_OPTION', "option mode: 'batched' shares negative samples and cannot be combined with hs: true");
   const negative = intOption('negative', o.negative, hs ? 0 : 5, 0, 1000);
   if (!hs && negative === 0) throw new Wasm2VecError('INVALID_OPTION', 'option negative: 0 needs hs: true (otherwise nothing is trained)');
-  const alpha = numberOption('alpha', o.alpha, model === 'cbow' ? 0.05 : 0.025, 0, 10, true);
-  const minAlpha = numberOption('minAlpha', o.minAlpha, 0.0001, 0, alpha);
+  const lr = aliasedOption(o, 'learningRate', ['alpha']);
+  const learningRate = numberOption(lr.name, lr.value, model === 'cbow' ? 0.05 : 0.025, 0, 10, true);
+  const minLr = aliasedOption(o, 'minLearningRate', ['minAlpha']);
+  const minLearningRate = numberOption(minLr.name, minLr.value, 0.0001, 0, learningRate);
   const tokenizer = functionOption<Tokenizer>('tokenizer', o.tokenizer) ?? createTokenizer();
-  const checkpoint = checkpointTargetOption(o.checkpoint);
-  if (o.checkpointEvery !== undefined && checkpoint === undefined) invalidOption('checkpointEvery', o.checkpointEvery, 'to come with the checkpoint option');
-  resumeOption(o.resumeFrom);
   return {
-    checkpoint,
-    checkpointEvery: intOption('checkpointEvery', o.checkpointEvery, 1, 1, 100000),
-    model, mode, hs, negative, alpha, minAlpha, tokenizer,
+    ...resolveControls(o),
+    model, mode, hs, negative, learningRate, minLearningRate, alpha: learningRate, minAlpha: minLearningRate, learningRateName: lr.name, tokenizer,
     dim: intOption('dim', o.dim, 100, 1, 100000),
     window: intOption('window', o.window, 5, 1, 1000),
     sample: numberOption('sample', o.sample, 1e-3, 0, 1),
     minCount: intOption('minCount', o.minCount, 5, 1),
     maxVocab: o.maxVocab === undefined ? undefined : intOption('maxVocab', o.maxVocab, 0, 1),
     epochs: intOption('epochs', o.epochs, 5, 1, 100000),
-    threads: o.threads === undefined ? undefined : intOption('threads', o.threads, 1, 1, 256),
-    seed: intOption('seed', o.seed, 1, 0, Number.MAX_SAFE_INTEGER),
+    seed: seedOption(o.seed),
     maxSentenceLength: intOption('maxSentenceLength', o.maxSentenceLength, 1000, 1, 1_000_000),
-    onProgress: functionOption('onProgress', o.onProgress),
-    signal: signalOption(o.signal),
+    onProgress: progressOption('onProgress', o.onProgress),
   };
 }
 
@@ -143,24 +151,16 @@ function resolveOptions(o: Word2VecOptions = {}): Resolved {
 async function loadResume(options: Word2VecOptions): Promise<{ o: Resolved; checkpoint: DecodedCheckpoint }> {
   const { bytes, name } = await readCheckpointSource(options.resumeFrom);
   const checkpoint = decodeCheckpoint(bytes, name);
-  const stored = checkpoint.options as unknown as Record<string, unknown>;
-  try {
-    resolveOptions(stored as Word2VecOptions);
-  } catch (e) {
-    if (e instanceof Wasm2VecError && e.code === 'INVALID_OPTION') {
-      throw new Wasm2VecError('BAD_FORMAT', `Word2Vec checkpoint ${name}: stored options: ${e.message}`, { cause: e });
-    }
-    throw e;
+  // Checkpoints store word2vec.c's names (alpha, minAlpha); a caller may repeat them under either name.
+  const given: Record<string, unknown> = { ...options };
+  for (const [primary, alias] of [['learningRate', 'alpha'], ['minLearningRate', 'minAlpha']] as const) {
+    const v = aliasedOption(options, primary, [alias]).value;
+    delete given[primary];
+    if (v !== undefined) given[alias] = v;
   }
-  const given = options as Record<string, unknown>;
-  for (const k of CHECKPOINT_OPTION_NAMES) {
-    if (given[k] !== undefined && given[k] !== stored[k]) {
-      throw new Wasm2VecError('INVALID_OPTION', `option ${k}: got ${describe(given[k])}, but the checkpoint was trained with ${describe(stored[k])}; ` +
-        'model options cannot change when resuming (leave them out: they are taken from the checkpoint)');
-    }
-  }
-  const { resumeFrom: _r, ...rest } = options;
-  return { o: resolveOptions({ ...rest, ...(stored as Word2VecOptions) }), checkpoint };
+  const merged = mergeResumedOptions('Word2Vec', name, given as Word2VecOptions, checkpoint.options as unknown as Record<string, unknown>,
+    CHECKPOINT_OPTION_NAMES, resolveOptions);
+  return { o: resolveOptions(merged), checkpoint };
 }
 
 export interface Word2VecStats {
@@ -186,7 +186,7 @@ export class Word2Vec {
   private constructor(
     readonly embeddings: Embeddings,
     readonly vocabulary: Vocabulary,
-    readonly options: Readonly<Omit<Resolved, 'tokenizer' | 'onProgress' | 'signal' | 'checkpoint'>>,
+    readonly options: Readonly<Omit<Resolved, 'tokenizer' | 'onProgress' | 'signal' | 'checkpoint' | 'learningRateName' | 'resumeFrom'>>,
     readonly stats: Word2VecStats,
     private kernel: Word2VecKernel | null,
   ) {}
@@ -233,7 +233,7 @@ export class Word2Vec {
 
   /** @internal the trainer's factory (the constructor is private to keep models trainer-made) */
   static create(e: Embeddings, v: Vocabulary, o: Resolved, s: Word2VecStats, kernel: Word2VecKernel): Word2Vec {
-    const { tokenizer: _t, onProgress: _p, signal: _s, checkpoint: _c, ...opts } = o;
+    const { tokenizer: _t, onProgress: _p, signal: _s, checkpoint: _c, learningRateName: _n, resumeFrom: _r, ...opts } = o;
     return new Word2Vec(e, v, opts, s, kernel);
   }
 }
@@ -246,112 +246,60 @@ async function trainOnStream(
   const huff = o.hs ? buildHuffman(vocab.counts) : null;
   const kernel = await Word2VecKernel.create({
     vocab: vocab.size, dim: o.dim, window: o.window, negative: o.negative, hs: o.hs, maxCode: huff?.maxCode ?? 0,
-    cbow: o.model === 'cbow', batched: o.mode === 'batched', sample: o.sample, alpha: o.alpha, minAlpha: o.minAlpha,
+    cbow: o.model === 'cbow', batched: o.mode === 'batched', sample: o.sample, alpha: o.learningRate, minAlpha: o.minLearningRate,
     wordsPerEpoch: stream.tokens, epochs: o.epochs, maxSentenceLength: o.maxSentenceLength,
     chunkCapacity: CHUNK_TOKENS + o.maxSentenceLength + 2, threads: requested, seed: o.seed, signal: o.signal,
   });
-  let epoch = resume?.epochsCompleted ?? 0;
-  let lastCheckpoint = resume ? resume.epochsCompleted : 0;
+  // -log σ(0) = ln 2 per output term: negatives + 1 terms, plus the Huffman code's length with hs.
+  let codeLength = 0;
+  if (huff) for (let i = 0; i < vocab.size; i++) codeLength += huff.codeLength[i] * vocab.counts[i] / vocab.totalCount;
+  const run = new TrainingRun({
+    model: 'Word2Vec', controls: o, kind: WORD2VEC_CHECKPOINT, epochs: o.epochs, completed: resume?.epochsCompleted ?? 0,
+    untrainedLoss: Math.LN2 * ((o.negative > 0 ? o.negative + 1 : 0) + codeLength), lossName: 'a mean loss per pair of',
+    advice: `lower ${o.learningRateName} (${o.learningRate})`,
+  });
   try {
     const threads = kernel.threads;
     const totalWords = stream.tokens * o.epochs;
     await kernel.initialise(vocab.counts, huff, resume);
-    // -log σ(0) = ln 2 per output term: negatives + 1 terms, plus the Huffman code's length with hs.
-    let codeLength = 0;
-    if (huff) for (let i = 0; i < vocab.size; i++) codeLength += huff.codeLength[i] * vocab.counts[i] / vocab.totalCount;
-    const untrainedLoss = Math.LN2 * ((o.negative > 0 ? o.negative + 1 : 0) + codeLength);
-
     const start = performance.now();
-    let done = epoch * stream.tokens; // words of trained slices, over all epochs
+    let done = run.epochsCompleted * stream.tokens; // words of trained slices, over all epochs
     let trainedNow = 0; // words trained by this call (for the speed)
     let effective = resume?.effectiveTokens ?? 0;
-    let aborted = false;
-    let lastReport = 0;
-    let noteSent = false;
-    let epochLoss = 0, epochPairs = 0, lastAlpha = o.alpha;
-    const sliceTokens = new Array<number>(threads).fill(FIRST_SLICE);
-    const report = (epochNumber: number, force: boolean) => {
-      if (!o.onProgress) return;
-      const now = performance.now();
-      if (!force && now - lastReport < 250) return;
-      lastReport = now;
-      const seconds = (now - start) / 1000;
-      const p: Word2VecProgress = {
-        words: done, progress: totalWords ? done / totalWords : 1, epoch: epochNumber, epochs: o.epochs, alpha: lastAlpha,
-        wordsPerSecond: seconds > 0 ? trainedNow / seconds : 0, loss: epochLoss, meanLoss: epochPairs ? epochLoss / epochPairs : 0, threads,
+    let epoch = run.epochsCompleted + 1;
+    let lastAlpha = o.learningRate;
+    let last: StreamEpochTotals = { kept: 0, loss: 0, pairs: 0, words: 0, aborted: false };
+    const progress = new ProgressThrottle<Word2VecProgress>(o.onProgress, () => kernel.fallbackReason);
+    const report = (force: boolean) => progress.report(() => {
+      const seconds = (performance.now() - start) / 1000;
+      const meanLoss = last.pairs ? last.loss / last.pairs : 0;
+      return {
+        words: done, progress: totalWords ? done / totalWords : 1, epoch, epochs: o.epochs, learningRate: lastAlpha, alpha: lastAlpha,
+        wordsPerSecond: seconds > 0 ? trainedNow / seconds : 0, loss: meanLoss, lossSum: last.loss, meanLoss, threads,
       };
-      if (!noteSent && kernel.fallbackReason) p.note = kernel.fallbackReason;
-      noteSent = true;
-      o.onProgress(p);
-    };
-
-    for (; epoch < o.epochs && !aborted; epoch++) {
-      epochLoss = 0; epochPairs = 0;
-      const chunks = stream.chunks()[Symbol.asyncIterator]();
-      let position = epoch * stream.tokens; // words before the next chunk: fixes alpha regardless of timing
-      let pulling: Promise<unknown> = Promise.resolve();
-      // Serialised pulls keep chunk order (and so alpha and RNG use) deterministic for a given thread count.
-      const next = (): Promise<{ ids: Int32Array; before: number } | null> => {
-        const p = pulling.then(async () => {
-          if (o.signal?.aborted) { aborted = true; return null; }
-          const r = await chunks.next();
-          if (r.done) return null;
-          const before = position;
-          position += countWords(r.value, 0, r.value.length);
-          return { ids: r.value, before };
-        });
-        pulling = p.catch(() => undefined);
-        return p;
-      };
-      const workerLoop = async (t: number) => {
-        for (let c = await next(); c; c = await next()) {
-          await kernel.loadChunk(t, c.ids);
-          let before = c.before;
-          for (let from = 0; from < c.ids.length;) {
-            if (o.signal?.aborted) { aborted = true; return; }
-            const to = sliceEnd(c.ids, from, sliceTokens[t]);
-            const words = countWords(c.ids, from, to);
-            const t0 = performance.now();
-            const { kept, loss, pairs } = await kernel.train(t, from, to, before);
-            const ms = performance.now() - t0;
-            sliceTokens[t] = Math.max(MIN_SLICE, Math.min(CHUNK_TOKENS, Math.round(((to - from) / Math.max(ms, 0.5)) * SLICE_MS)));
-            effective += kept; epochLoss += loss; epochPairs += pairs; done += words; trainedNow += words; before += words;
-            lastAlpha = Math.max(o.minAlpha, o.alpha - (o.alpha - o.minAlpha) * (before / Math.max(1, totalWords)));
-            from = to;
-            report(epoch + 1, false);
-          }
-        }
-      };
-      try {
-        await Promise.all(Array.from({ length: threads }, (_, t) => workerLoop(t)));
-      } finally {
-        // An abort (or a failed worker) leaves the epoch's iterator open: close it so a spilled corpus releases its file.
-        await chunks.return?.();
-      }
-      // Numerical health after every epoch (and after an abort): a diverged model is an error, not a result.
-      const bad = await kernel.nonFiniteWeights();
-      // Finite weights can still be garbage: a loss far above an untrained model's means the updates diverged.
-      const meanLoss = epochPairs > 0 ? epochLoss / epochPairs : 0;
-      if (bad > 0 || meanLoss > DIVERGED_LOSS_RATIO * untrainedLoss) {
-        const kept = o.checkpoint === undefined ? 'no checkpoint was requested'
-          : lastCheckpoint > 0 ? `the last good checkpoint (after epoch ${lastCheckpoint}${typeof o.checkpoint === 'string' ? `, "${o.checkpoint}"` : ''}) is kept`
-            : 'no checkpoint had been written yet';
-        const what = bad > 0 ? `${bad} non-finite values in the weights`
-          : `a mean loss per pair of ${meanLoss.toPrecision(3)}, ${Math.round(meanLoss / untrainedLoss)}× an untrained model's (${untrainedLoss.toPrecision(3)})`;
-        throw new Wasm2VecError('NUMERIC', `Word2Vec: training diverged in epoch ${epoch + 1} (${what}); lower alpha (${o.alpha}). ` +
-          `${kept[0].toUpperCase()}${kept.slice(1)}.`);
-      }
-      if (!aborted && o.checkpoint !== undefined && ((epoch + 1) % o.checkpointEvery === 0 || epoch + 1 === o.epochs)) {
-        const rng = await kernel.readRngStates();
-        const state = {
-          options: checkpointOptions(o), vocabulary: vocab, epochsCompleted: epoch + 1, tokens: stream.tokens, rawTokens, effectiveTokens: effective, rng,
-        };
-        const chunks = encodeCheckpoint(state, kernel.matrices());
-        await storeCheckpoint(WORD2VEC_CHECKPOINT, o.checkpoint, epoch + 1, chunks);
-        lastCheckpoint = epoch + 1;
-      }
-      if (!aborted) report(epoch + 1, true);
-    }
+    }, force);
+    const epochs = new StreamEpochs(stream, threads, CHUNK_TOKENS, {
+      load: (t, ids) => kernel.loadChunk(t, ids),
+      train: (t, from, to, before) => kernel.train(t, from, to, before),
+    }, o.signal, (words, positionAfter, totals) => {
+      done += words; trainedNow += words; last = totals;
+      lastAlpha = Math.max(o.minLearningRate, o.learningRate - (o.learningRate - o.minLearningRate) * (positionAfter / Math.max(1, totalWords)));
+      report(false);
+    });
+    await run.run({
+      trainEpoch: async (e) => {
+        epoch = e;
+        last = await epochs.run(e - 1);
+        effective += last.kept;
+        return { meanLoss: last.pairs > 0 ? last.loss / last.pairs : 0, aborted: last.aborted };
+      },
+      nonFinite: () => kernel.nonFiniteWeights(),
+      checkpoint: async (e) => encodeCheckpoint({
+        options: checkpointOptions(o), vocabulary: vocab, epochsCompleted: e, tokens: stream.tokens, rawTokens, effectiveTokens: effective,
+        rng: await kernel.readRngStates(),
+      }, kernel.matrices()),
+      afterEpoch: () => { report(true); },
+    });
     const seconds = (performance.now() - start) / 1000;
     // The token cache (up to 512 MiB) is done with: free it (and collect it) before the vectors are copied out.
     await releaseInput?.();
@@ -359,34 +307,17 @@ async function trainOnStream(
     // The vocabulary's word → id map serves the embeddings too (a million-word map is ~50 MB).
     const embeddings = new Embeddings(vocab.words, vectors, o.dim, { counts: vocab.counts, index: vocab.wordIndex as Map<string, number> });
     const stats: Word2VecStats = {
-      rawTokens, tokens: stream.tokens, effectiveTokens: effective, epochsCompleted: aborted ? epoch - 1 : epoch, seconds, scanSeconds,
-      tokensPerSecond: seconds > 0 ? trainedNow / seconds : 0, threads, aborted, finalLoss: epochPairs ? epochLoss / epochPairs : 0,
+      rawTokens, tokens: stream.tokens, effectiveTokens: effective, epochsCompleted: run.epochsCompleted, seconds, scanSeconds,
+      tokensPerSecond: seconds > 0 ? trainedNow / seconds : 0, threads, aborted: run.aborted, finalLoss: last.pairs ? last.loss / last.pairs : 0,
     };
     return Word2Vec.create(embeddings, vocab, o, stats, kernel);
   } catch (e) {
     kernel.dispose();
-    if (e instanceof Wasm2VecError && e.code === 'WORKER_FAILED') {
-      throw new Wasm2VecError('WORKER_FAILED', `Word2Vec training failed in epoch ${epoch + 1}: ${e.message}; all workers were stopped and ` +
-        `the model's memory released${lastCheckpoint > 0 ? ` (the last checkpoint, after epoch ${lastCheckpoint}, can be resumed)` : ''}`, { cause: e });
-    }
-    throw e;
+    throw run.failed(e, `in epoch ${Math.min(run.epochsCompleted + 1, o.epochs)}`);
   }
 }
 
 function checkpointOptions(o: Resolved): CheckpointOptions {
   const { model, mode, dim, window, negative, hs, sample, minCount, maxVocab, epochs, alpha, minAlpha, seed, maxSentenceLength } = o;
   return { model, mode, dim, window, negative, hs, sample, minCount, maxVocab, epochs, alpha, minAlpha, seed, maxSentenceLength };
-}
-
-function countWords(ids: Int32Array, from: number, to: number): number {
-  let words = 0;
-  for (let i = from; i < to; i++) if (ids[i] >= 0) words++;
-  return words;
-}
-
-/** End of a slice of about `target` entries from `from`, just after a sentence separator (or the chunk's end). */
-function sliceEnd(ids: Int32Array, from: number, target: number): number {
-  if (from + target >= ids.length) return ids.length;
-  const at = ids.indexOf(-1, from + target - 1);
-  return at < 0 ? ids.length : at + 1;
 }
