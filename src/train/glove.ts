@@ -1,5 +1,5 @@
-import { Wasm2VecError, describe, invalidOption, throwIfAborted } from '../errors.js';
-import { intOption, numberOption, boolOption, enumOption, signalOption, functionOption } from '../options.js';
+import { Wasm2VecError, invalidOption, throwIfAborted } from '../errors.js';
+import { aliasedOption, boolOption, enumOption, functionOption, intOption, numberOption } from '../options.js';
 import { availableCores, isNode } from '../runtime/capabilities.js';
 import { MAX_BYTES } from '../runtime/memory-layout.js';
 import { type CorpusInput } from '../text/corpus.js';
@@ -9,7 +9,10 @@ import { Vocabulary } from '../text/vocabulary.js';
 import { Embeddings } from '../vectors/embeddings.js';
 import { countCooccurrences, type CountResult } from './cooccurrence-count.js';
 import { cellsFromCount, disposeCells, rawCells, trainEpoch, type CellSource, type RawCells } from './glove-cells.js';
-import { checkpointTargetOption, readCheckpointSource, resumeOption, storeCheckpoint, type CheckpointTarget } from './checkpoint-file.js';
+import { readCheckpointSource, type CheckpointTarget } from './checkpoint-file.js';
+import {
+  CONTROL_NAMES, ProgressThrottle, TrainingRun, mergeResumedOptions, progressOption, resolveControls, seedOption, type TrainingControls,
+} from './lifecycle.js';
 import {
   GLOVE_CHECKPOINT, GLOVE_CHECKPOINT_OPTIONS, decodeGloveCheckpoint, encodeGloveCheckpoint, type DecodedGloveCheckpoint, type GloveCheckpointState,
 } from './glove-checkpoint.js';
@@ -46,9 +49,11 @@ export interface GloVeOptions {
   window?: number;
   /** Weighting cutoff: f(x) = min(1, (x / xMax)^alpha) (100). */
   xMax?: number;
-  /** Weighting exponent (0.75). */
+  /** Weighting exponent of f(x) (0.75). */
+  weightingExponent?: number;
+  /** glove.c's name for weightingExponent. */
   alpha?: number;
-  /** AdaGrad initial learning rate, glove.c's eta (0.05). */
+  /** AdaGrad initial learning rate, glove.c's eta (0.05; `--eta` on the command line). */
   learningRate?: number;
   /** Passes over the co-occurrence cells (25). */
   epochs?: number;
@@ -91,16 +96,15 @@ export interface GloVeOptions {
   resumeFrom?: Uint8Array | ArrayBuffer | string;
 }
 
-interface Resolved {
+interface Resolved extends TrainingControls {
   dim: number; window: number; xMax: number; alpha: number; learningRate: number; epochs: number; minCount: number;
-  maxVocab?: number; symmetric: boolean; threads?: number; seed: number; memoryBudget: number; gradientClip: number;
+  maxVocab?: number; symmetric: boolean; seed: number; memoryBudget: number; gradientClip: number;
   vectors: GloVeVectors; maxProduct?: number; tokenizer: Tokenizer; tempDir?: string;
-  onProgress?: (p: GloVeProgress) => void; signal?: AbortSignal;
-  checkpoint?: CheckpointTarget; checkpointEvery: number;
+  onProgress?: (p: GloVeProgress) => void;
 }
 
-const KNOWN = new Set(['dim', 'window', 'xMax', 'alpha', 'learningRate', 'epochs', 'minCount', 'maxVocab', 'symmetric', 'threads', 'seed',
-  'memoryBudget', 'gradientClip', 'vectors', 'maxProduct', 'tokenizer', 'tempDir', 'onProgress', 'signal', 'checkpoint', 'checkpointEvery', 'resumeFrom']);
+const KNOWN = new Set(['dim', 'window', 'xMax', 'alpha', 'weightingExponent', 'learningRate', 'epochs', 'minCount', 'maxVocab', 'symmetric', 'seed',
+  'memoryBudget', 'gradientClip', 'vectors', 'maxProduct', 'tokenizer', 'tempDir', 'onProgress', ...CONTROL_NAMES]);
 const DEFAULT_BUDGET = 2 * 1024 ** 3;
 /** The smallest budget worth trying; anything below is certainly a unit mistake. */
 const MIN_BUDGET = 1 << 20;
@@ -111,8 +115,6 @@ const MIN_BUDGET = 1 << 20;
  */
 const MAX_LINE_TOKENS = 1_000_000;
 const CHUNK_TOKENS = 65536;
-/** An epoch whose cost per cell exceeds this multiple of the all-zero model's bound has diverged. */
-const DIVERGED_COST_RATIO = 10;
 /**
  * Part of memoryBudget kept for the JavaScript side while counting and merging: id chunks, merge and
  * I/O buffers, the scan's word map and the engine's heap growth (measured 2026-11-29: peak RSS minus
@@ -126,31 +128,27 @@ function resolveOptions(o: GloVeOptions = {}): Resolved {
   for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new Wasm2VecError('INVALID_OPTION', `GloVe.train: unknown option ${JSON.stringify(k)}`);
   const tempDir = o.tempDir;
   if (tempDir !== undefined && (typeof tempDir !== 'string' || tempDir === '')) invalidOption('tempDir', tempDir, 'a directory path');
-  const checkpoint = checkpointTargetOption(o.checkpoint);
-  if (o.checkpointEvery !== undefined && checkpoint === undefined) invalidOption('checkpointEvery', o.checkpointEvery, 'to come with the checkpoint option');
-  resumeOption(o.resumeFrom);
+  const exponent = aliasedOption(o, 'weightingExponent', ['alpha']);
+  const alpha = numberOption(exponent.name, exponent.value, 0.75, 0, 10);
   return {
+    ...resolveControls(o),
     dim: intOption('dim', o.dim, 50, 1, 100000),
     window: intOption('window', o.window, 10, 1, 1000),
     xMax: numberOption('xMax', o.xMax, 100, 0, Infinity, true),
-    alpha: numberOption('alpha', o.alpha, 0.75, 0, 10),
+    alpha,
     learningRate: numberOption('learningRate', o.learningRate, 0.05, 0, 10, true),
     epochs: intOption('epochs', o.epochs, 25, 1, 100000),
     minCount: intOption('minCount', o.minCount, 5, 1),
     maxVocab: o.maxVocab === undefined ? undefined : intOption('maxVocab', o.maxVocab, 0, 1),
     symmetric: boolOption('symmetric', o.symmetric, true),
-    threads: o.threads === undefined ? undefined : intOption('threads', o.threads, 1, 1, 255),
-    seed: intOption('seed', o.seed, 1, 0, Number.MAX_SAFE_INTEGER),
+    seed: seedOption(o.seed),
     memoryBudget: intOption('memoryBudget', o.memoryBudget, DEFAULT_BUDGET, MIN_BUDGET),
     gradientClip: numberOption('gradientClip', o.gradientClip, 100, 0, Infinity, true),
     vectors: enumOption('vectors', o.vectors, 'sum', ['sum', 'word', 'context'] as const),
     maxProduct: o.maxProduct === undefined ? undefined : intOption('maxProduct', o.maxProduct, 0, 0),
     tokenizer: functionOption<Tokenizer>('tokenizer', o.tokenizer) ?? createTokenizer(),
     tempDir,
-    onProgress: functionOption('onProgress', o.onProgress),
-    signal: signalOption(o.signal),
-    checkpoint,
-    checkpointEvery: intOption('checkpointEvery', o.checkpointEvery, 1, 1, 100000),
+    onProgress: progressOption('onProgress', o.onProgress),
   };
 }
 
@@ -158,22 +156,13 @@ function resolveOptions(o: GloVeOptions = {}): Resolved {
 async function loadResume(options: GloVeOptions): Promise<{ o: Resolved; checkpoint: DecodedGloveCheckpoint }> {
   const { bytes, name } = await readCheckpointSource(options.resumeFrom);
   const checkpoint = decodeGloveCheckpoint(bytes, name);
-  const stored = checkpoint.options as Record<string, unknown>;
-  try {
-    resolveOptions(stored as GloVeOptions);
-  } catch (e) {
-    if (e instanceof Wasm2VecError && e.code === 'INVALID_OPTION') throw new Wasm2VecError('BAD_FORMAT', `GloVe checkpoint ${name}: stored options: ${e.message}`, { cause: e });
-    throw e;
-  }
-  const given = options as Record<string, unknown>;
-  for (const k of GLOVE_CHECKPOINT_OPTIONS) {
-    if (given[k] !== undefined && given[k] !== stored[k]) {
-      throw new Wasm2VecError('INVALID_OPTION', `option ${k}: got ${describe(given[k])}, but the checkpoint was trained with ${describe(stored[k])}; ` +
-        'model options cannot change when resuming (leave them out: they are taken from the checkpoint)');
-    }
-  }
-  const { resumeFrom: _r, ...rest } = options;
-  return { o: resolveOptions({ ...rest, ...(stored as GloVeOptions) }), checkpoint };
+  // Checkpoints store glove.c's name (alpha) for the weighting exponent.
+  const given: Record<string, unknown> = { ...options };
+  const exponent = aliasedOption(options, 'weightingExponent', ['alpha']).value;
+  delete given.weightingExponent;
+  if (exponent !== undefined) given.alpha = exponent;
+  const merged = mergeResumedOptions('GloVe', name, given as GloVeOptions, checkpoint.options as Record<string, unknown>, GLOVE_CHECKPOINT_OPTIONS, resolveOptions);
+  return { o: resolveOptions(merged), checkpoint };
 }
 
 export interface GloVeStats {
@@ -297,22 +286,20 @@ export class GloVe {
     const prepared = await prepare(corpus, o, resume?.checkpoint.vocabulary);
     let counted: Counted | null = null;
     let cells: CellSource | null = null;
-    let lastCheckpoint = resume?.checkpoint.epochsCompleted ?? 0;
-    let lastReport = 0;
-    let noteSent = false;
     const state: GloVeProgress = { phase: 'counting', progress: 0, tokens: 0, cells: 0, epoch: 0, epochs: o.epochs, cost: 0, cellsPerSecond: 0, threads: 1 };
+    // The all-zero model's cost per cell is the mean of 0.5·f(x)·(log x)² <= 0.5·(log max x)², and no
+    // cell count exceeds tokens × 2 (sides) × (1 + ln window) (the distance-weighted contexts).
+    const zeroModelCost = 0.5 * Math.log(Math.max(Math.E, prepared.stream.tokens * (o.symmetric ? 2 : 1) * (1 + Math.log(o.window)))) ** 2;
+    const epochCosts: number[] = resume ? [...resume.checkpoint.epochCosts] : [];
+    const run = new TrainingRun({
+      model: 'GloVe', controls: o, kind: GLOVE_CHECKPOINT, epochs: o.epochs, completed: epochCosts.length, untrainedLoss: zeroModelCost,
+      lossName: 'a cost per cell of', advice: `lower learningRate (${o.learningRate}) or gradientClip (${o.gradientClip})`,
+    });
+    // Counting and shuffling report through the same throttle; the pool's fallback note comes with the first report.
+    const progress = new ProgressThrottle<GloVeProgress>(o.onProgress, () => state.note);
     const report = (r: Partial<GloVeProgress>, force = false) => {
       Object.assign(state, r);
-      if (!o.onProgress) return;
-      const now = performance.now();
-      if (!force && now - lastReport < 250) return;
-      lastReport = now;
-      const { note, ...p } = state;
-      if (note && !noteSent) {
-        noteSent = true;
-        (p as GloVeProgress).note = note;
-      }
-      o.onProgress(p);
+      progress.report(() => { const { note: _n, ...p } = state; return p; }, force);
     };
     try {
       try {
@@ -344,47 +331,31 @@ export class GloVe {
       } else await kernel.initParams(o.seed);
 
       const trainStart = performance.now();
-      // The all-zero model's cost per cell is the mean of 0.5·f(x)·(log x)² <= 0.5·(log max x)², and no
-      // cell count exceeds tokens × 2 (sides) × (1 + ln window) (the distance-weighted contexts).
-      const zeroModelCost = 0.5 * Math.log(Math.max(Math.E, prepared.stream.tokens * (o.symmetric ? 2 : 1) * (1 + Math.log(o.window)))) ** 2;
-      const epochCosts: number[] = resume ? [...resume.checkpoint.epochCosts] : [];
-      let aborted = false;
-      for (let epoch = epochCosts.length + 1; epoch <= o.epochs && !aborted; epoch++) {
-        const epochStart = performance.now();
-        let done = 0, cost = 0;
-        report({ phase: 'training', epoch, progress: (epoch - 1) / o.epochs, cost: 0 }, epoch === 1);
-        const total = cells.records;
-        const r = await trainEpoch(kernel, cells, (n, c) => {
-          done += n; cost += c;
-          const seconds = (performance.now() - epochStart) / 1000;
-          report({ progress: (epoch - 1 + done / total) / o.epochs, cost: cost / done, cellsPerSecond: seconds > 0 ? done / seconds : 0 });
-        }, o.signal);
-        aborted = r.aborted;
-        const bad = await kernel.nonFiniteParams();
-        // Finite parameters can still be garbage: a cost far above the all-zero model's means AdaGrad diverged.
-        const epochCost = r.cost / Math.max(1, done);
-        if (bad > 0 || epochCost > DIVERGED_COST_RATIO * zeroModelCost) {
-          const kept = lastCheckpoint > 0 ? ` The last good checkpoint (after epoch ${lastCheckpoint}) is kept.` : '';
-          const what = bad > 0 ? `${bad} non-finite values in the parameters`
-            : `a cost per cell of ${epochCost.toPrecision(3)}, above ${DIVERGED_COST_RATIO}× the most an all-zero model can have (${zeroModelCost.toPrecision(3)})`;
-          throw new Wasm2VecError('NUMERIC', `GloVe: training diverged in epoch ${epoch} (${what}); lower learningRate (${o.learningRate}) or gradientClip (${o.gradientClip}).${kept}`);
-        }
-        if (!aborted) {
+      const total = cells.records;
+      const source = cells;
+      await run.run({
+        trainEpoch: async (epoch) => {
+          const epochStart = performance.now();
+          let done = 0, cost = 0;
+          report({ phase: 'training', epoch, progress: (epoch - 1) / o.epochs, cost: 0 }, epoch === 1);
+          const r = await trainEpoch(kernel, source, (n, c) => {
+            done += n; cost += c;
+            const seconds = (performance.now() - epochStart) / 1000;
+            report({ progress: (epoch - 1 + done / total) / o.epochs, cost: cost / done, cellsPerSecond: seconds > 0 ? done / seconds : 0 });
+          }, o.signal);
+          return { meanLoss: r.cost / Math.max(1, done), aborted: r.aborted, cost: r.cost, seconds: () => (performance.now() - epochStart) / 1000 };
+        },
+        nonFinite: () => kernel.nonFiniteParams(),
+        checkpoint: (epoch, r) => encodeGloveCheckpoint({
+          options: Object.fromEntries(GLOVE_CHECKPOINT_OPTIONS.map((k) => [k, o[k]])) as GloveCheckpointState['options'],
+          vocabulary: prepared.vocab, epochsCompleted: epoch, epochCosts: [...epochCosts, r.cost / total], tokens: prepared.stream.tokens,
+        }, { bytes: paramBytes, read: (at, n) => kernel.readParams(at, n) }),
+        afterEpoch: (epoch, r) => {
           epochCosts.push(r.cost / total);
-          if (o.checkpoint !== undefined && (epoch % o.checkpointEvery === 0 || epoch === o.epochs)) {
-            const state = {
-              options: Object.fromEntries(GLOVE_CHECKPOINT_OPTIONS.map((k) => [k, o[k]])) as GloveCheckpointState['options'],
-              vocabulary: prepared.vocab, epochsCompleted: epoch, epochCosts, tokens: prepared.stream.tokens,
-            };
-            await storeCheckpoint(GLOVE_CHECKPOINT, o.checkpoint, epoch, encodeGloveCheckpoint(state, {
-              bytes: paramBytes, read: (at, n) => kernel.readParams(at, n),
-            }));
-            lastCheckpoint = epoch;
-          }
-          const seconds = (performance.now() - epochStart) / 1000;
+          const seconds = r.seconds();
           report({ progress: epoch / o.epochs, cost: r.cost / total, cellsPerSecond: seconds > 0 ? total / seconds : 0 }, true);
-        }
-      }
+        },
+      });
       const trainSeconds = (performance.now() - trainStart) / 1000;
       const embeddings = await readVectors(kernel, prepared.vocab, o.dim, o.vectors);
       const stats: GloVeStats = {
@@ -392,17 +363,13 @@ export class GloVe {
         spilledRuns: counted.count.kind === 'runs' ? counted.count.runs.runs.length : 0, cellsOnDisk: cells.kind === 'disk',
         scanSeconds: prepared.scanSeconds, countSeconds: counted.countSeconds, shuffleSeconds, trainSeconds,
         secondsPerEpoch: epochCosts.length ? trainSeconds / epochCosts.length : 0, epochCosts, epochsCompleted: epochCosts.length,
-        threads: kernel.threads, aborted, memoryBytes: kernel.memoryBytes,
+        threads: kernel.threads, aborted: run.aborted, memoryBytes: kernel.memoryBytes,
       };
-      const { tokenizer: _t, onProgress: _p, signal: _s, checkpoint: _c, ...opts } = o;
+      const { tokenizer: _t, onProgress: _p, signal: _s, checkpoint: _c, resumeFrom: _r, ...opts } = o;
       return new GloVe(embeddings, prepared.vocab, opts, stats, kernel);
     } catch (e) {
       counted?.kernel.dispose();
-      if (e instanceof Wasm2VecError && e.code === 'WORKER_FAILED') {
-        throw new Wasm2VecError('WORKER_FAILED', `GloVe training failed while ${state.phase}: ${e.message}; all workers were stopped and the model's ` +
-          `memory released${lastCheckpoint > 0 ? ` (the last checkpoint, after epoch ${lastCheckpoint}, can be resumed)` : ''}`, { cause: e });
-      }
-      throw e;
+      throw run.failed(e, `while ${state.phase}`);
     } finally {
       await disposeCells(cells);
     }
