@@ -2,7 +2,8 @@ import { Wasm2VecError, describe, invalidOption, throwIfAborted } from '../error
 import { functionOption, intOption, knownOptions, numberOption, signalOption } from '../options.js';
 import { availableCores, importNode } from '../runtime/capabilities.js';
 import type { Tokenizer } from '../text/tokenizer.js';
-import { checkpointTargetOption, readCheckpointSource, resumeOption, storeCheckpoint, type CheckpointTarget } from '../train/checkpoint-file.js';
+import { readCheckpointSource, type CheckpointTarget } from '../train/checkpoint-file.js';
+import { TrainingRun, disposedError, progressOption, resolveControls, threadsOption } from '../train/lifecycle.js';
 import {
   LINEAR_CHECKPOINT, LINEAR_CHECKPOINT_OPTION_NAMES, decodeLinearCheckpoint, encodeLinearCheckpoint, fingerprint,
   type DecodedLinearCheckpoint, type LinearCheckpointOptions,
@@ -168,7 +169,7 @@ export class LinearClassifier {
   }
 
   private trained(what: string): TrainedModel {
-    if (this.disposed) throw new Wasm2VecError('UNSUPPORTED', `LinearClassifier.${what}: this classifier was disposed`);
+    if (this.disposed) throw disposedError(`LinearClassifier.${what}`, 'classifier');
     if (!this.model) throw new Wasm2VecError('UNSUPPORTED', `LinearClassifier.${what}: the classifier is not trained; call fit() or LinearClassifier.load() first`);
     return this.model;
   }
@@ -178,15 +179,12 @@ export class LinearClassifier {
    * for multi-label data. A second fit() starts again from scratch (or, with `resumeFrom`, from a checkpoint).
    */
   async fit(texts: readonly string[], labels: readonly LabelInput[], fitOptions: LinearFitOptions = {}): Promise<LinearFitResult> {
-    if (this.disposed) throw new Wasm2VecError('UNSUPPORTED', 'LinearClassifier.fit: this classifier was disposed');
+    if (this.disposed) throw disposedError('LinearClassifier.fit', 'classifier');
     knownOptions('fit', fitOptions, ['signal', 'onEpochEnd', 'checkpoint', 'checkpointEvery', 'resumeFrom', 'emptyTexts']);
-    const signal = signalOption(fitOptions.signal);
+    const controls = resolveControls({ ...fitOptions, threads: undefined });
+    const { signal, checkpoint } = controls;
     const emptyTexts = emptyTextsOption(fitOptions.emptyTexts);
-    const onEpochEnd = functionOption<(e: LinearEpoch) => void>('onEpochEnd', fitOptions.onEpochEnd);
-    const checkpoint = checkpointTargetOption(fitOptions.checkpoint);
-    if (fitOptions.checkpointEvery !== undefined && checkpoint === undefined) invalidOption('checkpointEvery', fitOptions.checkpointEvery, 'to come with the checkpoint option');
-    const checkpointEvery = intOption('checkpointEvery', fitOptions.checkpointEvery, 1, 1, 1_000_000);
-    resumeOption(fitOptions.resumeFrom);
+    const onEpochEnd = progressOption<LinearEpoch>('onEpochEnd', fitOptions.onEpochEnd);
     const started = performance.now();
     const list = checkTexts('fit', texts);
     const norm = normalizeLabels('fit', labels, list.length);
@@ -207,8 +205,11 @@ export class LinearClassifier {
     this.model = null;
     const threads = o.threads ?? await availableCores();
     const runtime = await LinearKernel.create(spec, threads, train, signal);
-    let lastCheckpoint = resume?.checkpoint.epoch ?? 0;
-    const kept = () => (lastCheckpoint > 0 ? ` The last good checkpoint (after epoch ${lastCheckpoint}) is kept.` : '');
+    const run = new TrainingRun({
+      model: 'LinearClassifier', controls, kind: LINEAR_CHECKPOINT, epochs: o.epochs, completed: resume?.checkpoint.epoch ?? 0,
+      // fastText has no divergence rule beyond non-finite values; neither does this model (its loss scale varies with the loss function).
+      untrainedLoss: 0, advice: `lower learningRate (${o.learningRate})`,
+    });
     try {
       if (resume) {
         const c = resume.checkpoint;
@@ -222,28 +223,24 @@ export class LinearClassifier {
       let tokensPerEpoch = 0;
       for (let i = 0; i < n; i++) tokensPerEpoch += train.tokens[i];
       const history: LinearEpoch[] = resume ? resume.checkpoint.history.map((h) => ({ ...h })) : [];
-      for (let epoch = resume?.checkpoint.epoch ?? 0; epoch < o.epochs; epoch++) {
-        const epochStart = performance.now();
-        let r: { loss: number; examples: number };
-        try {
-          r = await runtime.trainEpoch(epoch, o.epochs, signal);
-        } catch (e) {
-          if (e instanceof Wasm2VecError && (e.code === 'NUMERIC' || e.code === 'WORKER_FAILED') && kept()) {
-            throw new Wasm2VecError(e.code, `${e.message}.${kept()}`, { cause: e });
-          }
-          throw e;
-        }
-        const e: LinearEpoch = {
-          epoch: epoch + 1, loss: r.examples > 0 ? r.loss / r.examples : 0,
-          learningRate: o.learningRate * (1 - (epoch + 1) / o.epochs), seconds: (performance.now() - epochStart) / 1000,
-        };
-        history.push(e);
-        if (checkpoint !== undefined && ((epoch + 1) % checkpointEvery === 0 || epoch + 1 === o.epochs)) {
-          await this.storeCheckpoint(checkpoint, runtime, data, trainPrint!, epoch + 1, o.epochs, history, kept);
-          lastCheckpoint = epoch + 1;
-        }
-        onEpochEnd?.(e);
-      }
+      let epochLoss = 0;
+      await run.run({
+        trainEpoch: async (epoch) => {
+          const epochStart = performance.now();
+          const r = await runtime.trainEpoch(epoch - 1, o.epochs, signal);
+          epochLoss = r.loss;
+          history.push({
+            epoch, loss: r.examples > 0 ? r.loss / r.examples : 0,
+            learningRate: o.learningRate * (1 - epoch / o.epochs), seconds: (performance.now() - epochStart) / 1000,
+          });
+          return { meanLoss: r.examples > 0 ? r.loss / r.examples : 0 };
+        },
+        // A diverged model shows in the loss (-log of a NaN probability); the weights are scanned only then, before a
+        // checkpoint and after the last epoch, since a scan reads every weight and costs as much as a quarter epoch.
+        nonFinite: (epoch) => (!Number.isFinite(epochLoss) || epoch === o.epochs || run.checkpointDue(epoch) ? runtime.nonFiniteWeights() : Promise.resolve(0)),
+        checkpoint: (epoch) => this.checkpointChunks(runtime, data, trainPrint!, epoch, history),
+        afterEpoch: () => { onEpochEnd?.(history[history.length - 1]); },
+      });
       this.model = { encoder, labels: labelSet, runtime, spec };
       const result: LinearFitResult = {
         history, examples: n, tokens: tokensPerEpoch, words: spec.nwords, ngramBuckets: spec.usedBuckets.length,
@@ -254,7 +251,7 @@ export class LinearClassifier {
       return result;
     } catch (e) {
       runtime.dispose();
-      throw e;
+      throw run.failed(e, `in epoch ${Math.min(run.epochsCompleted + 1, o.epochs)}`);
     }
   }
 
@@ -285,19 +282,14 @@ export class LinearClassifier {
   }
 
   /** Writes a checkpoint after `epoch`, refusing to replace a good one with non-finite weights. */
-  private async storeCheckpoint(target: CheckpointTarget, runtime: LinearKernel, data: LinearTrainingData, trainPrint: ReturnType<typeof fingerprint>,
-    epoch: number, epochs: number, history: LinearEpoch[], kept: () => string): Promise<void> {
-    // trainEpoch scans the weights after the last epoch (and whenever the loss is not finite); scan the others here.
-    const bad = epoch === epochs ? 0 : await runtime.nonFiniteWeights();
-    if (bad > 0) {
-      throw new Wasm2VecError('NUMERIC', `LinearClassifier: ${bad} non-finite weights after epoch ${epoch}; lower learningRate (${this.options.learningRate}).${kept()}`);
-    }
+  private async checkpointChunks(runtime: LinearKernel, data: LinearTrainingData, trainPrint: ReturnType<typeof fingerprint>,
+    epoch: number, history: LinearEpoch[]): Promise<AsyncIterable<Uint8Array>> {
     const { labels, spec, encoder } = data;
-    await storeCheckpoint(LINEAR_CHECKPOINT, target, epoch, encodeLinearCheckpoint({
+    return encodeLinearCheckpoint({
       options: this.checkpointOptions(spec.loss), order: data.exampleOrder, epoch, words: encoder.words,
       labels: { kind: labels.kind, multiLabel: labels.multiLabel, values: labels.values.slice(), counts: Array.from(labels.counts) },
       data: trainPrint, history, usedBuckets: spec.usedBuckets, rng: await runtime.readRngStates(), unseenIdf: await runtime.readUnseenIdf(),
-    }, runtime.weightReaders()));
+    }, runtime.weightReaders());
   }
 
   /** Tokenises and encodes texts, letting the event loop turn (and an abort land) while it works. */
@@ -445,7 +437,7 @@ export class LinearClassifier {
     else throw new Wasm2VecError('INVALID_OPTION', `load: expected a file path, Uint8Array or ArrayBuffer, got ${describe(source)}`);
     const data = decodeLinearModel(bytes, name);
     const h = data.header;
-    const threads = options.threads === undefined ? undefined : intOption('threads', options.threads, 1, 1, 256);
+    const threads = threadsOption(options.threads);
     const customTokenizer = functionOption<Tokenizer>('tokenizer', options.tokenizer);
     if (h.tokenizer === 'custom' && !customTokenizer) {
       throw new Wasm2VecError('INVALID_OPTION', `load: ${name} was trained with a custom tokenizer function; pass it again as load(source, { tokenizer })`);

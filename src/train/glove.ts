@@ -11,7 +11,7 @@ import { countCooccurrences, type CountResult } from './cooccurrence-count.js';
 import { cellsFromCount, disposeCells, rawCells, trainEpoch, type CellSource, type RawCells } from './glove-cells.js';
 import { readCheckpointSource, type CheckpointTarget } from './checkpoint-file.js';
 import {
-  CONTROL_NAMES, ProgressThrottle, TrainingRun, mergeResumedOptions, progressOption, resolveControls, seedOption, type TrainingControls,
+  CONTROL_NAMES, ProgressThrottle, disposedError, TrainingRun, mergeResumedOptions, progressOption, resolveControls, seedOption, type TrainingControls,
 } from './lifecycle.js';
 import {
   GLOVE_CHECKPOINT, GLOVE_CHECKPOINT_OPTIONS, decodeGloveCheckpoint, encodeGloveCheckpoint, type DecodedGloveCheckpoint, type GloveCheckpointState,
@@ -396,7 +396,7 @@ export class GloVe {
 
   /** The trained vectors in another combination: word + context ('sum'), word only, or context only. */
   async vectors(kind: GloVeVectors): Promise<Embeddings> {
-    if (!this.kernel) throw new Wasm2VecError('UNSUPPORTED', 'GloVe: this model was disposed');
+    if (!this.kernel) throw disposedError('GloVe');
     enumOption('kind', kind, 'sum', ['sum', 'word', 'context'] as const);
     return readVectors(this.kernel, this.vocabulary, this.embeddings.dim, kind);
   }

@@ -63,8 +63,8 @@ export function resolveControls(o: ControlInputs): TrainingControls {
 }
 
 /** The one error for a model used after `dispose()`. */
-export function disposedError(what: string): Wasm2VecError {
-  return new Wasm2VecError('UNSUPPORTED', `${what}: this model was disposed`);
+export function disposedError(what: string, noun: 'model' | 'classifier' = 'model'): Wasm2VecError {
+  return new Wasm2VecError('UNSUPPORTED', `${what}: this ${noun} was disposed`);
 }
 
 /**
@@ -137,8 +137,8 @@ export interface EpochOutcome {
 export interface EpochHooks<R extends EpochOutcome> {
   /** Trains epoch `epoch` (1-based). */
   trainEpoch(epoch: number): Promise<R>;
-  /** Non-finite values in the weights (checked after every epoch, aborted or not). */
-  nonFinite(): Promise<number>;
+  /** Non-finite values in the weights (asked after every epoch, aborted or not; a trainer may skip costly scans). */
+  nonFinite(epoch: number, result: R): Promise<number>;
   /** The checkpoint file after epoch `epoch`, as chunks (called only when one is due). */
   checkpoint(epoch: number, result: R): AsyncIterable<Uint8Array> | Promise<AsyncIterable<Uint8Array>>;
   /** After a healthy, checkpointed epoch (progress, history, callbacks); returns true to stop early. */
@@ -205,7 +205,7 @@ export class TrainingRun {
   async run<R extends EpochOutcome>(hooks: EpochHooks<R>): Promise<void> {
     for (let epoch = this.epochsCompleted + 1; epoch <= this.spec.epochs; epoch++) {
       const result = await hooks.trainEpoch(epoch);
-      await this.checkHealth(epoch, result, await hooks.nonFinite());
+      await this.checkHealth(epoch, result, await hooks.nonFinite(epoch, result));
       if (result.aborted) {
         this.aborted = true;
         return;
@@ -224,9 +224,10 @@ export class TrainingRun {
 
   private async checkHealth(epoch: number, result: EpochOutcome, nonFinite: number): Promise<void> {
     if (nonFinite > 0) throw this.numeric(`training diverged in epoch ${epoch} (${nonFinite} non-finite values in the weights)`);
+    if (!Number.isFinite(result.meanLoss)) throw this.numeric(`training diverged in epoch ${epoch} (the loss is ${result.meanLoss})`);
     const untrained = this.spec.untrainedLoss;
     // Finite weights can still be garbage: a loss far above an untrained model's means the updates diverged.
-    if (untrained > 0 && !(result.meanLoss <= DIVERGED_LOSS_RATIO * untrained)) {
+    if (untrained > 0 && result.meanLoss > DIVERGED_LOSS_RATIO * untrained) {
       const name = this.spec.lossName ?? 'mean loss';
       throw this.numeric(`training diverged in epoch ${epoch} (${name} ${result.meanLoss.toPrecision(3)}, ` +
         `${Math.round(result.meanLoss / untrained)}× an untrained model's ${untrained.toPrecision(3)})`);
