@@ -10,7 +10,8 @@ import { SequenceEncoder, allPaddingRows, encodeIdSequences, isIdInput, FIRST_WO
 import { canonicalOrder, checkLabels, checkPair, gatherBatch, shuffledRows } from './text-classifier-data.js';
 import { MAX_WARNING_INDICES, emptyTextsOption, emptyTextsWarning, type EmptyTextsPolicy, type FitWarning } from './fit-warnings.js';
 import { decodeClassifierFile, encodeClassifierFile, expectedTensors } from './text-classifier-file.js';
-import { checkpointTargetOption, readCheckpointSource, resumeOption, storeCheckpoint, type CheckpointTarget } from '../train/checkpoint-file.js';
+import { readCheckpointSource, type CheckpointTarget } from '../train/checkpoint-file.js';
+import { TrainingRun, disposedError, resolveControls, seedOption, threadsOption } from '../train/lifecycle.js';
 import {
   TEXT_CLASSIFIER_CHECKPOINT, decodeClassifierCheckpoint, encodeClassifierCheckpoint, type ClassifierCheckpoint, type FitRun,
 } from './text-classifier-checkpoint.js';
@@ -88,8 +89,6 @@ const FIT_KEYS = new Set(['epochs', 'batchSize', 'validationSplit', 'validationD
   'checkpoint', 'checkpointEvery', 'resumeFrom', 'emptyTexts']);
 /** How fit treats a text without words, in a warning or an error. */
 const EMPTY_TREATMENT = 'all-padding inputs (Keras\' pad_sequences of an empty sequence)';
-/** An epoch whose mean loss exceeds an untrained model's this many times has diverged. */
-const DIVERGED_LOSS_RATIO = 10;
 /** Rows per inference call into the kernels. */
 const PREDICT_ROWS = 256;
 
@@ -137,7 +136,7 @@ export class TextClassifier {
   }
 
   private async run<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    if (this.disposed) throw new Wasm2VecError('INVALID_OPTION', `TextClassifier.${what}: this classifier was disposed`);
+    if (this.disposed) throw disposedError(`TextClassifier.${what}`, 'classifier');
     if (this.busy) throw new Wasm2VecError('INVALID_OPTION', `TextClassifier.${what}: another fit, evaluate or predict call on this classifier is still running; await it first`);
     this.busy = true;
     try {
@@ -223,13 +222,9 @@ export class TextClassifier {
     const s = fitSettings(options as Record<string, unknown>);
     const onEpochEnd = functionOption<NonNullable<FitOptions['onEpochEnd']>>('onEpochEnd', options.onEpochEnd);
     const onBatchEnd = functionOption<NonNullable<FitOptions['onBatchEnd']>>('onBatchEnd', options.onBatchEnd);
-    const signal = signalOption(options.signal);
+    const { signal, checkpoint, checkpointEvery } = resolveControls({ ...options, threads: undefined });
     const emptyTexts = emptyTextsOption(options.emptyTexts);
-    const shuffleSeed = intOption('seed', options.seed, this.config.seed, 0, Number.MAX_SAFE_INTEGER);
-    const checkpoint = checkpointTargetOption(options.checkpoint);
-    if (options.checkpointEvery !== undefined && checkpoint === undefined) invalidOption('checkpointEvery', options.checkpointEvery, 'to come with the checkpoint option');
-    const checkpointEvery = intOption('checkpointEvery', options.checkpointEvery, 1, 1, 1_000_000);
-    resumeOption(options.resumeFrom);
+    const shuffleSeed = seedOption(options.seed, this.config.seed);
     const run: FitRun = { epoch: 0, epochs: s.epochs, batchSize: s.batchSize, shuffle: s.shuffle, seed: shuffleSeed, validationSplit: s.validationSplit, order: 'canonical' };
     const resume = options.resumeFrom === undefined ? null : await this.restoreCheckpoint(options.resumeFrom, run, options.earlyStopping);
     checkPair(texts, labels, what);
@@ -279,54 +274,31 @@ export class TextClassifier {
     let bestWeights: Float32Array[] | null = null;
     let stoppedEarly = false;
     let trainSeconds = 0, trainSamples = 0;
-    let lastCheckpoint = 0;
+    const training = new TrainingRun({
+      model: what, controls: { checkpoint, checkpointEvery }, kind: TEXT_CLASSIFIER_CHECKPOINT, epochs: s.epochs,
+      completed: resume?.fit.epoch ?? 0,
+      // An untrained model's mean loss is ln(classes); Adam that diverged shows far above it even with finite weights.
+      untrainedLoss: Math.log(this.config.classes), advice: `lower learningRate (now ${this.config.learningRate})`,
+    });
     if (resume) {
       await engine.importState(resume.state);
       this.step = resume.step;
       this.epochsTrained = resume.epochsTrained;
-      lastCheckpoint = resume.fit.epoch;
       for (const logs of resume.history) {
         history.push(logs);
         if (stopper?.update(logs).stop) stoppedEarly = logs.epoch < s.epochs;
       }
     }
-    const kept = () => (lastCheckpoint > 0 ? ` The last good checkpoint (after epoch ${lastCheckpoint}) is kept.` : '');
     const inputOrder = Uint32Array.from({ length: n }, (_, i) => i);
     // Checkpoints written before shuffles were canonical carry no order: they resume in theirs, the caller's.
     const shuffleOrder = resume ? resume.fit.order : run.order;
     const shuffleBase = s.shuffle && shuffleOrder === 'canonical'
       ? await runCooperatively(canonicalOrder(xTrain, yTrain, T), signal, 'TextClassifier training (ordering the samples)') : inputOrder;
-    for (let e = (resume?.fit.epoch ?? 0) + 1; e <= s.epochs && !stoppedEarly; e++) {
-      const t0 = performance.now();
-      const order = s.shuffle ? shuffledRows(shuffleBase, shuffleSeed, this.epochsTrained) : inputOrder;
-      let lossSum = 0, correct = 0;
-      for (let b = 0; b < batches; b++) {
-        throwIfAborted(signal, `TextClassifier training (epoch ${e}, batch ${b + 1} of ${batches})`);
-        const from = b * s.batchSize, to = Math.min(n, from + s.batchSize), rows = to - from;
-        gatherBatch(xTrain, yTrain, T, order, from, to, batchIds, batchLabels);
-        const r = await engine.forwardBackward(batchIds, batchLabels, rows);
-        if (!Number.isFinite(r.lossSum)) {
-          throw new Wasm2VecError('NUMERIC', `${what}: the loss is ${r.lossSum} in epoch ${e}, batch ${b + 1} of ${batches} ` +
-            `(rows ${from}–${to - 1} of this epoch's shuffled order); training stopped before applying it, so the weights are those ` +
-            `of the previous batch. Lower learningRate (now ${this.config.learningRate}) or check the inputs.${kept()}`);
-        }
-        await engine.applyUpdate(++this.step);
-        lossSum += r.lossSum;
-        correct += r.correct;
-        onBatchEnd?.({ epoch: e, batch: b + 1, batches, size: rows, loss: r.lossSum / rows, accuracy: r.correct / rows });
-      }
-      trainSeconds += (performance.now() - t0) / 1000;
-      trainSamples += n;
-      this.epochsTrained++;
-      const bad = await engine.nonFiniteWeights();
-      if (bad > 0) throw new Wasm2VecError('NUMERIC', `${what}: ${bad} weights are not finite after epoch ${e}; lower learningRate (now ${this.config.learningRate}).${kept()}`);
-      const logs: EpochLogs = { epoch: e, loss: lossSum / n, accuracy: correct / n, seconds: 0 };
-      // Finite weights can still be garbage: a mean loss far above an untrained model's (ln classes) means Adam diverged.
-      const untrained = Math.log(this.config.classes);
-      if (logs.loss > DIVERGED_LOSS_RATIO * untrained) {
-        throw new Wasm2VecError('NUMERIC', `${what}: training diverged in epoch ${e} (mean loss ${logs.loss.toPrecision(3)}, ${Math.round(logs.loss / untrained)}× an untrained ` +
-          `model's ${untrained.toPrecision(3)}); lower learningRate (now ${this.config.learningRate}).${kept()}`);
-      }
+    // Validation metrics belong to the epoch's logs, which a checkpoint stores: computed once, before either needs them.
+    let finished = 0;
+    const finishEpoch = async (logs: EpochLogs, t0: number) => {
+      if (finished === logs.epoch) return;
+      finished = logs.epoch;
       if (xVal && yVal) {
         const v = await this.evaluateIds(engine, xVal, yVal, signal);
         logs.valLoss = v.loss;
@@ -334,19 +306,52 @@ export class TextClassifier {
       }
       logs.seconds = (performance.now() - t0) / 1000;
       history.push(logs);
-      if (checkpoint !== undefined && (e % checkpointEvery === 0 || e === s.epochs)) {
-        await storeCheckpoint(TEXT_CLASSIFIER_CHECKPOINT, checkpoint, e, encodeClassifierCheckpoint({
-          config: this.config, vocabulary: this.vocabulary, fit: { ...run, order: shuffleOrder, epoch: e }, step: this.step, epochsTrained: this.epochsTrained,
-          history, state: await engine.exportState(),
-        }));
-        lastCheckpoint = e;
-      }
-      if (onEpochEnd) await onEpochEnd({ ...logs });
-      if (stopper) {
-        const { improved, stop } = stopper.update(logs);
-        if (improved && stopper.restoreBestWeights) bestWeights = (await engine.getWeights()).map((w) => w.values);
-        if (stop) { stoppedEarly = e < s.epochs; break; }
-      }
+    };
+    if (!stoppedEarly) {
+      await training.run({
+        trainEpoch: async (e) => {
+          const t0 = performance.now();
+          const order = s.shuffle ? shuffledRows(shuffleBase, shuffleSeed, this.epochsTrained) : inputOrder;
+          let lossSum = 0, correct = 0;
+          for (let b = 0; b < batches; b++) {
+            throwIfAborted(signal, `TextClassifier training (epoch ${e}, batch ${b + 1} of ${batches})`);
+            const from = b * s.batchSize, to = Math.min(n, from + s.batchSize), rows = to - from;
+            gatherBatch(xTrain, yTrain, T, order, from, to, batchIds, batchLabels);
+            const r = await engine.forwardBackward(batchIds, batchLabels, rows);
+            if (!Number.isFinite(r.lossSum)) {
+              throw new Wasm2VecError('NUMERIC', `${what}: the loss is ${r.lossSum} in epoch ${e}, batch ${b + 1} of ${batches} ` +
+                `(rows ${from}–${to - 1} of this epoch's shuffled order); training stopped before applying it, so the weights are those ` +
+                `of the previous batch. Lower learningRate (now ${this.config.learningRate}) or check the inputs. ${training.keptSentence()}`);
+            }
+            await engine.applyUpdate(++this.step);
+            lossSum += r.lossSum;
+            correct += r.correct;
+            onBatchEnd?.({ epoch: e, batch: b + 1, batches, size: rows, loss: r.lossSum / rows, accuracy: r.correct / rows });
+          }
+          trainSeconds += (performance.now() - t0) / 1000;
+          trainSamples += n;
+          this.epochsTrained++;
+          const logs: EpochLogs = { epoch: e, loss: lossSum / n, accuracy: correct / n, seconds: 0 };
+          return { meanLoss: logs.loss, logs, t0 };
+        },
+        nonFinite: () => engine.nonFiniteWeights(),
+        checkpoint: async (e, r) => {
+          await finishEpoch(r.logs, r.t0);
+          return encodeClassifierCheckpoint({
+            config: this.config, vocabulary: this.vocabulary, fit: { ...run, order: shuffleOrder, epoch: e }, step: this.step,
+            epochsTrained: this.epochsTrained, history, state: await engine.exportState(),
+          });
+        },
+        afterEpoch: async (_e, r) => {
+          await finishEpoch(r.logs, r.t0);
+          if (onEpochEnd) await onEpochEnd({ ...r.logs });
+          if (!stopper) return false;
+          const { improved, stop } = stopper.update(r.logs);
+          if (improved && stopper.restoreBestWeights) bestWeights = (await engine.getWeights()).map((w) => w.values);
+          return stop;
+        },
+      });
+      stoppedEarly = training.stoppedEarly;
     }
     if (stopper?.restoreBestWeights && bestWeights) await engine.setWeights(bestWeights);
     return {
@@ -511,7 +516,7 @@ export class TextClassifier {
     else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
     else return invalidOption('source', source, 'a file path, URL, Uint8Array or ArrayBuffer');
     const file = decodeClassifierFile(bytes, name);
-    const threads = options.threads === undefined ? undefined : intOption('threads', options.threads, 1, 1, 256);
+    const threads = threadsOption(options.threads);
     const clf = new TextClassifier({ ...file.config, lstm: file.config.lstm, threads });
     if (file.vocabulary) {
       clf.encoder = new SequenceEncoder(file.vocabulary, file.config.sequenceLength, file.config.tokenizer);
