@@ -1,7 +1,7 @@
 import { Wasm2VecError, describe } from '../errors.js';
 import { intOption } from '../options.js';
 import { MemoryLayout } from '../runtime/memory-layout.js';
-import type { BatchOptions, Embeddings, ScoredWord } from './embeddings.js';
+import type { BatchOptions, ScoredWord, WordVectors } from './word-vectors.js';
 import { scratchSearch } from './search-kernel.js';
 import { jacobiSvd } from './svd.js';
 
@@ -23,8 +23,8 @@ export interface TranslateOptions {
  */
 export class Alignment {
   private constructor(
-    readonly source: Embeddings,
-    readonly target: Embeddings,
+    readonly source: WordVectors,
+    readonly target: WordVectors,
     /** d × d row-major: mapped = unit(source vector) · matrix. */
     readonly matrix: Float64Array,
     /** Dictionary pairs used (both words known). */
@@ -33,7 +33,7 @@ export class Alignment {
     readonly pairsSkipped: number,
   ) {}
 
-  static fit(source: Embeddings, target: Embeddings, pairs: WordPairList): Alignment {
+  static fit(source: WordVectors, target: WordVectors, pairs: WordPairList): Alignment {
     if (source.dim !== target.dim) {
       throw new Wasm2VecError('INVALID_OPTION', `Alignment.fit: source dim ${source.dim} differs from target dim ${target.dim}; an orthogonal map needs equal dims`);
     }

@@ -9,20 +9,7 @@ import { loadVectors, type LoadOptions } from './load-vectors.js';
 import { projectPca, type PcaOptions, type Projection } from './pca.js';
 import { concatChunks, encodeVectors, resolveFormat, writeChunks, type SaveOptions, type SaveTarget } from './save-vectors.js';
 import { SearchIndex, type TopK } from './search-index.js';
-
-export interface ScoredWord { word: string; score: number }
-
-/** A term of a query: a word, or a raw vector (used as given, like gensim). */
-export type QueryTerm = string | Float32Array | readonly number[];
-
-export interface MostSimilarQuery {
-  positive: QueryTerm[] | QueryTerm;
-  negative?: QueryTerm[] | QueryTerm;
-  /** Results to return (default 10; 0 gives []). */
-  topN?: number;
-  /** Only the first N words (the most frequent) are candidates. */
-  restrictVocab?: number;
-}
+import type { BatchOptions, MostSimilarQuery, QueryTerm, ScoredWord, WordVectors } from './word-vectors.js';
 
 export interface EmbeddingsOptions {
   counts?: Float64Array;
@@ -30,11 +17,6 @@ export interface EmbeddingsOptions {
   index?: Map<string, number>;
   /** @internal warnings from loading */
   warnings?: string[];
-}
-
-export interface BatchOptions {
-  /** Worker threads for the batch (default: all cores; 1 runs on the calling thread). */
-  threads?: number;
 }
 
 /**
@@ -45,7 +27,7 @@ export interface BatchOptions {
  * it, except `get` (undefined) and `has`/`indexOf`. Queries run in WebAssembly on a unit-normalised copy
  * of the matrix made on first use and kept (`dispose()` frees it).
  */
-export class Embeddings {
+export class Embeddings implements WordVectors {
   readonly words: readonly string[];
   readonly dim: number;
   /** Row-major [size × dim]. */
@@ -394,12 +376,3 @@ export class Embeddings {
 }
 
 // The public surface of src/vectors, so the package index needs one line for all of it.
-export type { VectorFormat, LoadOptions, SaveOptions, SaveTarget, EmbeddingsSource, WordPair, AnalogySection, WordPairsOptions, WordPairsResult,
-  AnalogyOptions, AnalogyResult, PcaOptions, Projection };
-export type { AnalogySectionResult } from './evaluate-analogies.js';
-export type { AnalogyQuestion } from './eval-files.js';
-export type { Wasm2VecDtype } from './formats/wasm2vec-format.js';
-export { parseWordPairs, parseAnalogies } from './eval-files.js';
-export { pearson, spearman } from './statistics.js';
-export { scatterSvg, type ScatterOptions } from './svg-plot.js';
-export { Alignment, type WordPairList, type TranslateOptions } from './alignment.js';

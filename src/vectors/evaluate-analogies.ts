@@ -1,6 +1,6 @@
 import { Wasm2VecError, describe } from '../errors.js';
 import { boolOption, intOption } from '../options.js';
-import type { Embeddings } from './embeddings.js';
+import type { WordVectors } from './word-vectors.js';
 import { parseAnalogies, readTextFile, type AnalogySection } from './eval-files.js';
 import { knownWords } from './evaluate-pairs.js';
 
@@ -42,7 +42,7 @@ const TOP = 5;
  * normalised mean of b̂ + ĉ − â; among the top 5 + 3 rows of the restricted vocabulary (query rows
  * removed, as most_similar does) the first whose upper-cased form is not a, b or c is the prediction.
  */
-export async function evaluateAnalogies(e: Embeddings, pathOrQuestions: string | readonly AnalogySection[], options: AnalogyOptions = {}): Promise<AnalogyResult> {
+export async function evaluateAnalogies(e: WordVectors, pathOrQuestions: string | readonly AnalogySection[], options: AnalogyOptions = {}): Promise<AnalogyResult> {
   if (typeof options !== 'object' || options === null) throw new Wasm2VecError('INVALID_OPTION', 'evaluateAnalogies: options must be an object');
   for (const k of Object.keys(options)) if (!KNOWN.has(k)) throw new Wasm2VecError('INVALID_OPTION', `evaluateAnalogies: unknown option ${JSON.stringify(k)}`);
   const restrict = intOption('restrictVocab', options.restrictVocab, 30000, 1);

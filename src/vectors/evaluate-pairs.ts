@@ -1,6 +1,6 @@
 import { Wasm2VecError, describe } from '../errors.js';
 import { boolOption, intOption } from '../options.js';
-import type { Embeddings } from './embeddings.js';
+import type { WordVectors } from './word-vectors.js';
 import { parseWordPairs, readTextFile, type WordPair } from './eval-files.js';
 import { pearson, spearman } from './statistics.js';
 
@@ -29,7 +29,7 @@ export interface WordPairsResult {
 const KNOWN = new Set(['caseInsensitive', 'restrictVocab', 'dummy4unknown', 'delimiter']);
 
 /** Word -> row over the first `restrict` words; case-insensitive keys are upper-cased, first (most frequent) wins. */
-export function knownWords(e: Embeddings, restrict: number, caseInsensitive: boolean): Map<string, number> {
+export function knownWords(e: WordVectors, restrict: number, caseInsensitive: boolean): Map<string, number> {
   const ok = new Map<string, number>();
   const n = Math.min(e.size, restrict);
   for (let i = 0; i < n; i++) {
@@ -39,7 +39,7 @@ export function knownWords(e: Embeddings, restrict: number, caseInsensitive: boo
   return ok;
 }
 
-export async function evaluateWordPairs(e: Embeddings, pathOrPairs: string | readonly WordPair[], options: WordPairsOptions = {}): Promise<WordPairsResult> {
+export async function evaluateWordPairs(e: WordVectors, pathOrPairs: string | readonly WordPair[], options: WordPairsOptions = {}): Promise<WordPairsResult> {
   if (typeof options !== 'object' || options === null) throw new Wasm2VecError('INVALID_OPTION', 'evaluateWordPairs: options must be an object');
   for (const k of Object.keys(options)) if (!KNOWN.has(k)) throw new Wasm2VecError('INVALID_OPTION', `evaluateWordPairs: unknown option ${JSON.stringify(k)}`);
   const caseInsensitive = boolOption('caseInsensitive', options.caseInsensitive, true);

@@ -1,7 +1,7 @@
 import { Wasm2VecError, describe } from '../errors.js';
 import { boolOption, intOption, knownOptions } from '../options.js';
 import { MemoryLayout } from '../runtime/memory-layout.js';
-import type { Embeddings } from './embeddings.js';
+import type { WordVectors } from './word-vectors.js';
 import { scratchSearch } from './search-kernel.js';
 
 export interface PcaOptions {
@@ -33,7 +33,7 @@ const TOL = 1e-10;
  * kernel), and the leading eigenvectors found by power iteration with deflation; then every vector is
  * projected. Deterministic: a fixed start vector and sign convention (largest entry positive).
  */
-export function projectPca(e: Embeddings, options: PcaOptions = {}): Projection {
+export function projectPca(e: WordVectors, options: PcaOptions = {}): Projection {
   if (typeof options !== 'object' || options === null) throw new Wasm2VecError('INVALID_OPTION', `pca: options must be an object, got ${describe(options)}`);
   knownOptions('pca', options, ['components', 'words', 'normalize']);
   const d = e.dim;
