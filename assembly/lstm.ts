@@ -1,5 +1,5 @@
 // Embedding → LSTM stack → Dense text classifier kernels (Keras semantics), data-parallel over fixed
-// batch shards. The host lays out everything (src/classify/lstm-layout.ts) and describes it in the
+// batch shards. The host lays out everything (src/classify/lstm/layout.ts) and describes it in the
 // descriptors of assembly/abi/lstm.abi.json; nothing here allocates, there is no top-level code and no
 // static data, so one instance per worker can share one memory.
 //

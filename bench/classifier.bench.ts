@@ -1,7 +1,7 @@
 /**
  * Embedding + LSTM + Dense classifier throughput in one run, on the reference model (vocab 20,000,
  * SEQ 50, Embedding 64, LSTM 128 → LSTM 128 → Dense(1, sigmoid), Adam, batch 32) and MR data:
- * WASM with 1 and 2 threads, the plain TS baseline (src/baseline/lstm.ts), TensorFlow.js 4.22 with the
+ * WASM with 1 and 2 threads, the plain TS baseline (bench/baseline/lstm.ts), TensorFlow.js 4.22 with the
  * `wasm` and `cpu` backends. Training and inference samples per second (wall) and per CPU-second
  * (process CPU, worker threads included), and GFLOP/s at the model's nominal FLOP count.
  *   npx tsx bench/classifier.bench.ts     (CLF_BENCH_REPS=3 CLF_BENCH_TRAIN=1024 CLF_BENCH_TFJS_BATCHES=3 to change the sizes)
@@ -12,10 +12,10 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { TextClassifier } from '../src/index.js';
-import { LstmBaseline } from '../src/baseline/lstm.js';
-import { SequenceEncoder } from '../src/classify/sequences.js';
+import { LstmBaseline } from './baseline/lstm.js';
+import { SequenceEncoder } from '../src/classify/lstm/sequences.js';
 import { parseLabelledTsv } from '../src/classify/labelled-tsv.js';
-import { shuffledOrder } from '../src/classify/text-classifier-data.js';
+import { shuffledOrder } from '../src/classify/lstm/training-data.js';
 import { type BenchReport, type Row, machine, median, timed, isMain, printReport } from './harness.js';
 
 const REPS = Number(process.env.CLF_BENCH_REPS ?? 5);

@@ -14,7 +14,7 @@ import { GloVe } from '../src/index.js';
 import { scanCorpus } from '../src/text/id-stream.js';
 import { whitespaceTokenizer } from '../src/text/tokenizer.js';
 import { Vocabulary } from '../src/text/vocabulary.js';
-import { countCooccurrencesBaseline, trainGloVeBaseline } from '../src/baseline/glove.js';
+import { countCooccurrencesBaseline, trainGloVeBaseline } from './baseline/glove.js';
 import { type BenchReport, type Row, machine, isMain, printReport } from './harness.js';
 
 const MB = Number(process.env.GLOVE_BENCH_MB ?? 12);

@@ -5,7 +5,7 @@
  *   npx tsx bench/search.bench.ts        (SEARCH_BENCH_REPS=3 SEARCH_BENCH_ROWS=50000 to change)
  */
 import { Embeddings } from '../src/index.js';
-import { topKBaseline } from '../src/baseline/search.js';
+import { topKBaseline } from './baseline/search.js';
 import { type BenchReport, type Row, machine, median, timed, isMain, printReport } from './harness.js';
 
 const ROWS = Number(process.env.SEARCH_BENCH_ROWS ?? 50_000);

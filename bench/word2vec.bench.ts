@@ -12,7 +12,7 @@ import { Word2Vec } from '../src/index.js';
 import { scanCorpus } from '../src/text/id-stream.js';
 import { whitespaceTokenizer } from '../src/text/tokenizer.js';
 import { Vocabulary } from '../src/text/vocabulary.js';
-import { trainWord2VecBaseline } from '../src/baseline/word2vec.js';
+import { trainWord2VecBaseline } from './baseline/word2vec.js';
 import { type BenchReport, type Row, machine, median, timed, timedProcessAll, has, isMain, printReport } from './harness.js';
 
 const MB = Number(process.env.W2V_BENCH_MB ?? 8);

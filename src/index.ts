@@ -1,5 +1,5 @@
-export { Word2Vec, type Word2VecOptions, type Word2VecProgress, type Word2VecStats } from './train/word2vec.js';
-export { GloVe, type GloVeOptions, type GloVeProgress, type GloVeStats, type GloVeVectors, type CooccurrenceMatrix } from './train/glove.js';
+export { Word2Vec, type Word2VecOptions, type Word2VecProgress, type Word2VecStats } from './train/word2vec/word2vec.js';
+export { GloVe, type GloVeOptions, type GloVeProgress, type GloVeStats, type GloVeVectors, type CooccurrenceMatrix } from './train/glove/glove.js';
 export { Embeddings, type EmbeddingsOptions } from './vectors/embeddings.js';
 export type { WordVectors, ScoredWord, MostSimilarQuery, QueryTerm, BatchOptions } from './vectors/word-vectors.js';
 export { Alignment, type WordPairList, type TranslateOptions } from './vectors/alignment.js';
@@ -18,6 +18,6 @@ export { Vocabulary } from './text/vocabulary.js';
 export { createTokenizer, whitespaceTokenizer, type Tokenizer, type TokenizerOptions } from './text/tokenizer.js';
 export { type CorpusInput } from './text/corpus.js';
 export { Wasm2VecError, type ErrorCode } from './errors.js';
-export { LinearClassifier, type LinearClassifierOptions, type LinearFitOptions, type LinearFitResult, type LinearEpoch, type LinearPrediction, type LinearPredictOptions, type LinearEvaluation, type LinearTestResult, type LinearWeights, type Label, type LabelInput, type LinearLoss } from './classify/linear-classifier.js';
-export { TextClassifier, type TextClassifierOptions, type TextClassifierConfig, type FitOptions, type FitResult, type FitWarning, type EmptyTextsPolicy, type Evaluation, type EpochLogs, type BatchLogs, type EarlyStoppingOptions, type WeightTensor, type ClassifierInput } from './classify/text-classifier.js';
+export { LinearClassifier, type LinearClassifierOptions, type LinearFitOptions, type LinearFitResult, type LinearEpoch, type LinearPrediction, type LinearPredictOptions, type LinearEvaluation, type LinearTestResult, type LinearWeights, type Label, type LabelInput, type LinearLoss } from './classify/linear/linear-classifier.js';
+export { TextClassifier, type TextClassifierOptions, type TextClassifierConfig, type FitOptions, type FitResult, type FitWarning, type EmptyTextsPolicy, type Evaluation, type EpochLogs, type BatchLogs, type EarlyStoppingOptions, type WeightTensor, type ClassifierInput } from './classify/lstm/text-classifier.js';
 export { type Checkpoint, type CheckpointTarget } from './train/checkpoint-file.js';

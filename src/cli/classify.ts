@@ -1,4 +1,4 @@
-import { TextClassifier } from '../classify/text-classifier.js';
+import { TextClassifier } from '../classify/lstm/text-classifier.js';
 import { parseLabelledTsv, splitByFold, type LabelledRows } from '../classify/labelled-tsv.js';
 import { Wasm2VecError } from '../errors.js';
 import { Embeddings } from '../vectors/embeddings.js';

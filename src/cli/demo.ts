@@ -1,5 +1,5 @@
 import { relative, isAbsolute } from 'node:path';
-import { Word2Vec } from '../train/word2vec.js';
+import { Word2Vec } from '../train/word2vec/word2vec.js';
 import type { Embeddings } from '../vectors/embeddings.js';
 import { type CliCommand, type CliIO } from './args.js';
 import { progressBar } from './progress-bar.js';

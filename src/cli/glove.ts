@@ -1,4 +1,4 @@
-import { GloVe, type GloVeVectors } from '../train/glove.js';
+import { GloVe, type GloVeVectors } from '../train/glove/glove.js';
 import { whitespaceTokenizer } from '../text/tokenizer.js';
 import { UsageError, type CliCommand } from './args.js';
 import { progressBar } from './progress-bar.js';

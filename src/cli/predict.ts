@@ -1,6 +1,6 @@
-import { LinearClassifier } from '../classify/linear-classifier.js';
-import { readLabelledFile } from '../classify/linear-data-file.js';
-import type { Label } from '../classify/linear-labels.js';
+import { LinearClassifier } from '../classify/linear/linear-classifier.js';
+import { readLabelledFile } from '../classify/linear/data-file.js';
+import type { Label } from '../classify/linear/labels.js';
 import { UsageError, type CliCommand } from './args.js';
 
 export const command: CliCommand = {

@@ -1,7 +1,7 @@
-import { LinearClassifier } from '../classify/linear-classifier.js';
-import { readLabelledFile, type LabelledLines } from '../classify/linear-data-file.js';
-import type { Label } from '../classify/linear-labels.js';
-import type { LinearLoss, LinearTokenizerName, LinearWeighting } from '../classify/linear-options.js';
+import { LinearClassifier } from '../classify/linear/linear-classifier.js';
+import { readLabelledFile, type LabelledLines } from '../classify/linear/data-file.js';
+import type { Label } from '../classify/linear/labels.js';
+import type { LinearLoss, LinearTokenizerName, LinearWeighting } from '../classify/linear/options.js';
 import { UsageError, type CliCommand } from './args.js';
 
 function pick<T>(data: LabelledLines, keep: (i: number) => boolean): { texts: string[]; labels: T[] } {

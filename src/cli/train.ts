@@ -1,4 +1,4 @@
-import { Word2Vec } from '../train/word2vec.js';
+import { Word2Vec } from '../train/word2vec/word2vec.js';
 import { UsageError, type CliCommand } from './args.js';
 import { progressBar } from './progress-bar.js';
 import { corpusArgument } from './corpus-argument.js';

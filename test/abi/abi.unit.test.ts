@@ -173,10 +173,10 @@ describe('shared AssemblyScript helpers', () => {
 
 describe('kernel hosts: no hand-written descriptors outside the generated encoders', () => {
   const hosts = [
-    'src/train/word2vec.ts', 'src/train/word2vec-kernel.ts', 'src/train/word2vec-layout.ts',
-    'src/train/glove.ts', 'src/train/glove-kernel.ts', 'src/train/glove-layout.ts',
-    'src/classify/linear-kernel.ts', 'src/classify/linear-layout.ts', 'src/classify/linear-classifier.ts',
-    'src/classify/lstm-kernel.ts', 'src/classify/lstm-layout.ts', 'src/classify/text-classifier.ts',
+    'src/train/word2vec/word2vec.ts', 'src/train/word2vec/kernel.ts', 'src/train/word2vec/layout.ts',
+    'src/train/glove/glove.ts', 'src/train/glove/kernel.ts', 'src/train/glove/layout.ts',
+    'src/classify/linear/kernel.ts', 'src/classify/linear/layout.ts', 'src/classify/linear/linear-classifier.ts',
+    'src/classify/lstm/kernel.ts', 'src/classify/lstm/layout.ts', 'src/classify/lstm/text-classifier.ts',
     'src/vectors/search-kernel.ts', 'src/vectors/search-index.ts',
   ];
   it.each(hosts)('%s writes no descriptor field by hand', (file) => {
@@ -186,7 +186,7 @@ describe('kernel hosts: no hand-written descriptors outside the generated encode
   });
 
   const trainers = [
-    'src/train/word2vec.ts', 'src/train/glove.ts', 'src/classify/linear-classifier.ts', 'src/classify/text-classifier.ts', 'src/vectors/search-index.ts',
+    'src/train/word2vec/word2vec.ts', 'src/train/glove/glove.ts', 'src/classify/linear/linear-classifier.ts', 'src/classify/lstm/text-classifier.ts', 'src/vectors/search-index.ts',
   ];
   it.each(trainers)('%s calls no kernel itself (its kernel host does)', (file) => {
     expect(read(file)).not.toMatch(/kernel-pool\.js|\.call\(\d|\bKernelPool\b/);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TextClassifier, LinearClassifier } from '../../src/index.js';
 import { parseLabelledTsv, splitByFold } from '../../src/classify/labelled-tsv.js';
-import { OOV_ID, SequenceEncoder } from '../../src/classify/sequences.js';
+import { OOV_ID, SequenceEncoder } from '../../src/classify/lstm/sequences.js';
 import { fnv1a } from '../helpers/hash.js';
 
 // Issue 13: a label-sorted training file must train the same model as the same rows shuffled. MR as the

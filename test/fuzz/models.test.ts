@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LinearClassifier, Wasm2VecError } from '../../src/index.js';
-import { decodeLinearModel } from '../../src/classify/linear-format.js';
+import { decodeLinearModel } from '../../src/classify/linear/model-file.js';
 import { CI_CASES, CI_HUGE, CI_SEED, reproduce } from './ci-settings.js';
 import { formatFailure, runFuzz, summarize, type FuzzTarget } from './harness.js';
 import { checkpointTarget, classifierCheckpointTarget, gloveCheckpointTarget, linearCheckpointTarget, linearTarget, textClassifierTarget, vocabularyTarget } from './targets.js';

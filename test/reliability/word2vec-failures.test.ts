@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Word2Vec, Wasm2VecError } from '../../src/index.js';
 import { KernelPool } from '../../src/runtime/kernel-pool.js';
-import { decodeCheckpoint } from '../../src/train/word2vec-checkpoint.js';
+import { decodeCheckpoint } from '../../src/train/word2vec/checkpoint.js';
 import { text8Slice } from '../helpers/data.js';
 import { abortLatency, demoSlice, withPools, workersEnded } from './helpers.js';
 

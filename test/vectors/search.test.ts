@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Embeddings } from '../../src/index.js';
-import { normalizeBaseline, topKBaseline } from '../../src/baseline/search.js';
+import { normalizeBaseline, topKBaseline } from '../../bench/baseline/search.js';
 import { SearchIndex } from '../../src/vectors/search-index.js';
 import { bitsEqual, randomMatrix, syntheticEmbeddings } from './vector-fixtures.js';
 
