@@ -29,12 +29,20 @@ const T = model.sequenceLength;
 
 /** Multiply-adds × 2 per sample: forward = Σ_layers T·2·4H·(in + H) + dense; training ≈ 3 × forward. */
 function forwardFlops(): number {
-  let f = 0, inDim = model.embeddingDim;
-  for (const { units: H } of model.lstm) { f += T * 2 * 4 * H * (inDim + H); inDim = H; }
+  let f = 0,
+    inDim = model.embeddingDim;
+  for (const { units: H } of model.lstm) {
+    f += T * 2 * 4 * H * (inDim + H);
+    inDim = H;
+  }
   return f + 2 * inDim;
 }
 
-interface Measure { samples: number; wall: number; cpu: number }
+interface Measure {
+  samples: number;
+  wall: number;
+  cpu: number;
+}
 
 export async function run(): Promise<BenchReport> {
   const mrPath = join('..', 'shared', 'data', 'en-mr-polarity', 'mr.tsv');
@@ -45,10 +53,15 @@ export async function run(): Promise<BenchReport> {
   const n = Math.max(TRAIN_SAMPLES, INFER_SAMPLES);
   const seqs = Array.from({ length: n }, (_, k) => encoder.tokenIds(mr.texts[order[k % order.length]]).slice(-T));
   const labels = Array.from({ length: n }, (_, k) => mr.labels[order[k % order.length]]);
-  const padded = encoder.encode(Array.from({ length: n }, (_, k) => mr.texts[order[k % order.length]]), 'texts');
+  const padded = encoder.encode(
+    Array.from({ length: n }, (_, k) => mr.texts[order[k % order.length]]),
+    'texts',
+  );
   const meanTokens = seqs.reduce((a, s) => a + s.length, 0) / n;
   const results: Record<string, { train: Measure[]; infer: Measure[] }> = {};
-  const add = (k: string, kind: 'train' | 'infer', m: Measure) => { (results[k] ??= { train: [], infer: [] })[kind].push(m); };
+  const add = (k: string, kind: 'train' | 'infer', m: Measure) => {
+    (results[k] ??= { train: [], infer: [] })[kind].push(m);
+  };
   const notes: string[] = [];
 
   // All contenders start from the same (Keras-initialised, WASM-computed) weights.
@@ -74,10 +87,13 @@ export async function run(): Promise<BenchReport> {
     const b = new LstmBaseline(shape, initialWeights);
     const y = Int32Array.from(labels);
     const tr = await timed(async () => {
-      for (let k = 0; k < BASELINE_BATCHES; k++) b.trainBatch(padded.subarray(k * BATCH * T, (k + 1) * BATCH * T), y.subarray(k * BATCH, (k + 1) * BATCH), BATCH);
+      for (let k = 0; k < BASELINE_BATCHES; k++)
+        b.trainBatch(padded.subarray(k * BATCH * T, (k + 1) * BATCH * T), y.subarray(k * BATCH, (k + 1) * BATCH), BATCH);
     });
     add('TS baseline (Float32Array)', 'train', { samples: BASELINE_BATCHES * BATCH, wall: tr.wall, cpu: tr.cpu });
-    const inf = await timed(async () => { for (let k = 0; k < BASELINE_BATCHES; k++) b.predict(padded.subarray(k * BATCH * T, (k + 1) * BATCH * T), BATCH); });
+    const inf = await timed(async () => {
+      for (let k = 0; k < BASELINE_BATCHES; k++) b.predict(padded.subarray(k * BATCH * T, (k + 1) * BATCH * T), BATCH);
+    });
     add('TS baseline (Float32Array)', 'infer', { samples: BASELINE_BATCHES * BATCH, wall: inf.wall, cpu: inf.cpu });
   };
 
@@ -107,11 +123,17 @@ export async function run(): Promise<BenchReport> {
     const xs = Array.from({ length: TFJS_BATCHES + 1 }, (_, k) => tf.tensor2d(padded.subarray(k * BATCH * T, (k + 1) * BATCH * T), [BATCH, T], 'int32'));
     const ys = Array.from({ length: TFJS_BATCHES + 1 }, (_, k) => tf.tensor2d(Float32Array.from(labels.slice(k * BATCH, (k + 1) * BATCH)), [BATCH, 1]));
     await m.trainOnBatch(xs[TFJS_BATCHES], ys[TFJS_BATCHES]); // warm-up
-    const tr = await timed(async () => { for (let k = 0; k < TFJS_BATCHES; k++) await m.trainOnBatch(xs[k], ys[k]); });
+    const tr = await timed(async () => {
+      for (let k = 0; k < TFJS_BATCHES; k++) await m.trainOnBatch(xs[k], ys[k]);
+    });
     add(`TF.js 4.22 ${backend}`, 'train', { samples: TFJS_BATCHES * BATCH, wall: tr.wall, cpu: tr.cpu });
     await (m.predict(xs[TFJS_BATCHES]) as tf.Tensor).data(); // warm-up
     const inf = await timed(async () => {
-      for (let k = 0; k < TFJS_BATCHES; k++) { const p = m.predict(xs[k]) as tf.Tensor; await p.data(); p.dispose(); }
+      for (let k = 0; k < TFJS_BATCHES; k++) {
+        const p = m.predict(xs[k]) as tf.Tensor;
+        await p.data();
+        p.dispose();
+      }
     });
     add(`TF.js 4.22 ${backend}`, 'infer', { samples: TFJS_BATCHES * BATCH, wall: inf.wall, cpu: inf.cpu });
     tf.dispose([...xs, ...ys]);
@@ -124,55 +146,82 @@ export async function run(): Promise<BenchReport> {
     await wasm(2);
     if (rep === 0) {
       await baseline();
-      try { await tfjs('wasm'); } catch (e) { notes.push(`TF.js wasm failed: ${(e as Error).message}`); }
-      try { await tfjs('cpu'); } catch (e) { notes.push(`TF.js cpu failed: ${(e as Error).message}`); }
+      try {
+        await tfjs('wasm');
+      } catch (e) {
+        notes.push(`TF.js wasm failed: ${(e as Error).message}`);
+      }
+      try {
+        await tfjs('cpu');
+      } catch (e) {
+        notes.push(`TF.js cpu failed: ${(e as Error).message}`);
+      }
     }
   }
 
-  const trainF = 3 * forwardFlops(), inferF = forwardFlops();
+  const trainF = 3 * forwardFlops(),
+    inferF = forwardFlops();
   const rate = (ms: Measure[], key: 'wall' | 'cpu') => median(ms.map((m) => m.samples / m[key]));
   const ref = (k: string, kind: 'train' | 'infer') => {
     const hit = Object.entries(results).find(([name, r]) => name.startsWith(k) && r[kind].length);
     return hit ? rate(hit[1][kind], 'cpu') : NaN;
   };
-  const tfTrain = ref('TF.js 4.22 wasm', 'train'), tfInfer = ref('TF.js 4.22 wasm', 'infer');
+  const tfTrain = ref('TF.js 4.22 wasm', 'train'),
+    tfInfer = ref('TF.js 4.22 wasm', 'infer');
   const rows: Row[] = [];
   for (const [k, r] of Object.entries(results)) {
     const row: Row = { contender: k };
     if (r.train.length) {
       const cpu = rate(r.train, 'cpu');
       Object.assign(row, {
-        'train samples/s': Number(rate(r.train, 'wall').toFixed(1)), 'train samples/CPU-s': Number(cpu.toFixed(1)),
-        'train GFLOP/CPU-s': Number((cpu * trainF / 1e9).toFixed(2)), 'train vs TF.js wasm': Number((cpu / tfTrain).toFixed(2)),
+        'train samples/s': Number(rate(r.train, 'wall').toFixed(1)),
+        'train samples/CPU-s': Number(cpu.toFixed(1)),
+        'train GFLOP/CPU-s': Number(((cpu * trainF) / 1e9).toFixed(2)),
+        'train vs TF.js wasm': Number((cpu / tfTrain).toFixed(2)),
       });
     }
     if (r.infer.length) {
       const cpu = rate(r.infer, 'cpu');
       Object.assign(row, {
-        'infer samples/s': Number(rate(r.infer, 'wall').toFixed(1)), 'infer samples/CPU-s': Number(cpu.toFixed(1)),
-        'infer GFLOP/CPU-s': Number((cpu * inferF / 1e9).toFixed(2)), 'infer vs TF.js wasm': Number((cpu / tfInfer).toFixed(2)),
+        'infer samples/s': Number(rate(r.infer, 'wall').toFixed(1)),
+        'infer samples/CPU-s': Number(cpu.toFixed(1)),
+        'infer GFLOP/CPU-s': Number(((cpu * inferF) / 1e9).toFixed(2)),
+        'infer vs TF.js wasm': Number((cpu / tfInfer).toFixed(2)),
       });
     }
     row.runs = Math.max(r.train.length, r.infer.length);
     rows.push(row);
   }
-  const w1 = results['wasm 1 thread'], w2 = results['wasm 2 threads'];
-  notes.push('TF.js trains with its Embedding layer frozen (tfjs-backend-wasm has no UnsortedSegmentSum kernel, so it cannot train it at all; ' +
-    'the cpu backend\'s takes minutes per batch on the 20,000-row table); the WASM contenders train it, so the training ratios are conservative');
+  const w1 = results['wasm 1 thread'],
+    w2 = results['wasm 2 threads'];
+  notes.push(
+    'TF.js trains with its Embedding layer frozen (tfjs-backend-wasm has no UnsortedSegmentSum kernel, so it cannot train it at all; ' +
+      "the cpu backend's takes minutes per batch on the 20,000-row table); the WASM contenders train it, so the training ratios are conservative",
+  );
   const best = (ms: Measure[]) => Math.max(...ms.map((m) => m.samples / m.wall));
   const cores = (ms: Measure[]) => ms.map((m) => (m.cpu / m.wall).toFixed(2)).join(', ');
-  notes.push(`2 threads / 1 thread, wall: training ×${(rate(w2.train, 'wall') / rate(w1.train, 'wall')).toFixed(2)} median, ` +
-    `×${(best(w2.train) / best(w1.train)).toFixed(2)} best round; inference ×${(rate(w2.infer, 'wall') / rate(w1.infer, 'wall')).toFixed(2)} median, ` +
-    `×${(best(w2.infer) / best(w1.infer)).toFixed(2)} best round. Cores the 2-thread training runs got (CPU-s per wall-s): ${cores(w2.train)}; ` +
-    `on a shared machine other processes take the second core, so only rounds near 2.0 show the scaling`);
-  notes.push(`wasm 1 thread vs TS baseline per CPU-s: training ×${(rate(w1.train, 'cpu') / rate(results['TS baseline (Float32Array)'].train, 'cpu')).toFixed(1)}, ` +
-    `inference ×${(rate(w1.infer, 'cpu') / rate(results['TS baseline (Float32Array)'].infer, 'cpu')).toFixed(1)}`);
-  notes.push(`reference (issue 5, per CPU-second, 1 thread): TF.js wasm 32.5 train / 589 infer, TF.js cpu 9.0 / 25.5, PyTorch 1.13 CPU 746 / 2,700; ` +
-    `wasm 1 thread is ${(rate(w1.train, 'cpu') / 746).toFixed(2)}× PyTorch training and ${(rate(w1.infer, 'cpu') / 2700).toFixed(2)}× its inference`);
-  notes.push(`nominal FLOP per sample: training ${(trainF / 1e6).toFixed(1)} M (3 × forward), inference ${(inferF / 1e6).toFixed(1)} M; ` +
-    `MR snippets average ${meanTokens.toFixed(1)} tokens of the 50 steps: the WASM kernels skip the shared padding prefix exactly ` +
-    '(see assembly/lstm.ts), so their executed FLOPs are lower than the nominal count the GFLOP/s column uses');
-  notes.push(`samples per run: WASM ${TRAIN_SAMPLES} trained (fit, batch ${BATCH}, one epoch) and ${INFER_SAMPLES} predicted; TS baseline ${BASELINE_BATCHES} batches; TF.js ${TFJS_BATCHES} batches after a warm-up batch`);
+  notes.push(
+    `2 threads / 1 thread, wall: training ×${(rate(w2.train, 'wall') / rate(w1.train, 'wall')).toFixed(2)} median, ` +
+      `×${(best(w2.train) / best(w1.train)).toFixed(2)} best round; inference ×${(rate(w2.infer, 'wall') / rate(w1.infer, 'wall')).toFixed(2)} median, ` +
+      `×${(best(w2.infer) / best(w1.infer)).toFixed(2)} best round. Cores the 2-thread training runs got (CPU-s per wall-s): ${cores(w2.train)}; ` +
+      `on a shared machine other processes take the second core, so only rounds near 2.0 show the scaling`,
+  );
+  notes.push(
+    `wasm 1 thread vs TS baseline per CPU-s: training ×${(rate(w1.train, 'cpu') / rate(results['TS baseline (Float32Array)'].train, 'cpu')).toFixed(1)}, ` +
+      `inference ×${(rate(w1.infer, 'cpu') / rate(results['TS baseline (Float32Array)'].infer, 'cpu')).toFixed(1)}`,
+  );
+  notes.push(
+    `reference (issue 5, per CPU-second, 1 thread): TF.js wasm 32.5 train / 589 infer, TF.js cpu 9.0 / 25.5, PyTorch 1.13 CPU 746 / 2,700; ` +
+      `wasm 1 thread is ${(rate(w1.train, 'cpu') / 746).toFixed(2)}× PyTorch training and ${(rate(w1.infer, 'cpu') / 2700).toFixed(2)}× its inference`,
+  );
+  notes.push(
+    `nominal FLOP per sample: training ${(trainF / 1e6).toFixed(1)} M (3 × forward), inference ${(inferF / 1e6).toFixed(1)} M; ` +
+      `MR snippets average ${meanTokens.toFixed(1)} tokens of the 50 steps: the WASM kernels skip the shared padding prefix exactly ` +
+      '(see assembly/lstm.ts), so their executed FLOPs are lower than the nominal count the GFLOP/s column uses',
+  );
+  notes.push(
+    `samples per run: WASM ${TRAIN_SAMPLES} trained (fit, batch ${BATCH}, one epoch) and ${INFER_SAMPLES} predicted; TS baseline ${BASELINE_BATCHES} batches; TF.js ${TFJS_BATCHES} batches after a warm-up batch`,
+  );
   notes.push(`machine: ${JSON.stringify(machine())}`);
   return { title: 'TextClassifier (Embedding + 2×LSTM(128) + Dense) throughput, MR, batch 32', command: 'npx tsx bench/classifier.bench.ts', rows, notes };
 }

@@ -31,9 +31,19 @@ function slice(): string {
   return all.subarray(0, end).toString('latin1');
 }
 
-const cpuNow = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1e6; };
+const cpuNow = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
+};
 
-interface Measured { countWall: number; countCpu: number; iterWall: number; iterCpu: number; cells: number; tokens: number }
+interface Measured {
+  countWall: number;
+  countCpu: number;
+  iterWall: number;
+  iterCpu: number;
+  cells: number;
+  tokens: number;
+}
 
 async function wasm(text: string, threads: number): Promise<Measured> {
   const cpu: Record<string, number> = {};
@@ -42,19 +52,34 @@ async function wasm(text: string, threads: number): Promise<Measured> {
   let epochMark = 0;
   const epochCpu: number[] = [];
   const m = await GloVe.train(text, {
-    ...settings, epochs: EPOCHS, threads, tokenizer: whitespaceTokenizer,
+    ...settings,
+    epochs: EPOCHS,
+    threads,
+    tokenizer: whitespaceTokenizer,
     onProgress: (p) => {
       const now = cpuNow();
-      if (p.phase !== phase) { cpu[phase] = (cpu[phase] ?? 0) + now - mark; mark = now; phase = p.phase; epochMark = now; }
-      if (p.phase === 'training' && p.progress === p.epoch / p.epochs) { epochCpu.push(now - epochMark); epochMark = now; }
+      if (p.phase !== phase) {
+        cpu[phase] = (cpu[phase] ?? 0) + now - mark;
+        mark = now;
+        phase = p.phase;
+        epochMark = now;
+      }
+      if (p.phase === 'training' && p.progress === p.epoch / p.epochs) {
+        epochCpu.push(now - epochMark);
+        epochMark = now;
+      }
     },
   });
   const s = m.stats;
   m.dispose();
   const sorted = [...epochCpu].sort((a, b) => a - b);
   return {
-    countWall: s.countSeconds, countCpu: cpu.counting ?? NaN, iterWall: s.secondsPerEpoch, iterCpu: sorted[sorted.length >> 1],
-    cells: s.cells, tokens: s.tokens,
+    countWall: s.countSeconds,
+    countCpu: cpu.counting ?? NaN,
+    iterWall: s.secondsPerEpoch,
+    iterCpu: sorted[sorted.length >> 1],
+    cells: s.cells,
+    tokens: s.tokens,
   };
 }
 
@@ -70,8 +95,12 @@ async function baseline(text: string): Promise<Measured> {
     const r = trainGloVeBaseline(cells, vocab.size, { ...settings, gradientClip: 100, epochs: 1 });
     const trainCpu = cpuNow() - c0;
     return {
-      countWall: cells.seconds, countCpu, iterWall: r.secondsPerEpoch,
-      iterCpu: trainCpu * (r.secondsPerEpoch / (r.secondsPerEpoch + r.shuffleSeconds)), cells: cells.rows.length, tokens: stream.tokens,
+      countWall: cells.seconds,
+      countCpu,
+      iterWall: r.secondsPerEpoch,
+      iterCpu: trainCpu * (r.secondsPerEpoch / (r.secondsPerEpoch + r.shuffleSeconds)),
+      cells: cells.rows.length,
+      tokens: stream.tokens,
     };
   } finally {
     await scanned.dispose();
@@ -80,9 +109,32 @@ async function baseline(text: string): Promise<Measured> {
 
 /** Peak RSS (bytes) of the CLI training the slice in a child process, with an optional --memory-budget. */
 function childPeak(file: string, budget?: string): { peakRss: number; summary: Record<string, number> } {
-  const args = ['-f', '__MAXRSS__ %M', process.execPath, '--import', 'tsx', 'src/cli.ts', 'glove', file, '-o', join('.tmp/bench', 'glove-mem.txt'),
-    '--dim', '50', '--window', '15', '--x-max', '10', '--epochs', '1', '--min-count', file.endsWith('tiny.txt') ? '1' : '5', '--threads', '2', '--json',
-    ...(budget ? ['--memory-budget', budget] : [])];
+  const args = [
+    '-f',
+    '__MAXRSS__ %M',
+    process.execPath,
+    '--import',
+    'tsx',
+    'src/cli.ts',
+    'glove',
+    file,
+    '-o',
+    join('.tmp/bench', 'glove-mem.txt'),
+    '--dim',
+    '50',
+    '--window',
+    '15',
+    '--x-max',
+    '10',
+    '--epochs',
+    '1',
+    '--min-count',
+    file.endsWith('tiny.txt') ? '1' : '5',
+    '--threads',
+    '2',
+    '--json',
+    ...(budget ? ['--memory-budget', budget] : []),
+  ];
   const out = execFileSync('bash', ['-c', '/usr/bin/time "$@" 2>&1', 'time', ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const peak = Number(/__MAXRSS__ (\d+)/.exec(out)?.[1] ?? NaN) * 1024;
   const json = out.split('\n').find((l) => l.startsWith('{'));
@@ -102,15 +154,19 @@ export async function run(): Promise<BenchReport> {
   const base = results['TS baseline'];
   const rows: Row[] = Object.entries(results).map(([k, r]) => ({
     contender: k,
-    'count s': Number(r.countWall.toFixed(2)), 'count CPU-s': Number(r.countCpu.toFixed(2)),
+    'count s': Number(r.countWall.toFixed(2)),
+    'count CPU-s': Number(r.countCpu.toFixed(2)),
     'count speed-up vs TS (CPU)': Number((base.countCpu / r.countCpu).toFixed(2)),
-    's / iteration': Number(r.iterWall.toFixed(2)), 'CPU-s / iteration': Number(r.iterCpu.toFixed(2)),
+    's / iteration': Number(r.iterWall.toFixed(2)),
+    'CPU-s / iteration': Number(r.iterCpu.toFixed(2)),
     'iteration speed-up vs TS (CPU)': Number((base.iterCpu / r.iterCpu).toFixed(2)),
     'iteration speed-up vs TS (wall)': Number((base.iterWall / r.iterWall).toFixed(2)),
-    'tokens per count CPU-s': Math.round(r.tokens / r.countCpu), 'cells per iteration CPU-s': Math.round(r.cells / r.iterCpu),
+    'tokens per count CPU-s': Math.round(r.tokens / r.countCpu),
+    'cells per iteration CPU-s': Math.round(r.cells / r.iterCpu),
   }));
   rows.push({
-    contender: 'GloVe C (issue reference, full corpus)', 'tokens per count CPU-s': Math.round(C_TOKENS_PER_CPU_S),
+    contender: 'GloVe C (issue reference, full corpus)',
+    'tokens per count CPU-s': Math.round(C_TOKENS_PER_CPU_S),
     'cells per iteration CPU-s': Math.round(C_CELLS_PER_CPU_S),
   });
   const w1 = results['wasm 1 thread'];
@@ -130,12 +186,16 @@ export async function run(): Promise<BenchReport> {
     const r = childPeak(file, budget === undefined ? undefined : String(budget));
     const b = budget ?? 2 * 1024 ** 3;
     rows.push({
-      contender: `peak RSS, memoryBudget ${mib(b)} MiB${budget === undefined ? ' (default)' : ''}`, 'peak RSS MiB': mib(r.peakRss),
-      'peak RSS − engine MiB': mib(r.peakRss - engine), 'within budget': r.peakRss - engine <= b ? 'yes' : 'NO',
+      contender: `peak RSS, memoryBudget ${mib(b)} MiB${budget === undefined ? ' (default)' : ''}`,
+      'peak RSS MiB': mib(r.peakRss),
+      'peak RSS − engine MiB': mib(r.peakRss - engine),
+      'within budget': r.peakRss - engine <= b ? 'yes' : 'NO',
       'spilled runs': r.summary.spilledRuns ?? NaN,
     });
   }
-  notes.push('memoryBudget covers the token cache, JavaScript-side buffers and the WebAssembly memory; the engine (Node, worker isolates) comes on top and is subtracted');
+  notes.push(
+    'memoryBudget covers the token cache, JavaScript-side buffers and the WebAssembly memory; the engine (Node, worker isolates) comes on top and is subtracted',
+  );
   notes.push(`machine: ${JSON.stringify(machine())}`);
   return { title: 'GloVe: co-occurrence counting and AdaGrad iterations', command: 'npx tsx bench/glove.bench.ts', rows, notes };
 }

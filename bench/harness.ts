@@ -8,12 +8,20 @@ import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 
 export type Row = Record<string, string | number>;
-export interface BenchReport { title: string; command: string; rows: Row[]; notes: string[] }
+export interface BenchReport {
+  title: string;
+  command: string;
+  rows: Row[];
+  notes: string[];
+}
 
 export function machine(): Record<string, string | number> {
   return {
-    cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism?.() ?? os.cpus().length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, load1: Number(os.loadavg()[0].toFixed(2)),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.availableParallelism?.() ?? os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    load1: Number(os.loadavg()[0].toFixed(2)),
     date: new Date().toISOString(),
   };
 }
@@ -36,7 +44,10 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wall: 
 /** Runs a child process and returns its stdout+stderr, wall seconds and CPU seconds (children's rusage). */
 export function timedProcess(cmd: string, args: string[], options: { input?: string } = {}): { output: string; wall: number; cpu: number } {
   const out = execFileSync('/usr/bin/time', ['-f', '__TIME__ %e %U %S', cmd, ...args], {
-    encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], input: options.input, maxBuffer: 1 << 28,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+    input: options.input,
+    maxBuffer: 1 << 28,
   }).toString();
   return parseTime(out);
 }
@@ -54,14 +65,22 @@ export function timedProcessAll(cmd: string, args: string[]): { output: string; 
 }
 
 export function has(cmd: string): boolean {
-  try { execFileSync('bash', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; }
+  try {
+    execFileSync('bash', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function markdownTable(rows: Row[]): string {
   if (!rows.length) return '(no rows)';
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const fmt = (v: string | number | undefined) => v === undefined ? '' : typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toPrecision(4)) : v;
-  return [`| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${cols.map((c) => fmt(r[c])).join(' | ')} |`)].join('\n');
+  const fmt = (v: string | number | undefined) =>
+    v === undefined ? '' : typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toPrecision(4)) : v;
+  return [`| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${cols.map((c) => fmt(r[c])).join(' | ')} |`)].join(
+    '\n',
+  );
 }
 
 export function printReport(r: BenchReport): void {

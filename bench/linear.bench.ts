@@ -27,7 +27,11 @@ function shuffled<T>(xs: T[], seed: number): T[] {
   const out = xs.slice();
   let s = seed >>> 0 || 1;
   for (let i = out.length - 1; i > 0; i--) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     const j = s % (i + 1);
     [out[i], out[j]] = [out[j], out[i]];
   }
@@ -39,7 +43,11 @@ function cpuNow(): { user: number; system: number } {
   return { user: c.user / 1e6, system: c.system / 1e6 };
 }
 
-interface Sample { cpu: number; user: number; wall: number }
+interface Sample {
+  cpu: number;
+  user: number;
+  wall: number;
+}
 
 async function inProcess(fn: () => Promise<void>): Promise<Sample> {
   const c0 = cpuNow();
@@ -60,17 +68,37 @@ function childProcess(cmd: string, args: string[]): Sample & { output: string } 
 export async function run(): Promise<BenchReport> {
   const dir = '.tmp/bench/linear';
   mkdirSync(dir, { recursive: true });
-  const rows = readFileSync('../shared/data/en-mr-polarity/mr.tsv', 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+  const rows = readFileSync('../shared/data/en-mr-polarity/mr.tsv', 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split('\t'));
   const line = (r: string[]) => `__label__${r[0]} ${r[2]}`;
   const trainFile = join(dir, 'mr-train-shuffled.txt');
   const testFile = join(dir, 'mr-test.txt');
-  writeFileSync(trainFile, shuffled(rows.filter((r) => r[1] !== '0'), 12345).map(line).join('\n') + '\n');
-  writeFileSync(testFile, rows.filter((r) => r[1] === '0').map(line).join('\n') + '\n');
+  writeFileSync(
+    trainFile,
+    shuffled(
+      rows.filter((r) => r[1] !== '0'),
+      12345,
+    )
+      .map(line)
+      .join('\n') + '\n',
+  );
+  writeFileSync(
+    testFile,
+    rows
+      .filter((r) => r[1] === '0')
+      .map(line)
+      .join('\n') + '\n',
+  );
   const test = await readLabelledFile(testFile, true);
 
   const samples: Record<string, Sample[]> = {};
   const accuracy: Record<string, number> = {};
-  const add = (k: string, s: Sample) => { (samples[k] ??= []).push(s); };
+  const add = (k: string, s: Sample) => {
+    (samples[k] ??= []).push(s);
+  };
   const notes: string[] = [];
 
   const wasm = async (threads: number, rep: number) => {
@@ -94,10 +122,20 @@ export async function run(): Promise<BenchReport> {
     const o = resolveLinearOptions(SETTINGS);
     const prepared = buildTrainingData(data.texts, normalizeLabels('fit', data.labels, data.texts.length), o, o.tokenizer);
     const rt = await LinearKernel.create(prepared.spec, 1, prepared.train);
-    add('wasm 1 thread: 10 epochs only', await inProcess(async () => { for (let e = 0; e < SETTINGS.epochs; e++) await rt.trainEpoch(e, SETTINGS.epochs); }));
+    add(
+      'wasm 1 thread: 10 epochs only',
+      await inProcess(async () => {
+        for (let e = 0; e < SETTINGS.epochs; e++) await rt.trainEpoch(e, SETTINGS.epochs);
+      }),
+    );
     rt.dispose();
     const model = new LinearBaseline(prepared.spec, prepared.train);
-    add('TS baseline: 10 epochs only', await inProcess(async () => { for (let e = 0; e < SETTINGS.epochs; e++) model.trainEpoch(e, SETTINGS.epochs); }));
+    add(
+      'TS baseline: 10 epochs only',
+      await inProcess(async () => {
+        for (let e = 0; e < SETTINGS.epochs; e++) model.trainEpoch(e, SETTINGS.epochs);
+      }),
+    );
   };
 
   const baseline = async () => {
@@ -125,7 +163,10 @@ export async function run(): Promise<BenchReport> {
     const tokenizer = resolveLinearOptions(SETTINGS).tokenizer;
     const ids = new IntBuffer();
     const offsets = new Int32Array(test.texts.length + 1);
-    test.texts.forEach((t, i) => { prepared.encoder.encode(tokenizer(t), ids); offsets[i + 1] = ids.length; });
+    test.texts.forEach((t, i) => {
+      prepared.encoder.encode(tokenizer(t), ids);
+      offsets[i + 1] = ids.length;
+    });
     return { ids: ids.toArray(), offsets, labels: new Int32Array(0), labelOffsets: new Int32Array(offsets.length) };
   };
 
@@ -135,8 +176,25 @@ export async function run(): Promise<BenchReport> {
     // Interleaved rounds: load drifts on this shared machine hit every contender alike.
     if (fastText) {
       const out = join(dir, 'ft');
-      const r = childProcess('fasttext', ['supervised', '-input', trainFile, '-output', out, '-wordNgrams', '2', '-epoch', '10', '-lr', '0.5',
-        '-thread', '1', '-verbose', '0', '-seed', '1']);
+      const r = childProcess('fasttext', [
+        'supervised',
+        '-input',
+        trainFile,
+        '-output',
+        out,
+        '-wordNgrams',
+        '2',
+        '-epoch',
+        '10',
+        '-lr',
+        '0.5',
+        '-thread',
+        '1',
+        '-verbose',
+        '0',
+        '-seed',
+        '1',
+      ]);
       add('fastText 0.9.2, 1 thread', r);
       if (rep === 0) {
         const t = execFileSync('fasttext', ['test', `${out}.bin`, testFile], { encoding: 'utf8' });
@@ -156,18 +214,29 @@ export async function run(): Promise<BenchReport> {
     const cpu = median(s.map((x) => x.cpu));
     const user = median(s.map((x) => x.user));
     return {
-      contender: k, 'CPU-s (user+sys)': Number(cpu.toFixed(3)), 'user CPU-s': Number(user.toFixed(3)), 'wall s': Number(median(s.map((x) => x.wall)).toFixed(3)),
-      'CPU vs fastText': Number((cpu / ref).toFixed(3)), 'user CPU vs fastText user': Number((user / refUser).toFixed(3)),
-      'fold-0 accuracy': accuracy[k.startsWith('wasm') ? k.replace(/ threads?$/, '') : k] ?? '', samples: s.length,
+      contender: k,
+      'CPU-s (user+sys)': Number(cpu.toFixed(3)),
+      'user CPU-s': Number(user.toFixed(3)),
+      'wall s': Number(median(s.map((x) => x.wall)).toFixed(3)),
+      'CPU vs fastText': Number((cpu / ref).toFixed(3)),
+      'user CPU vs fastText user': Number((user / refUser).toFixed(3)),
+      'fold-0 accuracy': accuracy[k.startsWith('wasm') ? k.replace(/ threads?$/, '') : k] ?? '',
+      samples: s.length,
     };
   });
-  notes.push('MR, folds 1–9 (9,594 snippets) shuffled once into a fastText-format file, whitespace tokens for every contender; ' +
-    'dim 100, word bigrams, 10 epochs, lr 0.5, softmax, 2M buckets; accuracy on fold 0 (1,068), first round');
-  notes.push('each sample is the whole command: read the file, dictionary, train, write the model (fastText writes an 800 MB .bin ' +
-    'with all 2M bucket rows; wasm2vec keeps only the ~100k buckets the data uses and writes ~48 MB, so fastText\'s sys time is mostly that write)');
-  notes.push('"10 epochs only" rows time the training loop alone on data already encoded in memory (no file, dictionary, ' +
-    'initialisation or save); fastText has no such split — it re-reads and re-hashes the text file every epoch, and with ' +
-    '-bucket 100000 (no 800 MB matrix) it still took 1.5 user CPU-s here');
+  notes.push(
+    'MR, folds 1–9 (9,594 snippets) shuffled once into a fastText-format file, whitespace tokens for every contender; ' +
+      'dim 100, word bigrams, 10 epochs, lr 0.5, softmax, 2M buckets; accuracy on fold 0 (1,068), first round',
+  );
+  notes.push(
+    'each sample is the whole command: read the file, dictionary, train, write the model (fastText writes an 800 MB .bin ' +
+      "with all 2M bucket rows; wasm2vec keeps only the ~100k buckets the data uses and writes ~48 MB, so fastText's sys time is mostly that write)",
+  );
+  notes.push(
+    '"10 epochs only" rows time the training loop alone on data already encoded in memory (no file, dictionary, ' +
+      'initialisation or save); fastText has no such split — it re-reads and re-hashes the text file every epoch, and with ' +
+      '-bucket 100000 (no 800 MB matrix) it still took 1.5 user CPU-s here',
+  );
   notes.push(`machine: ${JSON.stringify(machine())}`);
   return { title: 'LinearClassifier (fastText supervised) training cost, MR setting', command: 'npx tsx bench/linear.bench.ts', rows: table, notes };
 }

@@ -20,14 +20,27 @@ function makeFile(path: string): void {
   writeSync(fd, `${WORDS} ${DIM}\n`);
   const row = new Float32Array(DIM);
   const rowBytes = new Uint8Array(row.buffer);
-  let buf = new Uint8Array(1 << 20), len = 0;
+  let buf = new Uint8Array(1 << 20),
+    len = 0;
   let s = 7;
   for (let i = 0; i < WORDS; i++) {
     const word = new TextEncoder().encode(`word${i} `);
-    for (let k = 0; k < DIM; k++) { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; row[k] = s / 2 ** 32 - 0.5; }
-    if (len + word.length + rowBytes.length + 1 > buf.length) { writeSync(fd, buf.subarray(0, len)); len = 0; }
-    buf.set(word, len); len += word.length;
-    buf.set(rowBytes, len); len += rowBytes.length;
+    for (let k = 0; k < DIM; k++) {
+      s ^= s << 13;
+      s >>>= 0;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      s >>>= 0;
+      row[k] = s / 2 ** 32 - 0.5;
+    }
+    if (len + word.length + rowBytes.length + 1 > buf.length) {
+      writeSync(fd, buf.subarray(0, len));
+      len = 0;
+    }
+    buf.set(word, len);
+    len += word.length;
+    buf.set(rowBytes, len);
+    len += rowBytes.length;
     buf[len++] = 0x0a;
   }
   writeSync(fd, buf.subarray(0, len));
@@ -60,11 +73,19 @@ export async function run(): Promise<BenchReport> {
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
   const m = JSON.parse(r.stdout.trim().split('\n').pop()!);
   const mb = (x: number) => Number((x / 2 ** 20).toFixed(1));
-  const rows: Row[] = [{
-    file: `${mb(fileBytes)} MiB word2vec binary`, words: m.words, dim: m.dim, 'matrix MiB': mb(m.matrix),
-    'RSS before MiB': mb(m.before), 'peak RSS MiB': mb(m.peak), 'peak − before MiB': mb(m.peak - m.before),
-    'peak increase / matrix': Number(((m.peak - m.before) / m.matrix).toFixed(2)), 'load seconds': Number(m.seconds.toFixed(2)),
-  }];
+  const rows: Row[] = [
+    {
+      file: `${mb(fileBytes)} MiB word2vec binary`,
+      words: m.words,
+      dim: m.dim,
+      'matrix MiB': mb(m.matrix),
+      'RSS before MiB': mb(m.before),
+      'peak RSS MiB': mb(m.peak),
+      'peak − before MiB': mb(m.peak - m.before),
+      'peak increase / matrix': Number(((m.peak - m.before) / m.matrix).toFixed(2)),
+      'load seconds': Number(m.seconds.toFixed(2)),
+    },
+  ];
   return {
     title: 'Peak memory loading a word2vec binary file from a path',
     command: 'npx tsx bench/load-memory.bench.ts',

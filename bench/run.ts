@@ -20,7 +20,10 @@ import { type BenchReport, machine, markdownTable } from './harness.js';
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(benchDir, 'results');
 const budgetSeconds = Number(process.env.BENCH_BUDGET_SECONDS ?? 540);
-const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const only = (process.env.BENCH_ONLY ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 
 interface BenchOutcome {
   file: string;
@@ -37,14 +40,16 @@ function isReport(r: unknown): r is BenchReport {
 
 /** A rejection nobody awaited (e.g. a stray promise in a bench) fails the running bench, not the whole run. */
 let strayError: unknown = null;
-process.on('unhandledRejection', (e) => { strayError ??= e; });
+process.on('unhandledRejection', (e) => {
+  strayError ??= e;
+});
 
 async function runOne(file: string): Promise<BenchOutcome> {
   const t0 = performance.now();
   const seconds = () => Number(((performance.now() - t0) / 1000).toFixed(1));
   strayError = null;
   try {
-    const mod = await import(pathToFileURL(join(benchDir, file)).href) as { run?: () => Promise<unknown> };
+    const mod = (await import(pathToFileURL(join(benchDir, file)).href)) as { run?: () => Promise<unknown> };
     if (typeof mod.run !== 'function') throw new Error('exports no run() function');
     const report = await mod.run();
     if (!isReport(report)) throw new Error('run() did not resolve with a BenchReport { title, command, rows, notes }');
@@ -58,9 +63,20 @@ async function runOne(file: string): Promise<BenchOutcome> {
 
 function toMarkdown(info: Record<string, string | number>, outcomes: BenchOutcome[], wallSeconds: number): string {
   const out = [
-    '# wasm2vec benchmarks', '',
-    `\`npm run bench\` — ${outcomes.length} bench files, ${wallSeconds.toFixed(0)} s wall, ${info.date}`, '',
-    markdownTable([{ cpu: info.cpu, cores: info.cores, 'memory GiB': info.memoryGiB, node: info.node, 'load (1/5/15 min) at start': String(info.loadAtStart), 'load at end': String(info.loadAtEnd) }]),
+    '# wasm2vec benchmarks',
+    '',
+    `\`npm run bench\` — ${outcomes.length} bench files, ${wallSeconds.toFixed(0)} s wall, ${info.date}`,
+    '',
+    markdownTable([
+      {
+        cpu: info.cpu,
+        cores: info.cores,
+        'memory GiB': info.memoryGiB,
+        node: info.node,
+        'load (1/5/15 min) at start': String(info.loadAtStart),
+        'load at end': String(info.loadAtEnd),
+      },
+    ]),
     '',
     markdownTable(outcomes.map((o) => ({ bench: o.file, status: o.status, seconds: o.seconds.toFixed(1) }))),
   ];
@@ -84,18 +100,28 @@ function writeAtomic(path: string, text: string): void {
 }
 
 const started = performance.now();
-const loads = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
+const loads = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
 const info: Record<string, string | number> = { ...machine(), loadAtStart: loads() };
 // The headline comparison first, so a run cut short by the budget still has it; then by name.
 const FIRST = ['word2vec.bench.ts', 'startup.bench.ts'];
-const files = readdirSync(benchDir).filter((f) => f.endsWith('.bench.ts'))
+const files = readdirSync(benchDir)
+  .filter((f) => f.endsWith('.bench.ts'))
   .sort((a, b) => (FIRST.indexOf(a) + 1 || 99) - (FIRST.indexOf(b) + 1 || 99) || a.localeCompare(b))
   .filter((f) => !only.length || only.some((o) => f.includes(o)));
 const outcomes: BenchOutcome[] = [];
 for (const file of files) {
   const elapsed = (performance.now() - started) / 1000;
   if (elapsed > budgetSeconds) {
-    outcomes.push({ file, status: 'skipped', seconds: 0, error: `not started: ${elapsed.toFixed(0)} s elapsed, over the ${budgetSeconds} s budget (BENCH_BUDGET_SECONDS)` });
+    outcomes.push({
+      file,
+      status: 'skipped',
+      seconds: 0,
+      error: `not started: ${elapsed.toFixed(0)} s elapsed, over the ${budgetSeconds} s budget (BENCH_BUDGET_SECONDS)`,
+    });
     continue;
   }
   process.stderr.write(`[bench] ${file} …\n`);

@@ -17,7 +17,14 @@ const REPS = Number(process.env.SEARCH_BENCH_REPS ?? 3);
 /** Deterministic vectors with some structure (clusters), so neighbours are not all ties. */
 function matrix(): Float32Array {
   let s = 12345;
-  const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32 - 0.5; };
+  const rnd = () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 2 ** 32 - 0.5;
+  };
   const centres = Array.from({ length: 200 }, () => Float32Array.from({ length: DIM }, rnd));
   const v = new Float32Array(ROWS * DIM);
   for (let r = 0; r < ROWS; r++) {
@@ -35,17 +42,20 @@ export async function run(): Promise<BenchReport> {
   const unit = e.normalized(); // built once (WASM), outside the timings; the TS loop gets the same unit rows
   const rowsOf = queryWords.map((w) => e.indexOf(w));
 
-  const tsBatch = () => rowsOf.map((r) => {
-    const q = unit.subarray(r * DIM, (r + 1) * DIM);
-    const top = topKBaseline(unit, ROWS, DIM, q, TOP + 1);
-    return [...top.rows].filter((x) => x !== r).slice(0, TOP);
-  });
+  const tsBatch = () =>
+    rowsOf.map((r) => {
+      const q = unit.subarray(r * DIM, (r + 1) * DIM);
+      const top = topKBaseline(unit, ROWS, DIM, q, TOP + 1);
+      return [...top.rows].filter((x) => x !== r).slice(0, TOP);
+    });
 
   // Correctness first: the two agree on the neighbours (up to float rounding in near-ties).
   const wasmLists = await e.mostSimilarBatch(queries, { threads: 1 });
   const tsLists = tsBatch();
   let agree = 0;
-  wasmLists.forEach((l, i) => { if (l.every((x, j) => e.indexOf(x.word) === tsLists[i][j])) agree++; });
+  wasmLists.forEach((l, i) => {
+    if (l.every((x, j) => e.indexOf(x.word) === tsLists[i][j])) agree++;
+  });
 
   const samples: Record<string, { wall: number[]; cpu: number[] }> = {};
   const add = (k: string, wall: number, cpu: number) => {
@@ -58,13 +68,16 @@ export async function run(): Promise<BenchReport> {
     add('WASM batched, 1 thread', w1.wall, w1.cpu);
     const w2 = await timed(() => e.mostSimilarBatch(queries, { threads: 2 }));
     add('WASM batched, 2 worker threads', w2.wall, w2.cpu);
-    const ws = await timed(async () => { for (const q of queries) e.mostSimilar(q); });
+    const ws = await timed(async () => {
+      for (const q of queries) e.mostSimilar(q);
+    });
     add('WASM one call per query', ws.wall, ws.cpu);
     const ts = await timed(async () => tsBatch());
     add('plain TS loop', ts.wall, ts.cpu);
   }
   // Single-query latency: 200 separate mostSimilar calls, each timed.
-  const lat: number[] = [], latTs: number[] = [];
+  const lat: number[] = [],
+    latTs: number[] = [];
   for (let i = 0; i < 200; i++) {
     const t0 = performance.now();
     e.mostSimilar(queries[i]);

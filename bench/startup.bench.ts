@@ -50,7 +50,8 @@ export async function run(): Promise<BenchReport> {
   const dir = resolve('.tmp/bench/startup');
   mkdirSync(dir, { recursive: true });
   const files = {
-    esm: join(dir, 'esm.mjs'), cjs: join(dir, 'cjs.cjs'),
+    esm: join(dir, 'esm.mjs'),
+    cjs: join(dir, 'cjs.cjs'),
     // Resolved from the repo's node_modules, so the probe sits where bare specifiers resolve.
     tfjs: resolve('.tmp/bench/startup-tfjs.mjs'),
   };
@@ -67,8 +68,11 @@ export async function run(): Promise<BenchReport> {
     if (haveTfjs && rep < Math.min(REPS, 5)) probe(files.tfjs);
   }
   const row = (what: string, key: string): Row => ({
-    step: what, 'wall ms (median)': Number(median(samples[key]).toFixed(1)), 'CPU ms (median)': Number(median(samples[`${key}Cpu`]).toFixed(1)),
-    'wall ms (min)': Number(Math.min(...samples[key]).toFixed(1)), samples: samples[key].length,
+    step: what,
+    'wall ms (median)': Number(median(samples[key]).toFixed(1)),
+    'CPU ms (median)': Number(median(samples[`${key}Cpu`]).toFixed(1)),
+    'wall ms (min)': Number(Math.min(...samples[key]).toFixed(1)),
+    samples: samples[key].length,
   });
   const rows = [
     row("import('wasm2vec')", 'import'),

@@ -53,7 +53,7 @@ export async function run(): Promise<BenchReport> {
         (rates[`node ${threads}`] ??= []).push(m.stats.tokensPerSecond);
         if (threads === 1) prints.node = fingerprint(m.embeddings.vectors);
         m.dispose();
-        const b = await served.page.evaluate((t) => (globalThis as any).trainOnce(t), threads) as { rate: number; threads: number; print: number };
+        const b = (await served.page.evaluate((t) => (globalThis as any).trainOnce(t), threads)) as { rate: number; threads: number; print: number };
         if (b.threads !== threads) throw new Error(`Chromium trained on ${b.threads} threads, not ${threads} (is the page cross-origin isolated?)`);
         (rates[`chromium ${threads}`] ??= []).push(b.rate);
         if (threads === 1) prints.chromium = b.print;
@@ -64,14 +64,19 @@ export async function run(): Promise<BenchReport> {
     await served.close();
   }
   const node1 = median(rates['node 1']);
-  const rows: Row[] = (['node', 'chromium'] as const).flatMap((where) => [1, 2].map((threads) => ({
-    runtime: where === 'node' ? 'Node 20 (worker_threads)' : 'Chromium (Web Workers)', threads,
-    'tokens/s (median)': Math.round(median(rates[`${where} ${threads}`])),
-    'vs Node 1 thread': Number((median(rates[`${where} ${threads}`]) / node1).toFixed(2)),
-    'vs same runtime 1 thread': Number((median(rates[`${where} ${threads}`]) / median(rates[`${where} 1`])).toFixed(2)),
-  })));
+  const rows: Row[] = (['node', 'chromium'] as const).flatMap((where) =>
+    [1, 2].map((threads) => ({
+      runtime: where === 'node' ? 'Node 20 (worker_threads)' : 'Chromium (Web Workers)',
+      threads,
+      'tokens/s (median)': Math.round(median(rates[`${where} ${threads}`])),
+      'vs Node 1 thread': Number((median(rates[`${where} ${threads}`]) / node1).toFixed(2)),
+      'vs same runtime 1 thread': Number((median(rates[`${where} ${threads}`]) / median(rates[`${where} 1`])).toFixed(2)),
+    })),
+  );
   return {
-    title, command, rows,
+    title,
+    command,
+    rows,
     notes: [
       `1-thread vectors: Node ${prints.node.toString(16)}, Chromium ${prints.chromium.toString(16)} (${prints.node === prints.chromium ? 'bit-identical' : 'DIFFERENT'})`,
       `${ROUNDS} interleaved rounds; load average after each round: ${loads.join(', ')}`,

@@ -20,7 +20,12 @@ export async function run(): Promise<BenchReport> {
   const rates: Record<string, number[]> = {};
   const loads: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [mode, threads] of [['batched', 1], ['batched', 2], ['classic', 1], ['classic', 2]] as const) {
+    for (const [mode, threads] of [
+      ['batched', 1],
+      ['batched', 2],
+      ['classic', 1],
+      ['classic', 2],
+    ] as const) {
       const m = await Word2Vec.train(text, { mode, threads, epochs: 1, seed: 1, tokenizer: whitespaceTokenizer });
       (rates[`${mode} ${threads}`] ??= []).push(m.stats.tokensPerSecond);
       m.dispose();
@@ -28,15 +33,20 @@ export async function run(): Promise<BenchReport> {
     loads.push(Number(os.loadavg()[0].toFixed(2)));
   }
   const rows: Row[] = (['batched', 'classic'] as const).map((mode) => {
-    const one = rates[`${mode} 1`], two = rates[`${mode} 2`];
+    const one = rates[`${mode} 1`],
+      two = rates[`${mode} 2`];
     return {
-      mode, '1 thread tokens/s': Math.round(median(one)), '2 threads tokens/s': Math.round(median(two)),
+      mode,
+      '1 thread tokens/s': Math.round(median(one)),
+      '2 threads tokens/s': Math.round(median(two)),
       'speed-up (medians)': Number((median(two) / median(one)).toFixed(2)),
       'per round': two.map((x, i) => (x / one[i]).toFixed(2)).join(' '),
     };
   });
   return {
-    title: 'Word2Vec thread scaling (1 vs 2 threads)', command: 'npx tsx bench/word2vec-scaling.bench.ts', rows,
+    title: 'Word2Vec thread scaling (1 vs 2 threads)',
+    command: 'npx tsx bench/word2vec-scaling.bench.ts',
+    rows,
     notes: [`load average after each round: ${loads.join(', ')} (scaling needs two free cores)`, `machine: ${JSON.stringify(machine())}`],
   };
 }

@@ -45,7 +45,12 @@ export interface LineChartOptions {
 
 /** Redraws `svg` as a line chart of the series (axes, ticks, legend). */
 export function renderLineChart(svg: SVGSVGElement, series: Series[], o: LineChartOptions): void {
-  const W = 520, H = 240, left = 52, right = 14, top = 28, bottom = 40;
+  const W = 520,
+    H = 240,
+    left = 52,
+    right = 14,
+    top = 28,
+    bottom = 40;
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   svg.replaceChildren();
   const all = series.flatMap((s) => s.points);
@@ -56,9 +61,13 @@ export function renderLineChart(svg: SVGSVGElement, series: Series[], o: LineCha
   let [x0, x1] = o.xDomain ?? [Math.min(...all.map((p) => p[0])), Math.max(...all.map((p) => p[0]))];
   let [y0, y1] = o.yDomain ?? [Math.min(...all.map((p) => p[1])), Math.max(...all.map((p) => p[1]))];
   if (x1 <= x0) x1 = x0 + 1;
-  if (!o.yDomain) { const pad = (y1 - y0) * 0.08 || Math.abs(y0) * 0.1 || 1; y0 -= pad; y1 += pad; }
-  const sx = (x: number) => left + (x - x0) / (x1 - x0) * (W - left - right);
-  const sy = (y: number) => H - bottom - (y - y0) / (y1 - y0) * (H - top - bottom);
+  if (!o.yDomain) {
+    const pad = (y1 - y0) * 0.08 || Math.abs(y0) * 0.1 || 1;
+    y0 -= pad;
+    y1 += pad;
+  }
+  const sx = (x: number) => left + ((x - x0) / (x1 - x0)) * (W - left - right);
+  const sy = (y: number) => H - bottom - ((y - y0) / (y1 - y0)) * (H - top - bottom);
   const fmt = o.yFormat ?? ((v: number) => String(v));
 
   const grid = svgEl('g', { class: 'chart-grid' });
@@ -72,7 +81,13 @@ export function renderLineChart(svg: SVGSVGElement, series: Series[], o: LineCha
   }
   grid.append(svgEl('line', { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom, class: 'chart-axis' }));
   grid.append(svgEl('text', { x: (left + W - right) / 2, y: H - 6, 'text-anchor': 'middle', class: 'chart-label' }, o.xLabel));
-  grid.append(svgEl('text', { x: 12, y: (top + H - bottom) / 2, 'text-anchor': 'middle', class: 'chart-label', transform: `rotate(-90 12 ${(top + H - bottom) / 2})` }, o.yLabel));
+  grid.append(
+    svgEl(
+      'text',
+      { x: 12, y: (top + H - bottom) / 2, 'text-anchor': 'middle', class: 'chart-label', transform: `rotate(-90 12 ${(top + H - bottom) / 2})` },
+      o.yLabel,
+    ),
+  );
   svg.append(grid);
 
   let legendX = left;
@@ -110,14 +125,21 @@ export interface ScatterOptions {
  * left out (the dot keeps a tooltip), so the plot stays readable with a few hundred words.
  */
 export function renderScatter(svg: SVGSVGElement, points: readonly (readonly number[])[], words: readonly string[], o: ScatterOptions = {}): void {
-  const W = 1000, H = 620, margin = 36;
+  const W = 1000,
+    H = 620,
+    margin = 36;
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   svg.replaceChildren();
   if (!points.length) return;
-  const xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
-  const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+  const xs = points.map((p) => p[0]),
+    ys = points.map((p) => p[1]);
+  const x0 = Math.min(...xs),
+    x1 = Math.max(...xs),
+    y0 = Math.min(...ys),
+    y1 = Math.max(...ys);
   const scale = Math.min((W - 2 * margin - 60) / (x1 - x0 || 1), (H - 2 * margin) / (y1 - y0 || 1));
-  const ox = (W - (x1 - x0) * scale) / 2 - 30, oy = (H - (y1 - y0) * scale) / 2;
+  const ox = (W - (x1 - x0) * scale) / 2 - 30,
+    oy = (H - (y1 - y0) * scale) / 2;
   const px = (x: number) => ox + (x - x0) * scale;
   const py = (y: number) => oy + (y1 - y) * scale;
 
@@ -126,29 +148,44 @@ export function renderScatter(svg: SVGSVGElement, points: readonly (readonly num
   if (o.xLabel) svg.append(svgEl('text', { x: W - margin / 2, y: py(0) - 6, 'text-anchor': 'end', class: 'chart-label' }, o.xLabel));
   if (o.yLabel) svg.append(svgEl('text', { x: px(0) + 6, y: margin / 2 + 10, class: 'chart-label' }, o.yLabel));
 
-  const kind = (w: string) => o.query?.has(w) ? 'query' : o.neighbours?.has(w) ? 'neighbour' : 'plain';
+  const kind = (w: string) => (o.query?.has(w) ? 'query' : o.neighbours?.has(w) ? 'neighbour' : 'plain');
   const rank = { query: 0, neighbour: 1, plain: 2 };
   const order = words.map((_, i) => i).sort((a, b) => rank[kind(words[a])] - rank[kind(words[b])] || a - b);
   const placed: [number, number, number, number][] = [];
   const free = (r: [number, number, number, number]) =>
-    r[0] >= 0 && r[0] + r[2] <= W && r[1] >= 0 && r[1] + r[3] <= H &&
+    r[0] >= 0 &&
+    r[0] + r[2] <= W &&
+    r[1] >= 0 &&
+    r[1] + r[3] <= H &&
     placed.every((q) => r[0] + r[2] < q[0] || q[0] + q[2] < r[0] || r[1] + r[3] < q[1] || q[1] + q[3] < r[1]);
   const dots = svgEl('g', { class: 'scatter-dots' });
   const labels = svgEl('g', { class: 'scatter-labels' });
   // Highlighted words last in the DOM so they are drawn on top.
   for (const i of [...order].reverse()) {
-    const x = px(points[i][0]), y = py(points[i][1]);
-    const dot = svgEl('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: kind(words[i]) === 'plain' ? 3 : 5, class: `dot ${kind(words[i])}`, 'data-word': words[i] });
+    const x = px(points[i][0]),
+      y = py(points[i][1]);
+    const dot = svgEl('circle', {
+      cx: x.toFixed(1),
+      cy: y.toFixed(1),
+      r: kind(words[i]) === 'plain' ? 3 : 5,
+      class: `dot ${kind(words[i])}`,
+      'data-word': words[i],
+    });
     dot.append(svgEl('title', {}, words[i]));
     if (o.onPick) dot.addEventListener('click', () => o.onPick!(words[i]));
     dots.append(dot);
   }
   for (const i of order) {
-    const x = px(points[i][0]), y = py(points[i][1]);
+    const x = px(points[i][0]),
+      y = py(points[i][1]);
     const k = kind(words[i]);
-    const w = textWidth(words[i], k === 'plain' ? 11 : 13) + 2, h = k === 'plain' ? 12 : 14;
+    const w = textWidth(words[i], k === 'plain' ? 11 : 13) + 2,
+      h = k === 'plain' ? 12 : 14;
     const spots: [number, number, number, number][] = [
-      [x + 5, y - h + 4, w, h], [x - 5 - w, y - h + 4, w, h], [x - w / 2, y - h - 4, w, h], [x - w / 2, y + 5, w, h],
+      [x + 5, y - h + 4, w, h],
+      [x - 5 - w, y - h + 4, w, h],
+      [x - w / 2, y - h - 4, w, h],
+      [x - w / 2, y + 5, w, h],
     ];
     const spot = spots.find(free) ?? (k !== 'plain' ? spots[0] : null);
     if (!spot) continue;
@@ -156,7 +193,6 @@ export function renderScatter(svg: SVGSVGElement, points: readonly (readonly num
     const label = svgEl('text', { x: spot[0].toFixed(1), y: (spot[1] + h - 3).toFixed(1), class: `label ${k}` }, words[i]);
     if (o.onPick) label.addEventListener('click', () => o.onPick!(words[i]));
     labels.prepend(label); // placed first = drawn last, on top
-
   }
   svg.append(dots, labels);
 }

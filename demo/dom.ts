@@ -18,21 +18,23 @@ export function setProgress(bar: HTMLElement, fraction: number): void {
 
 /** Fills an <ol> with scored words, each with a bar proportional to its cosine. */
 export function renderScores(list: HTMLOListElement, items: { word: string; score: number }[], onPick?: (word: string) => void): void {
-  list.replaceChildren(...items.map(({ word, score }) => {
-    const li = document.createElement('li');
-    const w = document.createElement(onPick ? 'button' : 'span');
-    w.className = onPick ? 'word link' : 'word';
-    w.textContent = word;
-    if (onPick) w.addEventListener('click', () => onPick(word));
-    const bar = document.createElement('span');
-    bar.className = 'bar';
-    bar.style.setProperty('--w', `${Math.max(0, score) * 100}%`);
-    const s = document.createElement('span');
-    s.className = 'score';
-    s.textContent = score.toFixed(3);
-    li.append(w, bar, s);
-    return li;
-  }));
+  list.replaceChildren(
+    ...items.map(({ word, score }) => {
+      const li = document.createElement('li');
+      const w = document.createElement(onPick ? 'button' : 'span');
+      w.className = onPick ? 'word link' : 'word';
+      w.textContent = word;
+      if (onPick) w.addEventListener('click', () => onPick(word));
+      const bar = document.createElement('span');
+      bar.className = 'bar';
+      bar.style.setProperty('--w', `${Math.max(0, score) * 100}%`);
+      const s = document.createElement('span');
+      s.className = 'score';
+      s.textContent = score.toFixed(3);
+      li.append(w, bar, s);
+      return li;
+    }),
+  );
 }
 
 /**
@@ -40,7 +42,10 @@ export function renderScores(list: HTMLOListElement, items: { word: string; scor
  * whole ignores drops elsewhere, so a missed drop does not navigate away from a trained model.
  */
 export function fileDropZone(zone: HTMLElement, input: HTMLInputElement, onFile: (file: File) => void): void {
-  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
   zone.addEventListener('dragleave', () => zone.classList.remove('over'));
   zone.addEventListener('drop', (e) => {
     e.preventDefault();
@@ -48,7 +53,10 @@ export function fileDropZone(zone: HTMLElement, input: HTMLInputElement, onFile:
     const file = e.dataTransfer?.files[0];
     if (file) onFile(file);
   });
-  input.addEventListener('change', () => { if (input.files?.[0]) onFile(input.files[0]); input.value = ''; });
+  input.addEventListener('change', () => {
+    if (input.files?.[0]) onFile(input.files[0]);
+    input.value = '';
+  });
 }
 
 export function ignoreStrayDrops(): void {

@@ -20,7 +20,9 @@ export function parseLabelledText(content: string, name: string, names: Record<n
   const li = hasHeader ? head.indexOf('label') : 0;
   const ti = hasHeader ? head.indexOf('text') : 1;
   const fi = hasHeader ? head.indexOf('fold') : -1;
-  const texts: string[] = [], raw: string[] = [], folds: number[] = [];
+  const texts: string[] = [],
+    raw: string[] = [],
+    folds: number[] = [];
   for (let n = hasHeader ? 1 : 0; n < lines.length; n++) {
     if (lines[n].trim() === '') continue;
     const cells = lines[n].split('\t');
@@ -38,7 +40,8 @@ export function parseLabelledText(content: string, name: string, names: Record<n
       folds.push(f);
     }
   }
-  if (texts.length < 10) throw new Error(`${name}: only ${texts.length} labelled rows; need at least 10 (a header with "label" and "text" columns, or label<TAB>text lines)`);
+  if (texts.length < 10)
+    throw new Error(`${name}: only ${texts.length} labelled rows; need at least 10 (a header with "label" and "text" columns, or label<TAB>text lines)`);
   const distinct = [...new Set(raw)];
   const integers = distinct.every((l) => /^\d+$/.test(l));
   let classNames: string[];
@@ -87,10 +90,12 @@ export interface Split {
  */
 export function splitData(d: LabelledData, maxTrain = Infinity): Split {
   const order = seededOrder(d.texts.length, 2024);
-  const isVal = d.folds ? (i: number) => d.folds![i] === 0 : (() => {
-    const held = new Set(order.slice(0, Math.max(1, Math.round(d.texts.length / 10))));
-    return (i: number) => held.has(i);
-  })();
+  const isVal = d.folds
+    ? (i: number) => d.folds![i] === 0
+    : (() => {
+        const held = new Set(order.slice(0, Math.max(1, Math.round(d.texts.length / 10))));
+        return (i: number) => held.has(i);
+      })();
   const split: Split = { train: { texts: [], labels: [] }, validation: { texts: [], labels: [] }, how: d.folds ? 'fold 0' : 'a seeded 10 % holdout' };
   for (const i of order) {
     const part = isVal(i) ? split.validation : split.train;
@@ -98,6 +103,7 @@ export function splitData(d: LabelledData, maxTrain = Infinity): Split {
     part.texts.push(d.texts[i]);
     part.labels.push(d.labels[i]);
   }
-  if (!split.train.texts.length || !split.validation.texts.length) throw new Error(`${d.name}: the split left no rows to ${split.train.texts.length ? 'validate' : 'train'} on`);
+  if (!split.train.texts.length || !split.validation.texts.length)
+    throw new Error(`${d.name}: the split left no rows to ${split.train.texts.length ? 'validate' : 'train'} on`);
   return split;
 }

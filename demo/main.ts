@@ -9,7 +9,8 @@ if (globalThis.crossOriginIsolated) {
   badge.textContent = `Cross-origin isolated: training runs on ${cores} thread${cores > 1 ? 's' : ''} sharing one WebAssembly.Memory`;
   badge.dataset.kind = 'ok';
 } else {
-  badge.textContent = 'Not cross-origin isolated: training runs on one thread in a worker. Serve the page with COOP/COEP headers (npm run demo does) for threads.';
+  badge.textContent =
+    'Not cross-origin isolated: training runs on one thread in a worker. Serve the page with COOP/COEP headers (npm run demo does) for threads.';
   badge.dataset.kind = 'warn';
 }
 document.body.dataset.isolated = String(globalThis.crossOriginIsolated === true);

@@ -51,8 +51,16 @@ export function sentimentPanel(): void {
   let clf: TextClassifier | null = null;
   let classNames: string[] = [];
   let controller: AbortController | null = null;
-  let predicting = false, pending = false;
-  const chartOptions = { xLabel: 'epoch', xIntegers: true, yLabel: 'accuracy', yDomain: [0.4, 1] as [number, number], yFormat: (v: number) => `${Math.round(v * 100)}%`, empty: 'accuracy per epoch appears here' };
+  let predicting = false,
+    pending = false;
+  const chartOptions = {
+    xLabel: 'epoch',
+    xIntegers: true,
+    yLabel: 'accuracy',
+    yDomain: [0.4, 1] as [number, number],
+    yFormat: (v: number) => `${Math.round(v * 100)}%`,
+    empty: 'accuracy per epoch appears here',
+  };
   renderLineChart(chart, [], chartOptions);
 
   fileDropZone(byId('clf-drop'), byId<HTMLInputElement>('clf-file'), async (f) => {
@@ -72,42 +80,57 @@ export function sentimentPanel(): void {
   });
   for (const text of EXAMPLES) {
     const b = Object.assign(document.createElement('button'), { type: 'button', className: 'chip', textContent: text });
-    b.addEventListener('click', () => { input.value = text; void classify(); });
+    b.addEventListener('click', () => {
+      input.value = text;
+      void classify();
+    });
     examples.append(b);
   }
 
   async function loadData(): Promise<LabelledData> {
     if (dropped) return dropped;
     const r = await fetch(MR_URL);
-    if (!r.ok) throw new Error(`the MR data set is not available on this server (${MR_URL}: HTTP ${r.status}); drop a TSV file with label and text columns instead`);
+    if (!r.ok)
+      throw new Error(`the MR data set is not available on this server (${MR_URL}: HTTP ${r.status}); drop a TSV file with label and text columns instead`);
     return parseLabelledText(await r.text(), 'mr.tsv', MR_NAMES);
   }
 
   async function classify(): Promise<void> {
     if (!clf || controller) return;
-    if (predicting) { pending = true; return; }
+    if (predicting) {
+      pending = true;
+      return;
+    }
     predicting = true;
     try {
       const text = input.value.trim();
-      if (!text) { verdict.replaceChildren(); return; }
+      if (!text) {
+        verdict.replaceChildren();
+        return;
+      }
       const out = await clf.predict([text]);
       const probs = out instanceof Float32Array ? [1 - out[0], out[0]] : Array.from(out[0]);
       const best = probs.indexOf(Math.max(...probs));
-      verdict.replaceChildren(...probs.map((p, i) => {
-        const row = document.createElement('div');
-        row.className = `verdict-row${i === best ? ' best' : ''}`;
-        row.dataset.class = classNames[i];
-        row.innerHTML = '<span class="name"></span><span class="bar"></span><span class="score"></span>';
-        row.querySelector('.name')!.textContent = classNames[i];
-        (row.querySelector('.bar') as HTMLElement).style.setProperty('--w', `${p * 100}%`);
-        row.querySelector('.score')!.textContent = `${(p * 100).toFixed(1)} %`;
-        return row;
-      }));
+      verdict.replaceChildren(
+        ...probs.map((p, i) => {
+          const row = document.createElement('div');
+          row.className = `verdict-row${i === best ? ' best' : ''}`;
+          row.dataset.class = classNames[i];
+          row.innerHTML = '<span class="name"></span><span class="bar"></span><span class="score"></span>';
+          row.querySelector('.name')!.textContent = classNames[i];
+          (row.querySelector('.bar') as HTMLElement).style.setProperty('--w', `${p * 100}%`);
+          row.querySelector('.score')!.textContent = `${(p * 100).toFixed(1)} %`;
+          return row;
+        }),
+      );
     } catch (e) {
       verdict.textContent = `Prediction failed: ${(e as Error).message}`;
     } finally {
       predicting = false;
-      if (pending) { pending = false; void classify(); }
+      if (pending) {
+        pending = false;
+        void classify();
+      }
     }
   }
 
@@ -137,19 +160,32 @@ export function sentimentPanel(): void {
       if (dropped) input.value = split.validation.texts[0];
       else if (!input.value.trim()) input.value = EXAMPLES[0];
       const model = new TextClassifier({
-        vocabSize: 20000, sequenceLength: 50, ...MODELS[size], classes: data.classNames.length, seed: 1,
+        vocabSize: 20000,
+        sequenceLength: 50,
+        ...MODELS[size],
+        classes: data.classNames.length,
+        seed: 1,
         threads: Number(param('threads', 0)) || undefined,
       });
       clf = model;
-      setStatus(status, `Training on ${formatInt(split.train.texts.length)} sentences, validating on ${formatInt(split.validation.texts.length)} (${split.how})…`);
+      setStatus(
+        status,
+        `Training on ${formatInt(split.train.texts.length)} sentences, validating on ${formatInt(split.validation.texts.length)} (${split.how})…`,
+      );
       const result = await model.fit(split.train.texts, split.train.labels, {
-        epochs, batchSize: 32, validationData: [split.validation.texts, split.validation.labels], signal: controller.signal,
+        epochs,
+        batchSize: 32,
+        validationData: [split.validation.texts, split.validation.labels],
+        signal: controller.signal,
         onBatchEnd: (b) => {
           const now = performance.now();
           if (now - lastPaint < 100 && b.batch !== b.batches) return;
           lastPaint = now;
           setProgress(bar, ((b.epoch - 1) * b.batches + b.batch) / (epochs * b.batches));
-          setStatus(status, `Epoch ${b.epoch}/${epochs} · batch ${b.batch}/${b.batches} · loss ${b.loss.toFixed(3)} · accuracy ${(b.accuracy * 100).toFixed(0)} %`);
+          setStatus(
+            status,
+            `Epoch ${b.epoch}/${epochs} · batch ${b.batch}/${b.batches} · loss ${b.loss.toFixed(3)} · accuracy ${(b.accuracy * 100).toFixed(0)} %`,
+          );
         },
         onEpochEnd: (l: EpochLogs) => {
           trainAcc.points.push([l.epoch, l.accuracy]);
@@ -160,9 +196,13 @@ export function sentimentPanel(): void {
       const last = result.history[result.history.length - 1];
       const best = result.history.reduce((a, b) => ((b.valAccuracy ?? 0) > (a.valAccuracy ?? 0) ? b : a));
       setProgress(bar, 1);
-      setStatus(status, `Validation accuracy ${((last.valAccuracy ?? 0) * 100).toFixed(1)} % after ${result.history.length} epoch${result.history.length > 1 ? 's' : ''}` +
-        `${best !== last ? ` (best ${((best.valAccuracy ?? 0) * 100).toFixed(1)} % at epoch ${best.epoch})` : ''} · ${formatInt(result.samplesPerSecond)} sentences/s on ` +
-        `${result.threads} thread${result.threads > 1 ? 's' : ''}${result.note ? ` · ${result.note}` : ''}`, 'done');
+      setStatus(
+        status,
+        `Validation accuracy ${((last.valAccuracy ?? 0) * 100).toFixed(1)} % after ${result.history.length} epoch${result.history.length > 1 ? 's' : ''}` +
+          `${best !== last ? ` (best ${((best.valAccuracy ?? 0) * 100).toFixed(1)} % at epoch ${best.epoch})` : ''} · ${formatInt(result.samplesPerSecond)} sentences/s on ` +
+          `${result.threads} thread${result.threads > 1 ? 's' : ''}${result.note ? ` · ${result.note}` : ''}`,
+        'done',
+      );
       tryBox.classList.remove('disabled');
       input.disabled = false;
       document.body.dataset.clf = 'trained';
@@ -170,8 +210,13 @@ export function sentimentPanel(): void {
       const aborted = controller.signal.aborted;
       // Stopping mid-epoch keeps the weights of the finished epochs: still worth typing at.
       const usable = aborted && trainAcc.points.length > 0;
-      setStatus(status, aborted ? `Stopped${usable ? ` after ${trainAcc.points.length} epoch${trainAcc.points.length > 1 ? 's' : ''}; the model is usable` : ''}.` :
-        `Training failed: ${(e as Error).message}`, aborted ? 'info' : 'error');
+      setStatus(
+        status,
+        aborted
+          ? `Stopped${usable ? ` after ${trainAcc.points.length} epoch${trainAcc.points.length > 1 ? 's' : ''}; the model is usable` : ''}.`
+          : `Training failed: ${(e as Error).message}`,
+        aborted ? 'info' : 'error',
+      );
       document.body.dataset.clf = aborted ? 'stopped' : 'failed';
       if (usable) {
         tryBox.classList.remove('disabled');
@@ -191,5 +236,8 @@ export function sentimentPanel(): void {
   trainBtn.addEventListener('click', () => void train());
   stopBtn.addEventListener('click', () => controller?.abort());
   let timer: ReturnType<typeof setTimeout> | undefined;
-  input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => void classify(), 120); });
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void classify(), 120);
+  });
 }

@@ -38,16 +38,29 @@ export interface DemoServerOptions {
 async function bundleDemo(): Promise<string> {
   const result = await build({
     entryPoints: [join(demoDir, 'main.ts')],
-    bundle: true, format: 'esm', platform: 'browser', target: 'chrome120', external: ['node:*'],
-    write: false, logLevel: 'silent', minify: false, legalComments: 'none',
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    external: ['node:*'],
+    write: false,
+    logLevel: 'silent',
+    minify: false,
+    legalComments: 'none',
   });
   return result.outputFiles[0].text;
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (e: NodeJS.ErrnoException) => { server.off('listening', onListening); reject(e); };
-    const onListening = () => { server.off('error', onError); resolve((server.address() as { port: number }).port); };
+    const onError = (e: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(e);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as { port: number }).port);
+    };
     server.once('error', onError);
     server.once('listening', onListening);
     server.listen(port, host);
@@ -72,7 +85,11 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       headers['Cross-Origin-Opener-Policy'] = 'same-origin';
       headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405, headers); res.end(); return; }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, headers);
+      res.end();
+      return;
+    }
     const fixed = statics[url.pathname === '/index.html' ? '/' : url.pathname];
     const data = DATA_FILES[url.pathname];
     const file = data?.files.find((f) => existsSync(f));
@@ -100,8 +117,13 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     port = await listen(server, 0, host);
   }
   return {
-    url: `http://${host}:${port}/`, port,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    url: `http://${host}:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -109,9 +131,13 @@ const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.ar
 if (invokedDirectly) {
   const t0 = performance.now();
   const s = await startDemoServer();
-  console.log(`wasm2vec demo (bundled in ${Math.round(performance.now() - t0)} ms), cross-origin isolated (threads):\n  ${s.url}\n` +
-    `without isolation (one thread, as on an ordinary host):\n  ${s.url}?isolation=off\nPress Ctrl+C to stop.`);
-  const stop = () => { void s.close().then(() => process.exit(0)); };
+  console.log(
+    `wasm2vec demo (bundled in ${Math.round(performance.now() - t0)} ms), cross-origin isolated (threads):\n  ${s.url}\n` +
+      `without isolation (one thread, as on an ordinary host):\n  ${s.url}?isolation=off\nPress Ctrl+C to stop.`,
+  );
+  const stop = () => {
+    void s.close().then(() => process.exit(0));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -32,7 +32,15 @@ export function word2vecPanel(): void {
   const scatterCaption = byId('scatter-caption');
   const downloadBtn = byId<HTMLButtonElement>('w2v-download');
 
-  for (const [name, fallback] of [['model', 'skipgram'], ['mode', 'batched'], ['dim', 100], ['window', 5], ['epochs', 10], ['minCount', 3], ['threads', '']] as const) {
+  for (const [name, fallback] of [
+    ['model', 'skipgram'],
+    ['mode', 'batched'],
+    ['dim', 100],
+    ['window', 5],
+    ['epochs', 10],
+    ['minCount', 3],
+    ['threads', ''],
+  ] as const) {
     (form.elements.namedItem(name) as HTMLInputElement).value = String(param(name, fallback as never));
   }
   (scatterForm.elements.namedItem('words') as HTMLInputElement).value = String(param('words', 200));
@@ -65,7 +73,12 @@ export function word2vecPanel(): void {
     const w = word.trim().toLowerCase();
     nnWord.value = w;
     if (!e.has(w)) {
-      nnList.replaceChildren(Object.assign(document.createElement('li'), { className: 'miss', textContent: `“${w}” is not in the vocabulary (${formatInt(e.size)} words seen at least ${model!.options.minCount} times)` }));
+      nnList.replaceChildren(
+        Object.assign(document.createElement('li'), {
+          className: 'miss',
+          textContent: `“${w}” is not in the vocabulary (${formatInt(e.size)} words seen at least ${model!.options.minCount} times)`,
+        }),
+      );
       return;
     }
     const top = e.mostSimilar({ positive: [w], topN: 10 });
@@ -97,11 +110,16 @@ export function word2vecPanel(): void {
     const p = e.pca({ words, components: 2, normalize: true });
     const pct = (i: number) => `${(p.explainedVarianceRatio[i] * 100).toFixed(1)} %`;
     renderScatter(scatterSvg, p.points, p.words, {
-      query: new Set(lastNeighbours.query), neighbours: new Set(lastNeighbours.words), onPick: neighbours,
-      xLabel: `PC1 (${pct(0)})`, yLabel: `PC2 (${pct(1)})`,
+      query: new Set(lastNeighbours.query),
+      neighbours: new Set(lastNeighbours.words),
+      onPick: neighbours,
+      xLabel: `PC1 (${pct(0)})`,
+      yLabel: `PC2 (${pct(1)})`,
     });
-    const first = skip + 1, last = skip + Math.min(n, e.size - skip);
-    scatterCaption.textContent = `Words ranked ${first}–${last} by frequency${lastNeighbours.query.length ? `, plus “${lastNeighbours.query[0]}” (orange) and its neighbours (red)` : ''}, ` +
+    const first = skip + 1,
+      last = skip + Math.min(n, e.size - skip);
+    scatterCaption.textContent =
+      `Words ranked ${first}–${last} by frequency${lastNeighbours.query.length ? `, plus “${lastNeighbours.query[0]}” (orange) and its neighbours (red)` : ''}, ` +
       'unit-normalised and projected on their first two principal components (PCA in WebAssembly). Click a word to query it.';
   }
 
@@ -133,26 +151,46 @@ export function word2vecPanel(): void {
         prev = { epoch: p.epoch, loss: p.loss, pairs };
         renderLineChart(lossSvg, [series], { ...lossOptions, xDomain: [0, p.epochs] });
       }
-      setStatus(status, `Epoch ${p.epoch}/${p.epochs} · ${(p.progress * 100).toFixed(0)} % · ${formatInt(p.wordsPerSecond)} words/s on ` +
-        `${p.threads} thread${p.threads > 1 ? 's' : ''} · α ${p.alpha.toFixed(4)} · loss ${p.meanLoss.toFixed(3)}${note ? ` · ${note}` : ''}`);
+      setStatus(
+        status,
+        `Epoch ${p.epoch}/${p.epochs} · ${(p.progress * 100).toFixed(0)} % · ${formatInt(p.wordsPerSecond)} words/s on ` +
+          `${p.threads} thread${p.threads > 1 ? 's' : ''} · α ${p.alpha.toFixed(4)} · loss ${p.meanLoss.toFixed(3)}${note ? ` · ${note}` : ''}`,
+      );
     };
     try {
       const corpus = file ? file.stream() : await fetchCorpus();
       model = await Word2Vec.train(corpus, {
-        model: settings.model as 'skipgram' | 'cbow', mode: settings.mode as 'classic' | 'batched',
-        dim: Number(settings.dim), window: Number(settings.window), epochs: Number(settings.epochs), minCount: Number(settings.minCount),
-        threads, seed: 1, onProgress, signal: controller.signal,
+        model: settings.model as 'skipgram' | 'cbow',
+        mode: settings.mode as 'classic' | 'batched',
+        dim: Number(settings.dim),
+        window: Number(settings.window),
+        epochs: Number(settings.epochs),
+        minCount: Number(settings.minCount),
+        threads,
+        seed: 1,
+        onProgress,
+        signal: controller.signal,
       });
       const s = model.stats;
       setProgress(bar, s.aborted ? s.epochsCompleted / model.options.epochs : 1);
-      setStatus(status, `${s.aborted ? 'Stopped early; the model is usable. ' : ''}Vocabulary ${formatInt(model.vocabulary.size)} words · ` +
-        `${formatInt(s.tokens)} tokens × ${s.epochsCompleted} epoch${s.epochsCompleted === 1 ? '' : 's'} in ${s.seconds.toFixed(1)} s ` +
-        `(${formatInt(s.tokensPerSecond)} words/s on ${s.threads} thread${s.threads > 1 ? 's' : ''})${note ? ` · ${note}` : ''}`, 'done');
+      setStatus(
+        status,
+        `${s.aborted ? 'Stopped early; the model is usable. ' : ''}Vocabulary ${formatInt(model.vocabulary.size)} words · ` +
+          `${formatInt(s.tokens)} tokens × ${s.epochsCompleted} epoch${s.epochsCompleted === 1 ? '' : 's'} in ${s.seconds.toFixed(1)} s ` +
+          `(${formatInt(s.tokensPerSecond)} words/s on ${s.threads} thread${s.threads > 1 ? 's' : ''})${note ? ` · ${note}` : ''}`,
+        'done',
+      );
       explorer.classList.remove('disabled');
       downloadBtn.disabled = false;
       const start = START_WORDS.find(known) ?? model.embeddings.words[Math.min(50, model.embeddings.size - 1)];
-      if (START_ANALOGY.every(known)) START_ANALOGY.forEach((w, i) => { (anForm.elements.namedItem(['a', 'b', 'c'][i]) as HTMLInputElement).value = w; });
-      else ['a', 'b', 'c'].forEach((n, i) => { (anForm.elements.namedItem(n) as HTMLInputElement).value = model!.embeddings.words[Math.min(60 + i, model!.embeddings.size - 1)]; });
+      if (START_ANALOGY.every(known))
+        START_ANALOGY.forEach((w, i) => {
+          (anForm.elements.namedItem(['a', 'b', 'c'][i]) as HTMLInputElement).value = w;
+        });
+      else
+        ['a', 'b', 'c'].forEach((n, i) => {
+          (anForm.elements.namedItem(n) as HTMLInputElement).value = model!.embeddings.words[Math.min(60 + i, model!.embeddings.size - 1)];
+        });
       lastNeighbours = { query: [], words: [] };
       neighbours(start);
       analogy();
@@ -169,9 +207,18 @@ export function word2vecPanel(): void {
 
   trainBtn.addEventListener('click', () => void train());
   stopBtn.addEventListener('click', () => controller?.abort());
-  nnForm.addEventListener('submit', (e) => { e.preventDefault(); neighbours(nnWord.value); });
-  anForm.addEventListener('submit', (e) => { e.preventDefault(); analogy(); });
-  scatterForm.addEventListener('submit', (e) => { e.preventDefault(); drawScatter(); });
+  nnForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    neighbours(nnWord.value);
+  });
+  anForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    analogy();
+  });
+  scatterForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    drawScatter();
+  });
   downloadBtn.addEventListener('click', async () => {
     const e = embeddings();
     if (!e) return;

@@ -144,7 +144,10 @@ export function renderAssembly(schema, file) {
 
 const tsType = (f) => {
   if (f.struct) return `${f.struct.name}[]`;
-  if (f.values) return Object.keys(f.values).map((k) => `'${k}'`).join(' | ');
+  if (f.values)
+    return Object.keys(f.values)
+      .map((k) => `'${k}'`)
+      .join(' | ');
   return SCALARS[f.type].ts;
 };
 
@@ -166,15 +169,20 @@ export function renderTypeScript(schema, file) {
       for (const [k, v] of Object.entries(f.values)) body.push(`  ${k}: ${v},`);
       body.push('} as const;');
     }
-    body.push('', `/** Writes \`value\` as a ${s.name} at \`offset\` in \`view\`; every field is range-checked. */`,
-      `export function encode${s.name}(view: DataView, offset: number, value: ${s.name}): void {`);
+    body.push(
+      '',
+      `/** Writes \`value\` as a ${s.name} at \`offset\` in \`view\`; every field is range-checked. */`,
+      `export function encode${s.name}(view: DataView, offset: number, value: ${s.name}): void {`,
+    );
     for (const f of s.fields) {
       const at = `offset + ${f.offset}`;
       const where = `'${s.name}.${f.name}'`;
       if (f.struct) {
         used.add('writeCount');
-        body.push(`  writeCount(value.${f.name}.length, ${f.count}, ${where});`,
-          `  value.${f.name}.forEach((v, i) => encode${f.struct.name}(view, ${at} + i * ${upperSnake(f.struct.name)}_BYTES, v));`);
+        body.push(
+          `  writeCount(value.${f.name}.length, ${f.count}, ${where});`,
+          `  value.${f.name}.forEach((v, i) => encode${f.struct.name}(view, ${at} + i * ${upperSnake(f.struct.name)}_BYTES, v));`,
+        );
       } else if (f.values) {
         used.add('writeEnum');
         body.push(`  writeEnum(view, ${at}, ${upper}_${upperSnake(f.name)}_CODES, value.${f.name}, ${where});`);
@@ -184,8 +192,13 @@ export function renderTypeScript(schema, file) {
         body.push(`  ${fn}(view, ${at}, value.${f.name}, ${where});`);
       }
     }
-    body.push('}', '', `/** Reads the ${s.name} at \`offset\` in \`view\`. */`,
-      `export function decode${s.name}(view: DataView, offset: number): ${s.name} {`, '  return {');
+    body.push(
+      '}',
+      '',
+      `/** Reads the ${s.name} at \`offset\` in \`view\`. */`,
+      `export function decode${s.name}(view: DataView, offset: number): ${s.name} {`,
+      '  return {',
+    );
     for (const f of s.fields) {
       const at = `offset + ${f.offset}`;
       if (f.struct) {
@@ -211,8 +224,20 @@ export function renderTypeScript(schema, file) {
 
 /** AssemblyScript value types → the WebAssembly value type of their raw export (null: no value). */
 export const WASM_TYPE = {
-  void: null, bool: 'i32', i8: 'i32', u8: 'i32', i16: 'i32', u16: 'i32', i32: 'i32', u32: 'i32', isize: 'i32', usize: 'i32',
-  i64: 'i64', u64: 'i64', f32: 'f32', f64: 'f64',
+  void: null,
+  bool: 'i32',
+  i8: 'i32',
+  u8: 'i32',
+  i16: 'i32',
+  u16: 'i32',
+  i32: 'i32',
+  u32: 'i32',
+  isize: 'i32',
+  usize: 'i32',
+  i64: 'i64',
+  u64: 'i64',
+  f32: 'f32',
+  f64: 'f64',
 };
 
 /**
@@ -225,8 +250,11 @@ export function parseAscDeclarations(text, file) {
   const block = text.slice(start, text.indexOf('\n}', start));
   const out = [];
   const re = /\/\*\*\n((?:\s*\*.*\n)*?)\s*\*\/\n\s*export function (\w+)\(([^)]*)\): (\w+);/g;
-  for (let m; (m = re.exec(block));) {
-    const doc = m[1].split('\n').map((l) => l.replace(/^\s*\*\s?/, '').trim()).filter(Boolean);
+  for (let m; (m = re.exec(block)); ) {
+    const doc = m[1]
+      .split('\n')
+      .map((l) => l.replace(/^\s*\*\s?/, '').trim())
+      .filter(Boolean);
     const source = doc[0];
     const params = [];
     let result = 'void';
@@ -279,11 +307,16 @@ export function renderKernelExports(signatures) {
   }
   lines.push('} as const;');
   for (const m of modules) {
-    lines.push('', `/** The exports of assembly/${m}.ts as the kernel workers call them (raw values: i64 as bigint, results as numbers). */`,
-      `export interface ${moduleTypeName(m)}Exports {`);
+    lines.push(
+      '',
+      `/** The exports of assembly/${m}.ts as the kernel workers call them (raw values: i64 as bigint, results as numbers). */`,
+      `export interface ${moduleTypeName(m)}Exports {`,
+    );
     for (const s of signatures[m]) {
-      lines.push(`  /** ${s.source}(${s.params.map(([n, t]) => `${n}: ${t}`).join(', ')}): ${s.result} */`,
-        `  ${s.name}(${s.params.map(([n, t]) => `${n}: ${tsOf(t)}`).join(', ')}): ${tsOf(s.result)};`);
+      lines.push(
+        `  /** ${s.source}(${s.params.map(([n, t]) => `${n}: ${t}`).join(', ')}): ${s.result} */`,
+        `  ${s.name}(${s.params.map(([n, t]) => `${n}: ${tsOf(t)}`).join(', ')}): ${tsOf(s.result)};`,
+      );
     }
     lines.push('}');
   }

@@ -15,7 +15,9 @@ import { WASM_TYPE, parseAscDeclarations, renderAssembly, renderKernelExports, r
 import { wasmFunctionExports } from './wasm-signatures.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entries = readdirSync(join(root, 'assembly')).filter((f) => f.endsWith('.ts')).sort();
+const entries = readdirSync(join(root, 'assembly'))
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
 mkdirSync(join(root, 'build'), { recursive: true });
 
@@ -28,7 +30,9 @@ function writeGenerated(rel, text) {
   console.log(`build-wasm: wrote ${rel}`);
 }
 
-for (const file of readdirSync(join(root, 'assembly', 'abi')).filter((f) => f.endsWith('.abi.json')).sort()) {
+for (const file of readdirSync(join(root, 'assembly', 'abi'))
+  .filter((f) => f.endsWith('.abi.json'))
+  .sort()) {
   const rel = `assembly/abi/${file}`;
   const schema = JSON.parse(readFileSync(join(root, rel), 'utf8'));
   if (`${schema.module}.abi.json` !== file) throw new Error(`${rel}: module "${schema.module}" does not match the file name`);

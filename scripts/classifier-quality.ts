@@ -67,8 +67,10 @@ async function pretrainedVectors(arg: string | undefined): Promise<Embeddings | 
   const cache = join('.tmp', 'classifier-quality', 'w2v-18m-dim64.txt');
   if (existsSync(cache)) return Embeddings.load(cache);
   const t0 = performance.now();
-  const w2v = await Word2Vec.train({ path: join(shared, 'en-corpus-gutenberg-18m/corpus.text8.gz') },
-    { dim: 64, model: 'skipgram', window: 5, negative: 5, epochs: 5, minCount: 5, threads, seed: 1 });
+  const w2v = await Word2Vec.train(
+    { path: join(shared, 'en-corpus-gutenberg-18m/corpus.text8.gz') },
+    { dim: 64, model: 'skipgram', window: 5, negative: 5, epochs: 5, minCount: 5, threads, seed: 1 },
+  );
   console.log(`Word2Vec skip-gram dim 64 on the 18M corpus: ${w2v.vocabulary.size} words, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   mkdirSync(join('.tmp', 'classifier-quality'), { recursive: true });
   await w2v.embeddings.save(cache);
@@ -84,17 +86,32 @@ async function runLstm(r: Run): Promise<void> {
   const { train, test } = folds(r.dataset, r.fold);
   const seq = r.seq ?? files[r.dataset].seq;
   const pretrained = await pretrainedVectors(r.pretrained);
-  console.log(`\n# TextClassifier, ${r.dataset}: train ${train.texts.length} (folds ≠ ${r.fold}), test ${test.texts.length} (fold ${r.fold}); ` +
-    `SEQ ${seq}, vocab 20000, minCount 2, batch 32, ${r.epochs} epochs, threads ${threads}` +
-    (pretrained ? `, pretrained ${r.pretrained} (${pretrained.size} words${r.freeze ? ', frozen' : ''})` : ''));
-  console.log(`machine: ${os.cpus()[0]?.model}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+  console.log(
+    `\n# TextClassifier, ${r.dataset}: train ${train.texts.length} (folds ≠ ${r.fold}), test ${test.texts.length} (fold ${r.fold}); ` +
+      `SEQ ${seq}, vocab 20000, minCount 2, batch 32, ${r.epochs} epochs, threads ${threads}` +
+      (pretrained ? `, pretrained ${r.pretrained} (${pretrained.size} words${r.freeze ? ', frozen' : ''})` : ''),
+  );
+  console.log(
+    `machine: ${os.cpus()[0]?.model}, load ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}\n`,
+  );
   console.log('| seed | test accuracy per epoch | best (epoch) | last | s/epoch | vocabulary |');
   console.log('|---|---|---|---|---|---|');
-  const best: number[] = [], last: number[] = [];
+  const best: number[] = [],
+    last: number[] = [];
   for (const seed of r.seeds) {
     const clf = new TextClassifier({
-      vocabSize: 20000, sequenceLength: seq, embeddingDim: 64, lstm: [{ units: 128, returnSequences: true }, { units: 128 }],
-      classes: 2, seed, threads, pretrained, trainEmbeddings: !r.freeze,
+      vocabSize: 20000,
+      sequenceLength: seq,
+      embeddingDim: 64,
+      lstm: [{ units: 128, returnSequences: true }, { units: 128 }],
+      classes: 2,
+      seed,
+      threads,
+      pretrained,
+      trainEmbeddings: !r.freeze,
     });
     const { history, warnings } = await clf.fit(train.texts, train.labels, { epochs: r.epochs, batchSize: 32, validationData: [test.texts, test.labels] });
     const acc = history.map((h) => h.valAccuracy!);
@@ -102,17 +119,23 @@ async function runLstm(r: Run): Promise<void> {
     best.push(b);
     last.push(acc[acc.length - 1]);
     const secs = history.reduce((a, h) => a + h.seconds, 0) / history.length;
-    console.log(`| ${seed} | ${acc.map((a) => (100 * a).toFixed(1)).join(' ')} | ${pct(b)} (${acc.indexOf(b) + 1}) | ${pct(acc[acc.length - 1])} | ${secs.toFixed(1)} | ${clf.vocabulary!.size} |`);
+    console.log(
+      `| ${seed} | ${acc.map((a) => (100 * a).toFixed(1)).join(' ')} | ${pct(b)} (${acc.indexOf(b) + 1}) | ${pct(acc[acc.length - 1])} | ${secs.toFixed(1)} | ${clf.vocabulary!.size} |`,
+    );
     for (const w of warnings) console.log(`  warning: ${w.message}`);
     clf.dispose();
   }
-  console.log(`\nmean over seeds ${r.seeds.join(',')}: best epoch ${pct(mean(best))} %, last epoch ${pct(mean(last))} %` +
-    ` (majority class ${(100 * Math.max(mean(test.labels), 1 - mean(test.labels))).toFixed(1)} %)`);
+  console.log(
+    `\nmean over seeds ${r.seeds.join(',')}: best epoch ${pct(mean(best))} %, last epoch ${pct(mean(last))} %` +
+      ` (majority class ${(100 * Math.max(mean(test.labels), 1 - mean(test.labels))).toFixed(1)} %)`,
+  );
 }
 
 async function runLinear(r: Run): Promise<void> {
   const { train, test } = folds(r.dataset, r.fold);
-  console.log(`\n# LinearClassifier, ${r.dataset}: train ${train.texts.length}, test ${test.texts.length} (fold ${r.fold}); dim 100, wordNgrams 2, ${r.epochs} epochs, lr 0.5, threads 1`);
+  console.log(
+    `\n# LinearClassifier, ${r.dataset}: train ${train.texts.length}, test ${test.texts.length} (fold ${r.fold}); dim 100, wordNgrams 2, ${r.epochs} epochs, lr 0.5, threads 1`,
+  );
   const accs: number[] = [];
   for (const seed of r.seeds) {
     const clf = new LinearClassifier({ dim: 100, wordNgrams: 2, epochs: r.epochs, learningRate: 0.5, threads: 1, seed });
@@ -127,26 +150,42 @@ async function runLinear(r: Run): Promise<void> {
 }
 
 const suite = flag('suite');
-const runs: Run[] = suite === 'readme'
-  ? [
-      { dataset: 'mr', model: 'linear', seeds: [1, 2, 3, 4, 5], epochs: 10, fold: 0 },
-      { dataset: 'chnsenticorp', model: 'linear', seeds: [1, 2, 3, 4, 5], epochs: 10, fold: 0 },
-      { dataset: 'mr', model: 'lstm', seeds: [1, 2, 3], epochs: 10, fold: 0 },
-      { dataset: 'chnsenticorp', model: 'lstm', seeds: [1, 2, 3], epochs: 10, fold: 0 },
-      { dataset: 'mr', model: 'lstm', seeds: [1, 2, 3], epochs: 10, fold: 0, pretrained: 'train' },
-    ]
-  : suite !== undefined
-    ? (() => { throw new Error('--suite: only "readme"'); })()
-    : [{
-        dataset: flag('dataset', 'mr')!, model: flag('model', 'lstm') as Run['model'],
-        seeds: flag('seeds', flag('model') === 'linear' ? '1,2,3,4,5' : '1,2,3')!.split(',').map(Number),
-        epochs: Number(flag('epochs', '10')), seq: flag('seq') === undefined ? undefined : Number(flag('seq')),
-        pretrained: flag('pretrained'), freeze: args.includes('--freeze'), fold: Number(flag('fold', '0')),
-      }];
+const runs: Run[] =
+  suite === 'readme'
+    ? [
+        { dataset: 'mr', model: 'linear', seeds: [1, 2, 3, 4, 5], epochs: 10, fold: 0 },
+        { dataset: 'chnsenticorp', model: 'linear', seeds: [1, 2, 3, 4, 5], epochs: 10, fold: 0 },
+        { dataset: 'mr', model: 'lstm', seeds: [1, 2, 3], epochs: 10, fold: 0 },
+        { dataset: 'chnsenticorp', model: 'lstm', seeds: [1, 2, 3], epochs: 10, fold: 0 },
+        { dataset: 'mr', model: 'lstm', seeds: [1, 2, 3], epochs: 10, fold: 0, pretrained: 'train' },
+      ]
+    : suite !== undefined
+      ? (() => {
+          throw new Error('--suite: only "readme"');
+        })()
+      : [
+          {
+            dataset: flag('dataset', 'mr')!,
+            model: flag('model', 'lstm') as Run['model'],
+            seeds: flag('seeds', flag('model') === 'linear' ? '1,2,3,4,5' : '1,2,3')!
+              .split(',')
+              .map(Number),
+            epochs: Number(flag('epochs', '10')),
+            seq: flag('seq') === undefined ? undefined : Number(flag('seq')),
+            pretrained: flag('pretrained'),
+            freeze: args.includes('--freeze'),
+            fold: Number(flag('fold', '0')),
+          },
+        ];
 const started = performance.now();
 for (const r of runs) {
   if (r.model === 'linear') await runLinear(r);
   else if (r.model === 'lstm') await runLstm(r);
   else throw new Error('--model: lstm or linear');
 }
-console.log(`\nload after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${((performance.now() - started) / 60000).toFixed(1)} min`);
+console.log(
+  `\nload after: ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}; ${((performance.now() - started) / 60000).toFixed(1)} min`,
+);

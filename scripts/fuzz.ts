@@ -10,7 +10,18 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { sharedDataDir } from '../test/helpers/data.js';
 import { formatFailure, runFuzz, summarize, type FuzzReport, type FuzzTarget } from '../test/fuzz/harness.js';
 import {
-  analogiesTarget, checkpointTarget, classifierCheckpointTarget, corpusTarget, gloveCheckpointTarget, linearCheckpointTarget, linearTarget, pairsTarget, textClassifierHeaderTarget, textClassifierTarget, vectorTarget, vocabularyTarget,
+  analogiesTarget,
+  checkpointTarget,
+  classifierCheckpointTarget,
+  corpusTarget,
+  gloveCheckpointTarget,
+  linearCheckpointTarget,
+  linearTarget,
+  pairsTarget,
+  textClassifierHeaderTarget,
+  textClassifierTarget,
+  vectorTarget,
+  vocabularyTarget,
 } from '../test/fuzz/targets.js';
 
 function flag(name: string, fallback: string | undefined): string | undefined {
@@ -55,7 +66,8 @@ for (const n of names) {
   const r = await runFuzz(targets[n](), { cases, seed, hugeCases: huge, only: only === undefined ? undefined : Number(only), maxFailures: 50 });
   reports.push(r);
   console.log(summarize(r));
-  for (const f of r.failures) console.log(`  FAIL ${formatFailure(f)}\n    reproduce: npx tsx scripts/fuzz.ts --target ${n} --seed ${seed} --cases ${cases} --case ${f.index}`);
+  for (const f of r.failures)
+    console.log(`  FAIL ${formatFailure(f)}\n    reproduce: npx tsx scripts/fuzz.ts --target ${n} --seed ${seed} --cases ${cases} --case ${f.index}`);
   failed += r.failures.length;
 }
 const total = reports.reduce((a, r) => a + r.cases, 0);

@@ -27,7 +27,9 @@ const window = Number(flag('window', '5'));
 const negative = Number(flag('negative', '5'));
 const keep = process.argv.includes('--keep');
 const json = process.argv.includes('--json');
-const log = (s: string) => { if (!json) console.log(s); };
+const log = (s: string) => {
+  if (!json) console.log(s);
+};
 
 const MiB = 1024 * 1024;
 const TOKEN_CACHE_BUDGET = 512 * MiB;
@@ -40,10 +42,14 @@ function status(field: 'VmRSS' | 'VmHWM'): number {
 
 /** Word i of the synthetic lexicon: a pronounceable base-20 spelling, distinct for every i. */
 function spell(i: number): string {
-  const c = 'bcdfghjklmnprstvwxyz', v = 'aeiou';
+  const c = 'bcdfghjklmnprstvwxyz',
+    v = 'aeiou';
   let s = '';
   let n = i + 1;
-  while (n > 0) { s += c[n % 20] + v[Math.floor(n / 20) % 5]; n = Math.floor(n / 100); }
+  while (n > 0) {
+    s += c[n % 20] + v[Math.floor(n / 20) % 5];
+    n = Math.floor(n / 100);
+  }
   return s;
 }
 
@@ -52,9 +58,9 @@ async function generate(path: string, bytes: number): Promise<void> {
   const words = Array.from({ length: types }, (_, i) => Buffer.from(spell(i)));
   const cum = new Float64Array(types);
   let total = 0;
-  for (let i = 0; i < types; i++) cum[i] = total += 1 / Math.pow(i + 1, 1.05);
+  for (let i = 0; i < types; i++) cum[i] = total += 1 / (i + 1) ** 1.05;
   let seed = 12345;
-  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
   const out = createWriteStream(path);
   let written = 0;
   let lineLeft = 0;
@@ -64,10 +70,18 @@ async function generate(path: string, bytes: number): Promise<void> {
     let o = 0;
     while (o < buf.length - 64 && written + o < bytes) {
       const target = rand() * total;
-      let lo = 0, hi = types - 1;
-      while (lo < hi) { const mid = (lo + hi) >>> 1; if (cum[mid] < target) lo = mid + 1; else hi = mid; }
+      let lo = 0,
+        hi = types - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cum[mid] < target) lo = mid + 1;
+        else hi = mid;
+      }
       o += words[lo].copy(buf, o);
-      if (lineLeft-- <= 0) { buf[o++] = 0x0a; lineLeft = 4 + Math.floor(rand() * 196); } else buf[o++] = 0x20;
+      if (lineLeft-- <= 0) {
+        buf[o++] = 0x0a;
+        lineLeft = 4 + Math.floor(rand() * 196);
+      } else buf[o++] = 0x20;
     }
     written += o;
     if (!out.write(buf.subarray(0, o))) await new Promise<void>((r) => out.once('drain', () => r()));
@@ -87,7 +101,11 @@ const genSeconds = (performance.now() - t0) / 1000;
 try {
   // Start the measurement from here: reset the peak (Linux) so generation does not count.
   global.gc?.();
-  try { writeFileSync('/proc/self/clear_refs', '5'); } catch { /* not Linux: the sampled peak below still works */ }
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    /* not Linux: the sampled peak below still works */
+  }
   const baseline = status('VmRSS');
   let sampled = baseline;
   // Which phase the sampled peak fell in: scanning (before the first progress report), training, or the end.
@@ -95,21 +113,34 @@ try {
   let peakPhase = phase;
   const timer = setInterval(() => {
     const rss = status('VmRSS');
-    if (rss > sampled) { sampled = rss; peakPhase = phase; }
+    if (rss > sampled) {
+      sampled = rss;
+      peakPhase = phase;
+    }
   }, 50);
   const t1 = performance.now();
   let lastLog = 0;
-  const model = await Word2Vec.train({ path }, {
-    dim, epochs: 1, threads, minCount: 5, window, negative,
-    onProgress: (p) => {
-      phase = p.progress >= 1 ? 'copying the vectors out' : 'training';
-      if (performance.now() - lastLog < 10_000) return;
-      lastLog = performance.now();
-      const m = process.memoryUsage();
-      log(`  ${(p.progress * 100).toFixed(1)} %, ${Math.round(p.wordsPerSecond).toLocaleString('en-US')} words/s, RSS ${(status('VmRSS') / MiB).toFixed(0)} MiB ` +
-        `(JS heap ${(m.heapTotal / MiB).toFixed(0)} MiB, array buffers ${(m.arrayBuffers / MiB).toFixed(0)} MiB)`);
+  const model = await Word2Vec.train(
+    { path },
+    {
+      dim,
+      epochs: 1,
+      threads,
+      minCount: 5,
+      window,
+      negative,
+      onProgress: (p) => {
+        phase = p.progress >= 1 ? 'copying the vectors out' : 'training';
+        if (performance.now() - lastLog < 10_000) return;
+        lastLog = performance.now();
+        const m = process.memoryUsage();
+        log(
+          `  ${(p.progress * 100).toFixed(1)} %, ${Math.round(p.wordsPerSecond).toLocaleString('en-US')} words/s, RSS ${(status('VmRSS') / MiB).toFixed(0)} MiB ` +
+            `(JS heap ${(m.heapTotal / MiB).toFixed(0)} MiB, array buffers ${(m.arrayBuffers / MiB).toFixed(0)} MiB)`,
+        );
+      },
     },
-  });
+  );
   clearInterval(timer);
   const seconds = (performance.now() - t1) / 1000;
   const peak = Math.max(sampled, status('VmHWM'), status('VmRSS'));
@@ -119,19 +150,34 @@ try {
   const fixed = baseline + tokenCache + SLACK;
   const bound = 1.5 * modelBytes + fixed;
   const report = {
-    corpusMiB: mb, generateSeconds: +genSeconds.toFixed(1), trainSeconds: +seconds.toFixed(1), scanSeconds: +model.stats.scanSeconds.toFixed(1),
-    rawTokens: model.stats.rawTokens, vocabulary: model.vocabulary.size, dim, threads: model.stats.threads,
-    modelMiB: +(modelBytes / MiB).toFixed(1), baselineMiB: +(baseline / MiB).toFixed(1), tokenCacheMiB: +(tokenCache / MiB).toFixed(1),
-    peakRssMiB: +(peak / MiB).toFixed(1), boundMiB: +(bound / MiB).toFixed(1),
-    peakOverModel: +((peak - baseline - tokenCache) / modelBytes).toFixed(2), withinBound: peak <= bound, peakPhase,
+    corpusMiB: mb,
+    generateSeconds: +genSeconds.toFixed(1),
+    trainSeconds: +seconds.toFixed(1),
+    scanSeconds: +model.stats.scanSeconds.toFixed(1),
+    rawTokens: model.stats.rawTokens,
+    vocabulary: model.vocabulary.size,
+    dim,
+    threads: model.stats.threads,
+    modelMiB: +(modelBytes / MiB).toFixed(1),
+    baselineMiB: +(baseline / MiB).toFixed(1),
+    tokenCacheMiB: +(tokenCache / MiB).toFixed(1),
+    peakRssMiB: +(peak / MiB).toFixed(1),
+    boundMiB: +(bound / MiB).toFixed(1),
+    peakOverModel: +((peak - baseline - tokenCache) / modelBytes).toFixed(2),
+    withinBound: peak <= bound,
+    peakPhase,
   };
   model.dispose();
   if (json) console.log(JSON.stringify(report));
   else {
-    console.log(`corpus ${mb} MiB: ${report.rawTokens.toLocaleString('en-US')} tokens, vocabulary ${report.vocabulary.toLocaleString('en-US')}, dim ${dim}, ` +
-      `${report.threads} threads; scan ${report.scanSeconds} s, training ${report.trainSeconds} s (generation ${report.generateSeconds} s)`);
-    console.log(`model ${report.modelMiB} MiB; baseline RSS ${report.baselineMiB} MiB; token cache ${report.tokenCacheMiB} MiB; ` +
-      `peak RSS ${report.peakRssMiB} MiB (while ${report.peakPhase}); bound 1.5 × model + fixed = ${report.boundMiB} MiB -> ${report.withinBound ? 'within' : 'EXCEEDED'}`);
+    console.log(
+      `corpus ${mb} MiB: ${report.rawTokens.toLocaleString('en-US')} tokens, vocabulary ${report.vocabulary.toLocaleString('en-US')}, dim ${dim}, ` +
+        `${report.threads} threads; scan ${report.scanSeconds} s, training ${report.trainSeconds} s (generation ${report.generateSeconds} s)`,
+    );
+    console.log(
+      `model ${report.modelMiB} MiB; baseline RSS ${report.baselineMiB} MiB; token cache ${report.tokenCacheMiB} MiB; ` +
+        `peak RSS ${report.peakRssMiB} MiB (while ${report.peakPhase}); bound 1.5 × model + fixed = ${report.boundMiB} MiB -> ${report.withinBound ? 'within' : 'EXCEEDED'}`,
+    );
   }
   if (!report.withinBound) process.exitCode = 1;
 } finally {

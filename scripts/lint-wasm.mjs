@@ -6,11 +6,22 @@ export function lintWasm(bytes, { shared }) {
   const problems = [];
   let p = 8;
   const u32 = () => {
-    let result = 0, shift = 0, b;
-    do { b = bytes[p++]; result |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80);
+    let result = 0,
+      shift = 0,
+      b;
+    do {
+      b = bytes[p++];
+      result |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
     return result >>> 0;
   };
-  const name = () => { const n = u32(); const s = Buffer.from(bytes.subarray(p, p + n)).toString('utf8'); p += n; return s; };
+  const name = () => {
+    const n = u32();
+    const s = Buffer.from(bytes.subarray(p, p + n)).toString('utf8');
+    p += n;
+    return s;
+  };
   let imports = 0;
   while (p < bytes.length) {
     const id = bytes[p++];
@@ -19,9 +30,14 @@ export function lintWasm(bytes, { shared }) {
     if (id === 2) {
       const count = u32();
       for (let i = 0; i < count; i++) {
-        const mod = name(), field = name(), kind = bytes[p++];
+        const mod = name(),
+          field = name(),
+          kind = bytes[p++];
         imports++;
-        if (mod !== 'env' || field !== 'memory' || kind !== 2) { problems.push(`unexpected import ${mod}.${field} (kind ${kind})`); break; }
+        if (mod !== 'env' || field !== 'memory' || kind !== 2) {
+          problems.push(`unexpected import ${mod}.${field} (kind ${kind})`);
+          break;
+        }
         const flags = bytes[p++];
         if (Boolean(flags & 2) !== shared) problems.push(`memory import shared=${Boolean(flags & 2)}, expected ${shared}`);
       }
@@ -31,9 +47,12 @@ export function lintWasm(bytes, { shared }) {
       const count = u32();
       for (let i = 0; i < count; i++) {
         const flag = u32();
-        if (flag === 0 || flag === 2) { problems.push('has an active data segment (would be re-applied by every instantiation)'); break; }
-        // passive segments are fine; stop parsing the rest
-        break;
+        if (flag !== 1) {
+          problems.push('has an active data segment (would be re-applied by every instantiation)');
+          break;
+        }
+        // A passive segment is fine: its bytes follow as vec(byte); skip them and look at the next one.
+        p += u32();
       }
     }
     p = end;

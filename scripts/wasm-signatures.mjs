@@ -2,17 +2,28 @@
 // function and export sections: the ground truth the generated kernel export interfaces are checked
 // against (scripts/build-wasm.mjs after compiling, test/abi/abi.unit.test.ts on the embedded builds).
 
-const VALTYPE = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128' };
+const VALTYPE = { 127: 'i32', 126: 'i64', 125: 'f32', 124: 'f64', 123: 'v128' };
 
 /** Map of export name → { params: valtype[], results: valtype[] } for every exported function. */
 export function wasmFunctionExports(bytes) {
   let p = 8;
   const u32 = () => {
-    let result = 0, shift = 0, b;
-    do { b = bytes[p++]; result += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
+    let result = 0,
+      shift = 0,
+      b;
+    do {
+      b = bytes[p++];
+      result += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80);
     return result;
   };
-  const name = () => { const n = u32(); const s = new TextDecoder().decode(bytes.subarray(p, p + n)); p += n; return s; };
+  const name = () => {
+    const n = u32();
+    const s = new TextDecoder().decode(bytes.subarray(p, p + n));
+    p += n;
+    return s;
+  };
   const valtype = () => {
     const t = VALTYPE[bytes[p++]];
     if (!t) throw new Error(`unknown value type 0x${bytes[p - 1].toString(16)} at byte ${p - 1}`);
@@ -36,9 +47,13 @@ export function wasmFunctionExports(bytes) {
       }
     } else if (id === 2) {
       for (let i = 0, n = u32(); i < n; i++) {
-        name(); name();
+        name();
+        name();
         const kind = bytes[p++];
-        if (kind === 0) { u32(); importedFunctions++; } else break; // the kernels import only their memory
+        if (kind === 0) {
+          u32();
+          importedFunctions++;
+        } else break; // the kernels import only their memory
       }
     } else if (id === 3) {
       for (let i = 0, n = u32(); i < n; i++) functionTypes.push(u32());

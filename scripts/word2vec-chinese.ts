@@ -7,7 +7,10 @@ import { createInterface } from 'node:readline';
 import { Word2Vec } from '../src/index.js';
 
 const data = new URL('../../shared/data', import.meta.url).pathname;
-const flag = (name: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : undefined; };
+const flag = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
 const out = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : '.tmp/zh-sg.txt';
 
 /** Lines of the raw corpora in `dir` (default ../shared/data): MSRA news, the four classic novels, and the Chinese side of Tatoeba. */
@@ -17,7 +20,10 @@ export async function* chineseRawLines(dir = data): AsyncGenerator<string> {
   }
   let header = true;
   for await (const line of createInterface({ input: createReadStream(`${dir}/zh-corpus-tatoeba-cmn/cmn_en_zh_pairs.tsv`), crlfDelay: Infinity })) {
-    if (header) { header = false; continue; }
+    if (header) {
+      header = false;
+      continue;
+    }
     yield line.slice(line.indexOf('\t') + 1);
   }
 }
@@ -25,13 +31,27 @@ export async function* chineseRawLines(dir = data): AsyncGenerator<string> {
 if (process.argv[1]?.endsWith('word2vec-chinese.ts')) {
   const t0 = Date.now();
   const m = await Word2Vec.train(chineseRawLines(), {
-    model: 'skipgram', dim: 100, window: 5, negative: 5, minCount: 3, epochs: Number(flag('epochs') ?? 10), seed: 1,
-    threads: flag('threads') ? Number(flag('threads')) : undefined, mode: (flag('mode') as 'classic' | 'batched' | undefined) ?? 'classic',
+    model: 'skipgram',
+    dim: 100,
+    window: 5,
+    negative: 5,
+    minCount: 3,
+    epochs: Number(flag('epochs') ?? 10),
+    seed: 1,
+    threads: flag('threads') ? Number(flag('threads')) : undefined,
+    mode: (flag('mode') as 'classic' | 'batched' | undefined) ?? 'classic',
   });
   await m.embeddings.save(out, { format: 'word2vec-text' });
   console.log(JSON.stringify({ out, vocabulary: m.vocabulary.size, ...m.stats, wallSeconds: (Date.now() - t0) / 1000 }));
   for (const w of ['中国', '北京', '经济', '学生', '喜欢', '美国']) {
-    if (m.embeddings.has(w)) console.log(w, m.embeddings.mostSimilar({ positive: [w], topN: 5 }).map((x) => x.word).join('、'));
+    if (m.embeddings.has(w))
+      console.log(
+        w,
+        m.embeddings
+          .mostSimilar({ positive: [w], topN: 5 })
+          .map((x) => x.word)
+          .join('、'),
+      );
   }
   m.dispose();
 }

@@ -27,9 +27,15 @@ async function help(io: CliIO): Promise<void> {
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') { await help(io); return name ? 0 : 2; }
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    await help(io);
+    return name ? 0 : 2;
+  }
   const load = commands[name];
-  if (!load) { io.err(`wasm2vec: unknown command ${JSON.stringify(name)}; run wasm2vec --help\n`); return 2; }
+  if (!load) {
+    io.err(`wasm2vec: unknown command ${JSON.stringify(name)}; run wasm2vec --help\n`);
+    return 2;
+  }
   const { command } = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(`${command.summary}\n\nUsage: ${command.usage}\n\nOptions:\n${formatFlags(command.flags)}\n`);
@@ -38,8 +44,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     return await command.run(parseArgs(rest, command.flags), io);
   } catch (e) {
-    if (e instanceof UsageError) { io.err(`wasm2vec ${name}: ${e.message}\nUsage: ${command.usage}\n`); return 2; }
-    if (e instanceof Wasm2VecError && e.code === 'INVALID_OPTION') { io.err(`wasm2vec ${name}: ${e.message}\n`); return 2; }
+    if (e instanceof UsageError) {
+      io.err(`wasm2vec ${name}: ${e.message}\nUsage: ${command.usage}\n`);
+      return 2;
+    }
+    if (e instanceof Wasm2VecError && e.code === 'INVALID_OPTION') {
+      io.err(`wasm2vec ${name}: ${e.message}\n`);
+      return 2;
+    }
     io.err(`wasm2vec ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
@@ -47,7 +59,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   // `wasm2vec ... | head` closes the pipe early: that is not an error worth a stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), tty: Boolean(process.stderr.isTTY) };
   process.exitCode = await main(process.argv.slice(2), io);
 }

@@ -16,8 +16,36 @@ export type { EmbeddingsSource } from './vectors/byte-source.js';
 export type { Wasm2VecDtype } from './vectors/formats/wasm2vec-format.js';
 export { Vocabulary } from './text/vocabulary.js';
 export { createTokenizer, whitespaceTokenizer, type Tokenizer, type TokenizerOptions } from './text/tokenizer.js';
-export { type CorpusInput } from './text/corpus.js';
+export type { CorpusInput } from './text/corpus.js';
 export { Wasm2VecError, type ErrorCode } from './errors.js';
-export { LinearClassifier, type LinearClassifierOptions, type LinearFitOptions, type LinearFitResult, type LinearEpoch, type LinearPrediction, type LinearPredictOptions, type LinearEvaluation, type LinearTestResult, type LinearWeights, type Label, type LabelInput, type LinearLoss } from './classify/linear/linear-classifier.js';
-export { TextClassifier, type TextClassifierOptions, type TextClassifierConfig, type FitOptions, type FitResult, type FitWarning, type EmptyTextsPolicy, type Evaluation, type EpochLogs, type BatchLogs, type EarlyStoppingOptions, type WeightTensor, type ClassifierInput } from './classify/lstm/text-classifier.js';
-export { type Checkpoint, type CheckpointTarget } from './train/checkpoint-file.js';
+export {
+  LinearClassifier,
+  type LinearClassifierOptions,
+  type LinearFitOptions,
+  type LinearFitResult,
+  type LinearEpoch,
+  type LinearPrediction,
+  type LinearPredictOptions,
+  type LinearEvaluation,
+  type LinearTestResult,
+  type LinearWeights,
+  type Label,
+  type LabelInput,
+  type LinearLoss,
+} from './classify/linear/linear-classifier.js';
+export {
+  TextClassifier,
+  type TextClassifierOptions,
+  type TextClassifierConfig,
+  type FitOptions,
+  type FitResult,
+  type FitWarning,
+  type EmptyTextsPolicy,
+  type Evaluation,
+  type EpochLogs,
+  type BatchLogs,
+  type EarlyStoppingOptions,
+  type WeightTensor,
+  type ClassifierInput,
+} from './classify/lstm/text-classifier.js';
+export type { Checkpoint, CheckpointTarget } from './train/checkpoint-file.js';

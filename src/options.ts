@@ -9,9 +9,7 @@ export function intOption(name: string, value: unknown, fallback: number, min: n
   return value;
 }
 
-export function numberOption(
-  name: string, value: unknown, fallback: number, min: number, max = Infinity, exclusiveMin = false,
-): number {
+export function numberOption(name: string, value: unknown, fallback: number, min: number, max = Infinity, exclusiveMin = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || (exclusiveMin ? value <= min : value < min) || value > max) {
     invalidOption(name, value, `a finite number ${exclusiveMin ? '>' : '>='} ${min}${max === Infinity ? '' : ` and <= ${max}`}`);
@@ -36,7 +34,8 @@ export function enumOption<T extends string>(name: string, value: unknown, fallb
  * would otherwise be ignored silently.
  */
 export function knownOptions<T>(what: string, options: T, known: readonly string[]): T {
-  if (typeof options !== 'object' || options === null) throw new Wasm2VecError('INVALID_OPTION', `${what}: options must be an object, got ${describe(options)}`);
+  if (typeof options !== 'object' || options === null)
+    throw new Wasm2VecError('INVALID_OPTION', `${what}: options must be an object, got ${describe(options)}`);
   for (const k of Object.keys(options)) {
     if (!known.includes(k)) throw new Wasm2VecError('INVALID_OPTION', `${what}: unknown option ${JSON.stringify(k)} (known: ${known.join(', ')})`);
   }
@@ -71,7 +70,10 @@ export function aliasedOption(options: object, primary: string, aliases: readonl
     if (value !== undefined && o[a] !== value) {
       throw new Wasm2VecError('INVALID_OPTION', `options ${name} and ${a} are the same setting; got ${describe(value)} and ${describe(o[a])}`);
     }
-    if (value === undefined) { value = o[a]; name = a; }
+    if (value === undefined) {
+      value = o[a];
+      name = a;
+    }
   }
   return { value, name };
 }

@@ -3,7 +3,9 @@ import { Wasm2VecError, describe as describeValue } from '../src/errors.js';
 import { boolOption, enumOption, functionOption, intOption, knownOptions, numberOption, signalOption } from '../src/options.js';
 
 function message(f: () => unknown): string {
-  try { f(); } catch (e) {
+  try {
+    f();
+  } catch (e) {
     expect(e).toBeInstanceOf(Wasm2VecError);
     expect((e as Wasm2VecError).code).toBe('INVALID_OPTION');
     return (e as Error).message;

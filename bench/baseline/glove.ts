@@ -21,7 +21,9 @@ export interface BaselineCooccurrences {
 
 /** cooccur.c's counting: each token's `window` left neighbours on its line, weighted 1/distance, mirrored when symmetric. */
 export async function countCooccurrencesBaseline(
-  stream: BaselineStream, vocabSize: number, o: { window: number; symmetric: boolean },
+  stream: BaselineStream,
+  vocabSize: number,
+  o: { window: number; symmetric: boolean },
 ): Promise<BaselineCooccurrences> {
   const started = performance.now();
   const table: Map<number, number>[] = Array.from({ length: vocabSize }, () => new Map());
@@ -44,10 +46,17 @@ export async function countCooccurrencesBaseline(
   }
   let n = 0;
   for (const row of table) n += row.size;
-  const rows = new Uint32Array(n), cols = new Uint32Array(n), values = new Float64Array(n);
+  const rows = new Uint32Array(n),
+    cols = new Uint32Array(n),
+    values = new Float64Array(n);
   let k = 0;
   table.forEach((row, i) => {
-    for (const [j, x] of row) { rows[k] = i; cols[k] = j; values[k] = x; k++; }
+    for (const [j, x] of row) {
+      rows[k] = i;
+      cols[k] = j;
+      values[k] = x;
+      k++;
+    }
   });
   return { rows, cols, values, seconds: (performance.now() - started) / 1000 };
 }
@@ -75,38 +84,56 @@ export interface BaselineGloVeResult {
 export function trainGloVeBaseline(cells: BaselineCooccurrences, vocabSize: number, o: BaselineGloVeOptions): BaselineGloVeResult {
   const t0 = performance.now();
   const n = cells.rows.length;
-  let rng = (o.seed >>> 0) || 0x9e3779b9;
-  const next = () => { rng ^= rng << 13; rng >>>= 0; rng ^= rng >>> 17; rng ^= rng << 5; rng >>>= 0; return rng; };
+  let rng = o.seed >>> 0 || 0x9e3779b9;
+  const next = () => {
+    rng ^= rng << 13;
+    rng >>>= 0;
+    rng ^= rng >>> 17;
+    rng ^= rng << 5;
+    rng >>>= 0;
+    return rng;
+  };
   const order = new Uint32Array(n);
   for (let k = 0; k < n; k++) order[k] = k;
   for (let k = n - 1; k > 0; k--) {
     const j = Math.floor((next() / 4294967296) * (k + 1));
-    const t = order[k]; order[k] = order[j]; order[j] = t;
+    const t = order[k];
+    order[k] = order[j];
+    order[j] = t;
   }
-  const row = new Uint32Array(n), col = new Uint32Array(n), logx = new Float32Array(n), weight = new Float32Array(n);
+  const row = new Uint32Array(n),
+    col = new Uint32Array(n),
+    logx = new Float32Array(n),
+    weight = new Float32Array(n);
   for (let k = 0; k < n; k++) {
     const c = order[k];
     const x = cells.values[c];
     row[k] = cells.rows[c];
     col[k] = cells.cols[c];
     logx[k] = Math.log(x);
-    weight[k] = x > o.xMax ? 1 : Math.pow(x / o.xMax, o.alpha);
+    weight[k] = x > o.xMax ? 1 : (x / o.xMax) ** o.alpha;
   }
   const shuffleSeconds = (performance.now() - t0) / 1000;
 
-  const d = o.dim, V = vocabSize;
-  const W = new Float32Array(2 * V * d), G = new Float32Array(2 * V * d).fill(1);
-  const B = new Float32Array(2 * V), GB = new Float32Array(2 * V).fill(1);
+  const d = o.dim,
+    V = vocabSize;
+  const W = new Float32Array(2 * V * d),
+    G = new Float32Array(2 * V * d).fill(1);
+  const B = new Float32Array(2 * V),
+    GB = new Float32Array(2 * V).fill(1);
   for (let i = 0; i < W.length; i++) W[i] = (next() / 4294967296 - 0.5) / d;
   for (let i = 0; i < B.length; i++) B[i] = (next() / 4294967296 - 0.5) / d;
-  const eta = o.learningRate, clip = o.gradientClip;
+  const eta = o.learningRate,
+    clip = o.gradientClip;
   const costs: number[] = [];
   const t1 = performance.now();
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     let cost = 0;
     for (let k = 0; k < n; k++) {
-      const i = row[k], j = V + col[k];
-      const a = i * d, b = j * d;
+      const i = row[k],
+        j = V + col[k];
+      const a = i * d,
+        b = j * d;
       let diff = 0;
       for (let m = 0; m < d; m++) diff += W[a + m] * W[b + m];
       diff += B[i] + B[j] - logx[k];

@@ -9,12 +9,19 @@ import type { EncodedSet, LinearSpec, TrainingSet } from '../../src/classify/lin
  */
 
 // ---- exact u64 arithmetic on (hi, lo) uint32 pairs ----
-let rh = 0, rl = 0; // result registers of the helpers below
+let rh = 0,
+  rl = 0; // result registers of the helpers below
 
 /** High 32 bits of the 64-bit product of two uint32. */
 function mulHigh32(a: number, b: number): number {
-  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
-  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const a0 = a & 0xffff,
+    a1 = a >>> 16,
+    b0 = b & 0xffff,
+    b1 = b >>> 16;
+  const p00 = a0 * b0,
+    p01 = a0 * b1,
+    p10 = a1 * b0,
+    p11 = a1 * b1;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
   return (p11 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) >>> 0;
 }
@@ -52,11 +59,15 @@ function mixSeed(seed: number, streamHi: number, streamLo: number): [number, num
 
 /** word2vec.c's LCG: state · 25214903917 + 11 (mod 2^64). */
 class Lcg {
-  constructor(public hi: number, public lo: number) {}
+  constructor(
+    public hi: number,
+    public lo: number,
+  ) {}
   next(): void {
     mul64(this.hi, this.lo, 0x5, 0xdeece66d);
     add64(rh, rl, 0, 11);
-    this.hi = rh; this.lo = rl;
+    this.hi = rh;
+    this.lo = rl;
   }
   /** (state >> 16) mod m, as the kernel computes it (the 48-bit value is exact in a double). */
   shr16Mod(m: number): number {
@@ -96,7 +107,10 @@ export class LinearBaseline {
   private readonly rng: Lcg;
 
   /** With a training set: fastText initialisation (as the kernel's) and idf from its document frequencies. */
-  constructor(readonly spec: LinearSpec, private readonly train: TrainingSet | null) {
+  constructor(
+    readonly spec: LinearSpec,
+    private readonly train: TrainingSet | null,
+  ) {
     const d = spec.dim;
     this.rows = spec.nwords + spec.usedBuckets.length;
     this.labels = spec.labelCounts.length;
@@ -144,7 +158,9 @@ export class LinearBaseline {
     for (let i = n - 1; i > 0; i--) {
       g.next();
       const j = g.shr16Mod(i + 1);
-      const a = perm[i]; perm[i] = perm[j]; perm[j] = a;
+      const a = perm[i];
+      perm[i] = perm[j];
+      perm[j] = a;
     }
     return perm;
   }
@@ -161,7 +177,8 @@ export class LinearBaseline {
   }
 
   private computeHidden(ids: Int32Array, start: number, end: number): number {
-    const d = this.spec.dim, h = this.hidden;
+    const d = this.spec.dim,
+      h = this.hidden;
     h.fill(0);
     let wsum = 0;
     for (let j = start; j < end; j++) {
@@ -175,7 +192,10 @@ export class LinearBaseline {
   }
 
   private dotOut(row: number): number {
-    const d = this.spec.dim, o = this.output, h = this.hidden, base = row * d;
+    const d = this.spec.dim,
+      o = this.output,
+      h = this.hidden,
+      base = row * d;
     let s = 0;
     for (let k = 0; k < d; k++) s += h[k] * o[base + k];
     return s;
@@ -183,7 +203,11 @@ export class LinearBaseline {
 
   /** grad += alpha · wo[row]; wo[row] += alpha · hidden */
   private update(row: number, alpha: number): void {
-    const d = this.spec.dim, o = this.output, h = this.hidden, g = this.grad, base = row * d;
+    const d = this.spec.dim,
+      o = this.output,
+      h = this.hidden,
+      g = this.grad,
+      base = row * d;
     for (let k = 0; k < d; k++) {
       g[k] += alpha * o[base + k];
       o[base + k] += alpha * h[k];
@@ -204,9 +228,15 @@ export class LinearBaseline {
 
   private softmax(): void {
     let max = -Infinity;
-    for (let c = 0; c < this.labels; c++) { this.out[c] = this.dotOut(c); if (this.out[c] > max) max = this.out[c]; }
+    for (let c = 0; c < this.labels; c++) {
+      this.out[c] = this.dotOut(c);
+      if (this.out[c] > max) max = this.out[c];
+    }
     let z = 0;
-    for (let c = 0; c < this.labels; c++) { this.out[c] = Math.exp(this.out[c] - max); z += this.out[c]; }
+    for (let c = 0; c < this.labels; c++) {
+      this.out[c] = Math.exp(this.out[c] - max);
+      z += this.out[c];
+    }
     for (let c = 0; c < this.labels; c++) this.out[c] /= z;
   }
 
@@ -214,10 +244,12 @@ export class LinearBaseline {
     const noise = this.noise!;
     this.rng.next();
     const target = this.rng.shr16Mod(noise[this.labels - 1]);
-    let lo = 0, hi = this.labels;
+    let lo = 0,
+      hi = this.labels;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (noise[mid] <= target) lo = mid + 1; else hi = mid;
+      if (noise[mid] <= target) lo = mid + 1;
+      else hi = mid;
     }
     return lo < this.labels ? lo : this.labels - 1;
   }
@@ -234,7 +266,10 @@ export class LinearBaseline {
       return loss;
     }
     let target = labels[ls];
-    if (le - ls > 1) { this.rng.next(); target = labels[ls + this.rng.shr16Mod(le - ls)]; }
+    if (le - ls > 1) {
+      this.rng.next();
+      target = labels[ls + this.rng.shr16Mod(le - ls)];
+    }
     if (spec.loss === 'softmax') {
       this.softmax();
       for (let c = 0; c < this.labels; c++) this.update(c, lr * ((c === target ? 1 : 0) - this.out[c]));
@@ -261,18 +296,21 @@ export class LinearBaseline {
   /** One epoch in the kernel's order with fastText's learning-rate schedule; returns summed loss. */
   trainEpoch(epoch: number, epochs: number): { loss: number; examples: number } {
     const t = this.train!;
-    const n = t.offsets.length - 1, d = this.spec.dim;
+    const n = t.offsets.length - 1,
+      d = this.spec.dim;
     let tokensPerEpoch = 0;
     for (let i = 0; i < n; i++) tokensPerEpoch += t.tokens[i];
     const total = Math.max(1, tokensPerEpoch * epochs);
     const perm = this.order(epoch);
     let seen = epoch * tokensPerEpoch;
-    let loss = 0, examples = 0;
+    let loss = 0,
+      examples = 0;
     for (let i = 0; i < n; i++) {
       const e = perm[i];
       const progress = Math.min(1, seen / total);
       seen += t.tokens[e];
-      const start = t.offsets[e], end = t.offsets[e + 1];
+      const start = t.offsets[e],
+        end = t.offsets[e + 1];
       if (end === start || t.labelOffsets[e + 1] === t.labelOffsets[e]) continue;
       const lr = f(this.spec.learningRate * (1 - progress));
       const wsum = this.computeHidden(t.ids, start, end);
@@ -292,10 +330,12 @@ export class LinearBaseline {
 
   /** Class probabilities (examples × labels), as forwardRange computes them. */
   forward(set: EncodedSet): Float32Array {
-    const n = set.offsets.length - 1, C = this.labels;
+    const n = set.offsets.length - 1,
+      C = this.labels;
     const probs = new Float32Array(n * C);
     for (let e = 0; e < n; e++) {
-      const start = set.offsets[e], end = set.offsets[e + 1];
+      const start = set.offsets[e],
+        end = set.offsets[e + 1];
       if (start === end) continue;
       this.computeHidden(set.ids, start, end);
       if (this.spec.loss === 'softmax') {

@@ -29,7 +29,12 @@ export interface LstmBaselineOptions {
 
 type Floats = Float32Array | Float64Array;
 
-interface LayerCache { gates: Floats; c: Floats; tc: Floats; h: Floats }
+interface LayerCache {
+  gates: Floats;
+  c: Floats;
+  tc: Floats;
+  h: Floats;
+}
 
 export class LstmBaseline {
   /** Keras get_weights() order: embedding, per layer kernel / recurrent_kernel / bias, dense kernel / bias. */
@@ -44,9 +49,17 @@ export class LstmBaseline {
   private readonly eps: number;
   private readonly trainEmbeddings: boolean;
 
-  constructor(readonly shape: LstmBaselineShape, weights: ArrayLike<number>[], options: LstmBaselineOptions = {}) {
+  constructor(
+    readonly shape: LstmBaselineShape,
+    weights: ArrayLike<number>[],
+    options: LstmBaselineOptions = {},
+  ) {
     this.make = options.float64 ? (n) => new Float64Array(n) : (n) => new Float32Array(n);
-    this.weights = weights.map((w) => { const a = this.make(w.length); a.set(w); return a; });
+    this.weights = weights.map((w) => {
+      const a = this.make(w.length);
+      a.set(w);
+      return a;
+    });
     this.m = this.weights.map((w) => this.make(w.length));
     this.v = this.weights.map((w) => this.make(w.length));
     this.lr = options.learningRate ?? 1e-3;
@@ -68,9 +81,13 @@ export class LstmBaseline {
     let input: Floats | null = null; // rows × T × inDim (null: read the embedding directly)
     let inDim = E;
     for (let l = 0; l < units.length; l++) {
-      const H = units[l], G = 4 * H;
+      const H = units[l],
+        G = 4 * H;
       const { W, U, b } = this.layerWeights(l);
-      const gates = this.make(rows * T * G), c = this.make(rows * T * H), tc = this.make(rows * T * H), h = this.make(rows * T * H);
+      const gates = this.make(rows * T * G),
+        c = this.make(rows * T * H),
+        tc = this.make(rows * T * H),
+        h = this.make(rows * T * H);
       const z = this.make(G);
       for (let r = 0; r < rows; r++) {
         for (let t = 0; t < T; t++) {
@@ -90,12 +107,20 @@ export class LstmBaseline {
               for (let g = 0; g < G; g++) z[g] += hk * U[uo + g];
             }
           }
-          const go = (r * T + t) * G, so = (r * T + t) * H, po = so - H;
+          const go = (r * T + t) * G,
+            so = (r * T + t) * H,
+            po = so - H;
           for (let j = 0; j < H; j++) {
-            const i = sigmoid(z[j]), f = sigmoid(z[H + j]), gg = Math.tanh(z[2 * H + j]), o = sigmoid(z[3 * H + j]);
+            const i = sigmoid(z[j]),
+              f = sigmoid(z[H + j]),
+              gg = Math.tanh(z[2 * H + j]),
+              o = sigmoid(z[3 * H + j]);
             const cp = t > 0 ? c[po + j] : 0;
             const cc = f * cp + i * gg;
-            gates[go + j] = i; gates[go + H + j] = f; gates[go + 2 * H + j] = gg; gates[go + 3 * H + j] = o;
+            gates[go + j] = i;
+            gates[go + H + j] = f;
+            gates[go + 2 * H + j] = gg;
+            gates[go + 3 * H + j] = o;
             c[so + j] = cc;
             tc[so + j] = Math.tanh(cc);
             h[so + j] = o * tc[so + j];
@@ -107,7 +132,8 @@ export class LstmBaseline {
       inDim = H;
     }
     const H = units[units.length - 1];
-    const Wd = this.weights[1 + 3 * units.length], bd = this.weights[2 + 3 * units.length];
+    const Wd = this.weights[1 + 3 * units.length],
+      bd = this.weights[2 + 3 * units.length];
     const last = caches[caches.length - 1].h;
     const logits = this.make(rows * OUT);
     for (let r = 0; r < rows; r++) {
@@ -131,7 +157,10 @@ export class LstmBaseline {
     const OUT = this.shape.outputs;
     const p = this.make(rows * OUT);
     for (let r = 0; r < rows; r++) {
-      if (OUT === 1) { p[r] = sigmoid(logits[r]); continue; }
+      if (OUT === 1) {
+        p[r] = sigmoid(logits[r]);
+        continue;
+      }
       let m = -Infinity;
       for (let o = 0; o < OUT; o++) m = Math.max(m, logits[r * OUT + o]);
       let s = 0;
@@ -150,8 +179,10 @@ export class LstmBaseline {
     const L = units.length;
     const Htop = units[L - 1];
     const Wd = this.weights[1 + 3 * L];
-    const gWd = grads[1 + 3 * L], gbd = grads[2 + 3 * L];
-    let lossSum = 0, correct = 0;
+    const gWd = grads[1 + 3 * L],
+      gbd = grads[2 + 3 * L];
+    let lossSum = 0,
+      correct = 0;
     // dOut[l]: gradient w.r.t. layer l's outputs h (rows × T × H)
     let dOut = this.make(rows * T * Htop);
     const top = caches[L - 1].h;
@@ -164,8 +195,13 @@ export class LstmBaseline {
         if ((probs[r] > 0.5 ? 1 : 0) === y) correct++;
         dl[0] = (probs[r] - y) / rows;
       } else {
-        let m = -Infinity, arg = 0;
-        for (let o = 0; o < OUT; o++) if (logits[r * OUT + o] > m) { m = logits[r * OUT + o]; arg = o; }
+        let m = -Infinity,
+          arg = 0;
+        for (let o = 0; o < OUT; o++)
+          if (logits[r * OUT + o] > m) {
+            m = logits[r * OUT + o];
+            arg = o;
+          }
         let s = 0;
         for (let o = 0; o < OUT; o++) s += Math.exp(logits[r * OUT + o] - m);
         lossSum += Math.log(s) + m - logits[r * OUT + y];
@@ -183,23 +219,37 @@ export class LstmBaseline {
       }
       for (let o = 0; o < OUT; o++) gbd[o] += dl[o];
     }
-    const emb = this.weights[0], gEmb = grads[0];
+    const emb = this.weights[0],
+      gEmb = grads[0];
     for (let l = L - 1; l >= 0; l--) {
-      const H = units[l], G = 4 * H, inDim = l === 0 ? E : units[l - 1];
+      const H = units[l],
+        G = 4 * H,
+        inDim = l === 0 ? E : units[l - 1];
       const { W, U } = this.layerWeights(l);
-      const gW = grads[1 + 3 * l], gU = grads[2 + 3 * l], gb = grads[3 + 3 * l];
+      const gW = grads[1 + 3 * l],
+        gU = grads[2 + 3 * l],
+        gb = grads[3 + 3 * l];
       const { gates, c, tc, h } = caches[l];
       const input = l > 0 ? caches[l - 1].h : null;
       const dIn = l > 0 ? this.make(rows * T * inDim) : null;
-      const dh = this.make(H), dc = this.make(H), dz = this.make(G), dhPrev = this.make(H);
+      const dh = this.make(H),
+        dc = this.make(H),
+        dz = this.make(G),
+        dhPrev = this.make(H);
       for (let r = 0; r < rows; r++) {
-        dh.fill(0); dc.fill(0);
+        dh.fill(0);
+        dc.fill(0);
         for (let t = T - 1; t >= 0; t--) {
-          const so = (r * T + t) * H, go = (r * T + t) * G;
+          const so = (r * T + t) * H,
+            go = (r * T + t) * G;
           for (let j = 0; j < H; j++) dh[j] += dOut[so + j];
           for (let j = 0; j < H; j++) {
-            const i = gates[go + j], f = gates[go + H + j], gg = gates[go + 2 * H + j], o = gates[go + 3 * H + j];
-            const tcj = tc[so + j], cp = t > 0 ? c[so - H + j] : 0;
+            const i = gates[go + j],
+              f = gates[go + H + j],
+              gg = gates[go + 2 * H + j],
+              o = gates[go + 3 * H + j];
+            const tcj = tc[so + j],
+              cp = t > 0 ? c[so - H + j] : 0;
             const dcc = dc[j] + dh[j] * o * (1 - tcj * tcj);
             dz[j] = dcc * gg * i * (1 - i);
             dz[H + j] = dcc * cp * f * (1 - f);
@@ -214,7 +264,10 @@ export class LstmBaseline {
             const xk = x[xo + k];
             const wo = k * G;
             let acc = 0;
-            for (let g = 0; g < G; g++) { gW[wo + g] += xk * dz[g]; acc += dz[g] * W[wo + g]; }
+            for (let g = 0; g < G; g++) {
+              gW[wo + g] += xk * dz[g];
+              acc += dz[g] * W[wo + g];
+            }
             if (dIn) dIn[(r * T + t) * inDim + k] = acc;
             else if (this.trainEmbeddings) gEmb[xo + k] += acc;
           }
@@ -225,7 +278,10 @@ export class LstmBaseline {
               const hk = h[ho + k];
               const uo = k * G;
               let acc = 0;
-              for (let g = 0; g < G; g++) { gU[uo + g] += hk * dz[g]; acc += dz[g] * U[uo + g]; }
+              for (let g = 0; g < G; g++) {
+                gU[uo + g] += hk * dz[g];
+                acc += dz[g] * U[uo + g];
+              }
               dhPrev[k] = acc;
             }
           }
@@ -240,9 +296,12 @@ export class LstmBaseline {
   /** One Keras Adam step with `grads` (skips the embedding when it is frozen). */
   applyAdam(grads: Floats[]): void {
     this.step++;
-    const alpha = this.lr * Math.sqrt(1 - this.b2 ** this.step) / (1 - this.b1 ** this.step);
+    const alpha = (this.lr * Math.sqrt(1 - this.b2 ** this.step)) / (1 - this.b1 ** this.step);
     for (let p = this.trainEmbeddings ? 0 : 1; p < this.weights.length; p++) {
-      const w = this.weights[p], m = this.m[p], v = this.v[p], g = grads[p];
+      const w = this.weights[p],
+        m = this.m[p],
+        v = this.v[p],
+        g = grads[p];
       for (let i = 0; i < w.length; i++) {
         m[i] += (g[i] - m[i]) * (1 - this.b1);
         v[i] += (g[i] * g[i] - v[i]) * (1 - this.b2);

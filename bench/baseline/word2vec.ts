@@ -25,17 +25,27 @@ const EXP_TABLE_SIZE = 1000;
 const MAX_EXP = 6;
 
 export async function trainWord2VecBaseline(
-  stream: BaselineStream, counts: Float64Array, o: BaselineWord2VecOptions,
+  stream: BaselineStream,
+  counts: Float64Array,
+  o: BaselineWord2VecOptions,
 ): Promise<{ vectors: Float32Array; seconds: number; words: number }> {
-  const V = counts.length, d = o.dim;
-  let rng = (o.seed >>> 0) || 0x9e3779b9;
-  const next = () => { rng ^= rng << 13; rng >>>= 0; rng ^= rng >>> 17; rng ^= rng << 5; rng >>>= 0; return rng; };
+  const V = counts.length,
+    d = o.dim;
+  let rng = o.seed >>> 0 || 0x9e3779b9;
+  const next = () => {
+    rng ^= rng << 13;
+    rng >>>= 0;
+    rng ^= rng >>> 17;
+    rng ^= rng << 5;
+    rng >>>= 0;
+    return rng;
+  };
   const syn0 = new Float32Array(V * d);
   const syn1 = new Float32Array(V * d);
   for (let i = 0; i < syn0.length; i++) syn0[i] = (next() / 4294967296 - 0.5) / d;
   const expTable = new Float32Array(EXP_TABLE_SIZE);
   for (let i = 0; i < EXP_TABLE_SIZE; i++) {
-    const e = Math.exp((i / EXP_TABLE_SIZE * 2 - 1) * MAX_EXP);
+    const e = Math.exp(((i / EXP_TABLE_SIZE) * 2 - 1) * MAX_EXP);
     expTable[i] = e / (e + 1);
   }
   let total = 0;
@@ -43,19 +53,29 @@ export async function trainWord2VecBaseline(
   const keep = new Float64Array(V);
   for (let i = 0; i < V; i++) {
     const t = o.sample * total;
-    keep[i] = o.sample > 0 ? Math.min(1, (Math.sqrt(counts[i] / t) + 1) * t / counts[i]) : 1;
+    keep[i] = o.sample > 0 ? Math.min(1, ((Math.sqrt(counts[i] / t) + 1) * t) / counts[i]) : 1;
   }
   const cum = new Float64Array(V);
-  let acc = 0, pw = 0;
+  let acc = 0,
+    pw = 0;
   for (let i = 0; i < V; i++) pw += counts[i] ** 0.75;
-  for (let i = 0; i < V; i++) { acc += counts[i] ** 0.75; cum[i] = acc / pw; }
+  for (let i = 0; i < V; i++) {
+    acc += counts[i] ** 0.75;
+    cum[i] = acc / pw;
+  }
   const drawNegative = () => {
     const r = next() / 4294967296;
-    let lo = 0, hi = V - 1;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (cum[mid] <= r) lo = mid + 1; else hi = mid; }
+    let lo = 0,
+      hi = V - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cum[mid] <= r) lo = mid + 1;
+      else hi = mid;
+    }
     return lo;
   };
-  const neu1 = new Float32Array(d), neu1e = new Float32Array(d);
+  const neu1 = new Float32Array(d),
+    neu1e = new Float32Array(d);
   const sentence = new Int32Array(100_000);
   const totalWords = stream.tokens * o.epochs;
   let seen = 0;
@@ -70,7 +90,10 @@ export async function trainWord2VecBaseline(
     if (f > MAX_EXP) g = (label - 1) * alpha;
     else if (f < -MAX_EXP) g = label * alpha;
     else g = (label - expTable[((f + MAX_EXP) * 83) | 0]) * alpha;
-    for (let k = 0; k < d; k++) { neu1e[k] += g * syn1[l2 + k]; syn1[l2 + k] += g * l1[l1Off + k]; }
+    for (let k = 0; k < d; k++) {
+      neu1e[k] += g * syn1[l2 + k];
+      syn1[l2 + k] += g * l1[l1Off + k];
+    }
   };
   const trainTarget = (l1: Float32Array, l1Off: number, word: number, alpha: number) => {
     trainRow(l1, l1Off, word, 1, alpha);

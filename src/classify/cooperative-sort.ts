@@ -15,11 +15,17 @@ export function* sortSteps(order: Uint32Array, compare: (a: number, b: number) =
   let moves = 0;
   for (let width = 1; width < n; width *= 2) {
     for (let lo = 0; lo < n; lo += 2 * width) {
-      const mid = Math.min(lo + width, n), hi = Math.min(lo + 2 * width, n);
-      let i = lo, j = mid, k = lo;
+      const mid = Math.min(lo + width, n),
+        hi = Math.min(lo + 2 * width, n);
+      let i = lo,
+        j = mid,
+        k = lo;
       while (i < mid && j < hi) {
         dst[k++] = compare(src[j], src[i]) < 0 ? src[j++] : src[i++];
-        if (++moves === MOVES_PER_STEP) { moves = 0; yield; }
+        if (++moves === MOVES_PER_STEP) {
+          moves = 0;
+          yield;
+        }
       }
       while (i < mid) dst[k++] = src[i++];
       while (j < hi) dst[k++] = src[j++];

@@ -49,19 +49,29 @@ export function emptyTextProblem(text: unknown): string {
  * The warning for texts without words at `indices` (ascending, into `texts`), or null if there are
  * none; with policy 'error', the error naming the first of them instead.
  */
-export function emptyTextsWarning(what: string, policy: EmptyTextsPolicy, texts: readonly unknown[], indices: readonly number[], code: 'EMPTY_TEXTS' | 'EMPTY_VALIDATION_TEXTS',
-  treatment: string): FitWarning | null {
+export function emptyTextsWarning(
+  what: string,
+  policy: EmptyTextsPolicy,
+  texts: readonly unknown[],
+  indices: readonly number[],
+  code: 'EMPTY_TEXTS' | 'EMPTY_VALIDATION_TEXTS',
+  treatment: string,
+): FitWarning | null {
   if (indices.length === 0) return null;
   const array = code === 'EMPTY_TEXTS' ? 'texts' : 'validationData texts';
   const first = indices[0];
   if (policy === 'error') {
-    throw new Wasm2VecError('INVALID_OPTION', `${what}: ${array}[${first}] ${emptyTextProblem(texts[first])}` +
-      `${indices.length > 1 ? ` (and ${indices.length - 1} more texts without words)` : ''}; emptyTexts is 'error'. The default, 'warn', trains on them as ${treatment}`);
+    throw new Wasm2VecError(
+      'INVALID_OPTION',
+      `${what}: ${array}[${first}] ${emptyTextProblem(texts[first])}` +
+        `${indices.length > 1 ? ` (and ${indices.length - 1} more texts without words)` : ''}; emptyTexts is 'error'. The default, 'warn', trains on them as ${treatment}`,
+    );
   }
   const shown = indices.slice(0, MAX_WARNING_INDICES);
   return {
     code,
-    message: `${indices.length} of ${texts.length} ${array} have no words (empty, or only punctuation or symbols): ` +
+    message:
+      `${indices.length} of ${texts.length} ${array} have no words (empty, or only punctuation or symbols): ` +
       `${shown.map((i) => `[${i}]`).join(', ')}${indices.length > shown.length ? ', …' : ''}. They were used as ${treatment}; emptyTexts: 'error' refuses them`,
     count: indices.length,
     indices: shown,

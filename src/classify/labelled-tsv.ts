@@ -26,7 +26,10 @@ export function parseLabelledTsv(content: string, name: string, columns: Labelle
   const col = (want: string, required: boolean): number => {
     const i = header.indexOf(want);
     if (i < 0 && required) {
-      throw new Wasm2VecError('BAD_FORMAT', `${name}:1: no ${JSON.stringify(want)} column in the header (columns: ${header.map((h) => JSON.stringify(h)).join(', ')})`);
+      throw new Wasm2VecError(
+        'BAD_FORMAT',
+        `${name}:1: no ${JSON.stringify(want)} column in the header (columns: ${header.map((h) => JSON.stringify(h)).join(', ')})`,
+      );
     }
     return i;
   };
@@ -59,7 +62,9 @@ export function splitByFold(rows: LabelledRows, testFold: number): { train: Labe
     const out: LabelledRows = { texts: [], labels: [], folds: [] };
     rows.folds!.forEach((f, i) => {
       if (!keep(f)) return;
-      out.texts.push(rows.texts[i]); out.labels.push(rows.labels[i]); out.folds!.push(f);
+      out.texts.push(rows.texts[i]);
+      out.labels.push(rows.labels[i]);
+      out.folds!.push(f);
     });
     return out;
   };

@@ -16,10 +16,18 @@ export const command: CliCommand = {
     const [path, a, b, c] = args.positionals;
     const e = await loadVectorsArgument(path, args, io);
     try {
-      const query = { positive: [b, c], negative: [a], topN: (args.flags.top as number | undefined) ?? 5, restrictVocab: args.flags['restrict-vocab'] as number | undefined };
+      const query = {
+        positive: [b, c],
+        negative: [a],
+        topN: (args.flags.top as number | undefined) ?? 5,
+        restrictVocab: args.flags['restrict-vocab'] as number | undefined,
+      };
       const answers = args.flags.cosmul ? e.mostSimilarCosmul(query) : e.mostSimilar(query);
       if (args.flags.json) io.out(JSON.stringify({ a, b, c, answers }) + '\n');
-      else io.out(`${a} is to ${b} as ${c} is to …\n${answers.map((r, i) => `  ${String(i + 1).padStart(2)}. ${r.word.padEnd(20)} ${r.score.toFixed(4)}`).join('\n')}\n`);
+      else
+        io.out(
+          `${a} is to ${b} as ${c} is to …\n${answers.map((r, i) => `  ${String(i + 1).padStart(2)}. ${r.word.padEnd(20)} ${r.score.toFixed(4)}`).join('\n')}\n`,
+        );
     } finally {
       e.dispose();
     }

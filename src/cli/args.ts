@@ -8,7 +8,11 @@ export class UsageError extends Error {
 }
 
 export type FlagKind = 'string' | 'int' | 'number' | 'boolean';
-export interface FlagSpec { kind: FlagKind; alias?: string; describe: string }
+export interface FlagSpec {
+  kind: FlagKind;
+  alias?: string;
+  describe: string;
+}
 export type FlagSpecs = Record<string, FlagSpec>;
 
 export interface ParsedArgs {
@@ -20,11 +24,21 @@ export interface ParsedArgs {
 export function parseArgs(argv: string[], specs: FlagSpecs): ParsedArgs {
   const positionals: string[] = [];
   const flags: Record<string, string | number | boolean> = {};
-  const byAlias = new Map(Object.entries(specs).filter(([, s]) => s.alias).map(([n, s]) => [s.alias!, n]));
+  const byAlias = new Map(
+    Object.entries(specs)
+      .filter(([, s]) => s.alias)
+      .map(([n, s]) => [s.alias!, n]),
+  );
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--') { positionals.push(...argv.slice(i + 1)); break; }
-    if (!a.startsWith('-') || a === '-') { positionals.push(a); continue; }
+    if (a === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('-') || a === '-') {
+      positionals.push(a);
+      continue;
+    }
     let name: string, inline: string | undefined;
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');

@@ -33,7 +33,8 @@ async function readRows(path: string, flags: ParsedArgs['flags']): Promise<Label
 function units(spec: string | undefined): { units: number; returnSequences?: boolean }[] | undefined {
   if (spec === undefined) return undefined;
   const list = spec.split(',').map((s) => Number(s.trim()));
-  if (list.length === 0 || list.some((u) => !Number.isInteger(u) || u < 1)) throw new UsageError(`--units: expected comma-separated positive integers such as 128,128, got ${JSON.stringify(spec)}`);
+  if (list.length === 0 || list.some((u) => !Number.isInteger(u) || u < 1))
+    throw new UsageError(`--units: expected comma-separated positive integers such as 128,128, got ${JSON.stringify(spec)}`);
   return list.map((u) => ({ units: u }));
 }
 
@@ -43,7 +44,8 @@ async function train({ positionals, flags }: ParsedArgs, io: CliIO): Promise<num
   if (typeof out !== 'string') throw new UsageError('classify train: -o <model> is required');
   const rows = await readRows(positionals[0], flags);
   const testFold = flags['test-fold'] as number | undefined;
-  let trainRows = rows, test: LabelledRows | null = null;
+  let trainRows = rows,
+    test: LabelledRows | null = null;
   if (testFold !== undefined) {
     if (!rows.folds) throw new UsageError('--test-fold needs a TSV with a "fold" column');
     ({ train: trainRows, test } = splitByFold(rows, testFold));
@@ -67,11 +69,12 @@ async function train({ positionals, flags }: ParsedArgs, io: CliIO): Promise<num
     const fit = await clf.fit(trainRows.texts, trainRows.labels, {
       epochs: (flags.epochs as number | undefined) ?? 5,
       batchSize: flags['batch-size'] as number | undefined,
-      validationSplit: test ? undefined : flags['validation-split'] as number | undefined,
+      validationSplit: test ? undefined : (flags['validation-split'] as number | undefined),
       validationData: test ? [test.texts, test.labels] : undefined,
       onEpochEnd: (h) => {
         if (flags.json) return;
-        const val = h.valAccuracy === undefined ? '' : ` ${test ? `fold ${testFold}` : 'validation'} loss ${h.valLoss!.toFixed(4)} accuracy ${h.valAccuracy.toFixed(4)}`;
+        const val =
+          h.valAccuracy === undefined ? '' : ` ${test ? `fold ${testFold}` : 'validation'} loss ${h.valLoss!.toFixed(4)} accuracy ${h.valAccuracy.toFixed(4)}`;
         io.err(`epoch ${h.epoch}: loss ${h.loss.toFixed(4)} accuracy ${h.accuracy.toFixed(4)}${val} (${h.seconds.toFixed(1)} s)\n`);
       },
     });
@@ -80,11 +83,22 @@ async function train({ positionals, flags }: ParsedArgs, io: CliIO): Promise<num
     for (const w of fit.warnings) io.err(`warning: ${w.message}\n`);
     await clf.save(out);
     if (flags.json) {
-      io.out(JSON.stringify({ examples: trainRows.texts.length, vocabulary: clf.vocabulary?.size ?? 0, history: fit.history,
-        samplesPerSecond: fit.samplesPerSecond, cpuSeconds: (c.user + c.system) / 1e6, threads: fit.threads, output: out }) + '\n');
+      io.out(
+        JSON.stringify({
+          examples: trainRows.texts.length,
+          vocabulary: clf.vocabulary?.size ?? 0,
+          history: fit.history,
+          samplesPerSecond: fit.samplesPerSecond,
+          cpuSeconds: (c.user + c.system) / 1e6,
+          threads: fit.threads,
+          output: out,
+        }) + '\n',
+      );
     } else {
-      io.err(`trained on ${trainRows.texts.length} texts (${clf.vocabulary?.size ?? 0} words) × ${fit.history.length} epochs, ` +
-        `${Math.round(fit.samplesPerSecond)} samples/s, ${fit.threads} threads; wrote ${out}\n`);
+      io.err(
+        `trained on ${trainRows.texts.length} texts (${clf.vocabulary?.size ?? 0} words) × ${fit.history.length} epochs, ` +
+          `${Math.round(fit.samplesPerSecond)} samples/s, ${fit.threads} threads; wrote ${out}\n`,
+      );
     }
   } finally {
     clf.dispose();
@@ -118,9 +132,7 @@ async function predict({ positionals, flags }: ParsedArgs, io: CliIO): Promise<n
     const textColumn = (flags['text-column'] as string | undefined) ?? 'text';
     const header = lines.length ? lines[0].split('\t') : [];
     // A TSV with a text column, or else one text per line.
-    const texts = header.length > 1 && header.includes(textColumn)
-      ? lines.slice(1).map((l) => l.split('\t')[header.indexOf(textColumn)] ?? '')
-      : lines;
+    const texts = header.length > 1 && header.includes(textColumn) ? lines.slice(1).map((l) => l.split('\t')[header.indexOf(textColumn)] ?? '') : lines;
     const probs = await clf.predict(texts);
     if (flags.json) {
       io.out(JSON.stringify(probs instanceof Float32Array ? Array.from(probs) : probs.map((p) => Array.from(p))) + '\n');
@@ -151,7 +163,7 @@ export const command: CliCommand = {
     'validation-split': { kind: 'number', describe: 'train: hold out this fraction from the end of the file' },
     'vocab-size': { kind: 'int', describe: 'train: embedding rows incl. padding and OOV (20000)' },
     'seq-len': { kind: 'int', describe: 'train: tokens per text, padded/truncated at the front (50)' },
-    'embedding-dim': { kind: 'int', describe: 'train: embedding width (64, or the pretrained vectors\' dim)' },
+    'embedding-dim': { kind: 'int', describe: "train: embedding width (64, or the pretrained vectors' dim)" },
     units: { kind: 'string', describe: 'train: LSTM stack, e.g. 128,128 (default)' },
     classes: { kind: 'int', describe: 'train: number of classes (largest label + 1, at least 2)' },
     lr: { kind: 'number', describe: 'train: Adam learning rate (0.001)' },
@@ -169,6 +181,8 @@ export const command: CliCommand = {
     if (sub === 'train') return train(next, io);
     if (sub === 'eval' || sub === 'evaluate') return evaluate(next, io);
     if (sub === 'predict') return predict(next, io);
-    throw new UsageError(sub === undefined ? 'expected a subcommand: train, eval or predict' : `unknown subcommand ${JSON.stringify(sub)} (train, eval or predict)`);
+    throw new UsageError(
+      sub === undefined ? 'expected a subcommand: train, eval or predict' : `unknown subcommand ${JSON.stringify(sub)} (train, eval or predict)`,
+    );
   },
 };

@@ -48,27 +48,44 @@ export const FAIRYTALES = 'demo-fairytales/corpus.txt';
 export const GOOGLE_ANALOGIES = 'en-google-analogy/questions-words.txt';
 
 /** The Quality table of the README: skip-gram batched on the whole 18.5M-token corpus, same settings, 2 threads. */
-const FULL_CORPUS = 'the whole 18.5 M-word Gutenberg corpus (259 books; skip-gram, 5 epochs, min count 5) reaches 42.6 % ' +
+const FULL_CORPUS =
+  'the whole 18.5 M-word Gutenberg corpus (259 books; skip-gram, 5 epochs, min count 5) reaches 42.6 % ' +
   'on the Google analogy test (semantic 37.1 %, syntactic 43.1 %) and WordSim-353 ρ 0.54 (README, "Quality")';
 
 export function demoCorpus(name: (typeof DEMO_CORPUS_NAMES)[number], path: string): DemoCorpus {
   if (name === 'gutenberg') {
     return {
-      name, path, epochs: 5, minCount: 5, tokenizer: whitespaceTokenizer,
+      name,
+      path,
+      epochs: 5,
+      minCount: 5,
+      tokenizer: whitespaceTokenizer,
       title: '45 public-domain Project Gutenberg books (Alcott to Burroughs), the first 15 MB of the 18.5 M-token text8 corpus',
       neighbours: ['monday', 'two', 'mother', 'french', 'music', 'heart', 'walked'],
-      analogies: [['man', 'king', 'woman', 'queen'], ['child', 'children', 'man', 'men'], ['swimming', 'swam', 'walking', 'walked']],
+      analogies: [
+        ['man', 'king', 'woman', 'queen'],
+        ['child', 'children', 'man', 'men'],
+        ['swimming', 'swam', 'walking', 'walked'],
+      ],
       oddOneOut: ['london', 'paris', 'rome', 'apple'],
       outlook: `More text helps most where words are rare: capitals (athens : greece :: paris : france) mostly fail on this slice; ${FULL_CORPUS}.`,
     };
   }
   return {
-    name, path, epochs: 10, minCount: 3,
+    name,
+    path,
+    epochs: 10,
+    minCount: 3,
     title: "Grimms' Fairy Tales, Andersen's Fairy Tales and Lang's Blue Fairy Book (public domain, 290 k words)",
     neighbours: ['said', 'day', 'gold', 'forest', 'son', 'walked'],
-    analogies: [['he', 'she', 'prince', 'princess'], ['good', 'better', 'bad', 'worse'], ['going', 'went', 'taking', 'took']],
+    analogies: [
+      ['he', 'she', 'prince', 'princess'],
+      ['good', 'better', 'bad', 'worse'],
+      ['going', 'went', 'taking', 'took'],
+    ],
     oddOneOut: ['gold', 'silver', 'copper', 'bread'],
-    outlook: 'More text: 290 k words is small for word vectors; grammar and frequent words work, most facts do not (man : king :: woman : ? puts ' +
+    outlook:
+      'More text: 290 k words is small for word vectors; grammar and frequent words work, most facts do not (man : king :: woman : ? puts ' +
       'sultan, cook or magician first here). A clone of the repository trains `npm start` on 2.9 M words of Gutenberg books, where it gives queen; ' +
       `${FULL_CORPUS}.`,
   };
@@ -84,8 +101,11 @@ export function chooseDemoCorpus(flag: string | undefined, found: { gutenberg?: 
     throw new UsageError(`--corpus: expected ${DEMO_CORPUS_NAMES.join(' or ')}, got ${JSON.stringify(flag)}`);
   }
   if (flag === 'gutenberg' && !found.gutenberg) {
-    throw new Wasm2VecError('NOT_FOUND', `--corpus gutenberg: data/${GUTENBERG_HEAD} is not in this installation ` +
-      '(the npm package ships only the fairy tales; a clone of the repository has it)');
+    throw new Wasm2VecError(
+      'NOT_FOUND',
+      `--corpus gutenberg: data/${GUTENBERG_HEAD} is not in this installation ` +
+        '(the npm package ships only the fairy tales; a clone of the repository has it)',
+    );
   }
   if (found.gutenberg && flag !== 'fairytales') return { corpus: demoCorpus('gutenberg', found.gutenberg), fellBack: false };
   if (!found.fairytales) throw new Wasm2VecError('NOT_FOUND', `the demo corpus data/${FAIRYTALES} is missing from this installation`);

@@ -30,19 +30,25 @@ export const command: CliCommand = {
         const r = await e.evaluateWordPairs(p, { caseInsensitive });
         pairResults.push({ file: p, ...r });
         if (!args.flags.json) {
-          io.out(`${basename(p)}: Spearman ${r.spearman.toFixed(4)}, Pearson ${r.pearson.toFixed(4)} on ${r.pairs} pairs (${r.oovRatio.toFixed(1)}% with unknown words)\n`);
+          io.out(
+            `${basename(p)}: Spearman ${r.spearman.toFixed(4)}, Pearson ${r.pearson.toFixed(4)} on ${r.pairs} pairs (${r.oovRatio.toFixed(1)}% with unknown words)\n`,
+          );
         }
       }
       if (pairs.length) out.pairs = pairResults;
       if (analogies) {
         const r = await e.evaluateAnalogies(analogies, {
-          caseInsensitive, restrictVocab: args.flags['restrict-vocab'] as number | undefined, threads: args.flags.threads as number | undefined,
+          caseInsensitive,
+          restrictVocab: args.flags['restrict-vocab'] as number | undefined,
+          threads: args.flags.threads as number | undefined,
         });
         out.analogies = { file: analogies, ...r };
         if (!args.flags.json) {
           const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-          io.out(`${basename(analogies)}: accuracy ${pct(r.accuracy)} (semantic ${pct(r.semantic)}, syntactic ${pct(r.syntactic)}) ` +
-            `on ${r.covered} of ${r.total} questions\n`);
+          io.out(
+            `${basename(analogies)}: accuracy ${pct(r.accuracy)} (semantic ${pct(r.semantic)}, syntactic ${pct(r.syntactic)}) ` +
+              `on ${r.covered} of ${r.total} questions\n`,
+          );
           for (const s of r.sections) if (s.total) io.out(`  ${s.name.padEnd(28)} ${pct(s.correct / s.total).padStart(6)}  (${s.correct}/${s.total})\n`);
         }
       }

@@ -42,9 +42,11 @@ export const command: CliCommand = {
     const out = flags.output;
     if (typeof out !== 'string') throw new UsageError('-o <out> is required');
     const format = (flags.format as string | undefined) ?? 'glove';
-    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+    if (!(FORMATS as readonly string[]).includes(format))
+      throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
     const tokenizerName = (flags.tokenizer as string | undefined) ?? 'whitespace';
-    if (tokenizerName !== 'whitespace' && tokenizerName !== 'words') throw new UsageError(`--tokenizer: expected whitespace or words, got ${JSON.stringify(tokenizerName)}`);
+    if (tokenizerName !== 'whitespace' && tokenizerName !== 'words')
+      throw new UsageError(`--tokenizer: expected whitespace or words, got ${JSON.stringify(tokenizerName)}`);
     const bar = progressBar(io);
     const model = await GloVe.train(await corpusArgument(positionals[0]), {
       dim: flags.dim as number | undefined,
@@ -64,9 +66,12 @@ export const command: CliCommand = {
       tokenizer: tokenizerName === 'whitespace' ? whitespaceTokenizer : undefined,
       onProgress: (p) => {
         if (p.note) io.err(`note: ${p.note}\n`);
-        const stage = p.phase === 'training'
-          ? `epoch ${p.epoch}/${p.epochs} cost ${p.cost.toFixed(5)} ${Math.round(p.cellsPerSecond / 1000)}k cells/s`
-          : p.phase === 'counting' ? `counting ${p.tokens} tokens` : `shuffling ${p.cells} cells`;
+        const stage =
+          p.phase === 'training'
+            ? `epoch ${p.epoch}/${p.epochs} cost ${p.cost.toFixed(5)} ${Math.round(p.cellsPerSecond / 1000)}k cells/s`
+            : p.phase === 'counting'
+              ? `counting ${p.tokens} tokens`
+              : `shuffling ${p.cells} cells`;
         bar.update(p.phase === 'training' ? p.progress : p.phase === 'counting' ? p.progress : 1, stage);
       },
     });
@@ -75,15 +80,29 @@ export const command: CliCommand = {
       await model.embeddings.save(out, { format } as Parameters<typeof model.embeddings.save>[1]);
       const s = model.stats;
       if (flags.json) {
-        io.out(JSON.stringify({
-          tokens: s.tokens, rawTokens: s.rawTokens, vocabulary: model.vocabulary.size, cells: s.cells, epochs: s.epochsCompleted,
-          countSeconds: s.countSeconds, shuffleSeconds: s.shuffleSeconds, trainSeconds: s.trainSeconds, secondsPerEpoch: s.secondsPerEpoch,
-          cost: s.epochCosts[s.epochCosts.length - 1] ?? null, spilledRuns: s.spilledRuns, threads: s.threads, output: out,
-        }) + '\n');
+        io.out(
+          JSON.stringify({
+            tokens: s.tokens,
+            rawTokens: s.rawTokens,
+            vocabulary: model.vocabulary.size,
+            cells: s.cells,
+            epochs: s.epochsCompleted,
+            countSeconds: s.countSeconds,
+            shuffleSeconds: s.shuffleSeconds,
+            trainSeconds: s.trainSeconds,
+            secondsPerEpoch: s.secondsPerEpoch,
+            cost: s.epochCosts[s.epochCosts.length - 1] ?? null,
+            spilledRuns: s.spilledRuns,
+            threads: s.threads,
+            output: out,
+          }) + '\n',
+        );
       } else {
-        io.err(`GloVe: ${model.vocabulary.size} words × ${model.embeddings.dim}, ${s.cells} co-occurrence cells from ${s.tokens} tokens ` +
-          `(counted in ${s.countSeconds.toFixed(1)} s), ${s.epochsCompleted} epochs in ${s.trainSeconds.toFixed(1)} s ` +
-          `(${s.secondsPerEpoch.toFixed(2)} s each, ${s.threads} threads); wrote ${out}\n`);
+        io.err(
+          `GloVe: ${model.vocabulary.size} words × ${model.embeddings.dim}, ${s.cells} co-occurrence cells from ${s.tokens} tokens ` +
+            `(counted in ${s.countSeconds.toFixed(1)} s), ${s.epochsCompleted} epochs in ${s.trainSeconds.toFixed(1)} s ` +
+            `(${s.secondsPerEpoch.toFixed(2)} s each, ${s.threads} threads); wrote ${out}\n`,
+        );
       }
     } finally {
       model.dispose();

@@ -23,11 +23,16 @@ export const command: CliCommand = {
     if (list.length && args.flags.words !== undefined) throw new UsageError('give --words or --list, not both');
     const e = await loadVectorsArgument(path, args, io);
     try {
-      const p = e.pca({ components: 2, words: list.length ? list : Math.min(e.size, (args.flags.words as number | undefined) ?? 100), normalize: Boolean(args.flags.normalize) });
+      const p = e.pca({
+        components: 2,
+        words: list.length ? list : Math.min(e.size, (args.flags.words as number | undefined) ?? 100),
+        normalize: Boolean(args.flags.normalize),
+      });
       const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
       const svg = scatterSvg(p.points, p.words, {
         title: (args.flags.title as string | undefined) ?? `${p.words.length} words, PCA`,
-        xLabel: `PC1 (${pct(p.explainedVarianceRatio[0])} of variance)`, yLabel: `PC2 (${pct(p.explainedVarianceRatio[1])})`,
+        xLabel: `PC1 (${pct(p.explainedVarianceRatio[0])} of variance)`,
+        yLabel: `PC2 (${pct(p.explainedVarianceRatio[1])})`,
       });
       await writeFile(out, svg);
       io.err(`wrote ${p.words.length} points to ${out}\n`);

@@ -5,12 +5,13 @@ import { UsageError, type CliCommand } from './args.js';
 
 export const command: CliCommand = {
   summary: 'Predict labels with a classifier saved by `wasm2vec supervised` (or test it: precision/recall at k).',
-  usage: 'wasm2vec predict <model> <input|-> [-k 1] [--threshold 0] [--prob] [--test]   (input: one text per line, ' +
+  usage:
+    'wasm2vec predict <model> <input|-> [-k 1] [--threshold 0] [--prob] [--test]   (input: one text per line, ' +
     'fastText lines (labels are ignored unless --test), or a TSV with a text column)',
   flags: {
     k: { kind: 'int', alias: 'k', describe: 'labels per line, most probable first (1)' },
     threshold: { kind: 'number', describe: 'leave out labels below this probability (0)' },
-    prob: { kind: 'boolean', describe: 'print each label\'s probability after it (fastText predict-prob)' },
+    prob: { kind: 'boolean', describe: "print each label's probability after it (fastText predict-prob)" },
     test: { kind: 'boolean', describe: 'input is labelled: print N, P@k and R@k like `fasttext test`' },
     threads: { kind: 'int', describe: 'worker threads (all cores)' },
     json: { kind: 'boolean', describe: 'one JSON line per text ([{label, probability}]) or, with --test, one JSON summary' },

@@ -19,7 +19,11 @@ export const command: CliCommand = {
       const negative = listFlag(args.flags.negative);
       const queries = negative.length ? [{ positive: words, negative }] : words.map((w) => ({ positive: [w], negative: [] as string[] }));
       for (const q of queries) {
-        const result = e.mostSimilar({ ...q, topN: (args.flags.top as number | undefined) ?? 10, restrictVocab: args.flags['restrict-vocab'] as number | undefined });
+        const result = e.mostSimilar({
+          ...q,
+          topN: (args.flags.top as number | undefined) ?? 10,
+          restrictVocab: args.flags['restrict-vocab'] as number | undefined,
+        });
         const label = [...q.positive, ...q.negative.map((w) => `-${w}`)].join(' ');
         if (args.flags.json) io.out(JSON.stringify({ query: label, neighbours: result }) + '\n');
         else io.out(`${label}\n${result.map((r, i) => `  ${String(i + 1).padStart(2)}. ${r.word.padEnd(20)} ${r.score.toFixed(4)}`).join('\n')}\n`);

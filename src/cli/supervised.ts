@@ -7,13 +7,19 @@ import { UsageError, type CliCommand } from './args.js';
 function pick<T>(data: LabelledLines, keep: (i: number) => boolean): { texts: string[]; labels: T[] } {
   const texts: string[] = [];
   const labels: T[] = [];
-  data.texts.forEach((t, i) => { if (keep(i)) { texts.push(t); labels.push((data.labels as T[])[i]); } });
+  data.texts.forEach((t, i) => {
+    if (keep(i)) {
+      texts.push(t);
+      labels.push((data.labels as T[])[i]);
+    }
+  });
   return { texts, labels };
 }
 
 export const command: CliCommand = {
   summary: 'Train a fastText-style linear text classifier (words + hashed word n-grams, SGD) and save it.',
-  usage: 'wasm2vec supervised <train.tsv|train.txt> -o <model> [options]   (fastText "__label__x text" lines, ' +
+  usage:
+    'wasm2vec supervised <train.tsv|train.txt> -o <model> [options]   (fastText "__label__x text" lines, ' +
     'a TSV with label/text(/fold) header, or label<TAB>text; - for stdin)',
   flags: {
     output: { kind: 'string', alias: 'o', describe: 'model file to write (required)' },
@@ -26,12 +32,15 @@ export const command: CliCommand = {
     neg: { kind: 'int', describe: 'negatives per example for --loss ns (5)' },
     weighting: { kind: 'string', describe: 'mean | tfidf (mean)' },
     'min-count': { kind: 'int', describe: 'drop words seen fewer times (1)' },
-    tokenizer: { kind: 'string', describe: 'whitespace (as fastText; the default for fastText-format files) | default (lowercase, no punctuation, CJK segmented; the default for TSV)' },
+    tokenizer: {
+      kind: 'string',
+      describe: 'whitespace (as fastText; the default for fastText-format files) | default (lowercase, no punctuation, CJK segmented; the default for TSV)',
+    },
     threads: { kind: 'int', describe: 'worker threads (all cores)' },
     seed: { kind: 'int', describe: 'random seed (1)' },
     'holdout-fold': { kind: 'int', describe: 'with a fold column: train on the other folds and report accuracy on this one' },
     test: { kind: 'string', describe: 'labelled file to report accuracy and loss on after training' },
-    json: { kind: 'boolean', describe: 'print one JSON line with the run\'s numbers' },
+    json: { kind: 'boolean', describe: "print one JSON line with the run's numbers" },
   },
   async run({ positionals, flags }, io) {
     if (positionals.length !== 1) throw new UsageError('expected exactly one training file argument');
@@ -58,13 +67,24 @@ export const command: CliCommand = {
     try {
       const cpu = process.cpuUsage();
       const fit = await clf.fit(train.texts, train.labels);
-      const cpuSeconds = (() => { const c = process.cpuUsage(cpu); return (c.user + c.system) / 1e6; })();
+      const cpuSeconds = (() => {
+        const c = process.cpuUsage(cpu);
+        return (c.user + c.system) / 1e6;
+      })();
       if (fit.note) io.err(`note: ${fit.note}\n`);
       for (const w of fit.warnings) io.err(`warning: ${w.message}\n`);
       await clf.save(out);
       const report: Record<string, unknown> = {
-        examples: fit.examples, words: fit.words, ngramBuckets: fit.ngramBuckets, labels: fit.labels, tokens: fit.tokens,
-        seconds: fit.seconds + fit.prepareSeconds, cpuSeconds, threads: fit.threads, loss: fit.history[fit.history.length - 1].loss, output: out,
+        examples: fit.examples,
+        words: fit.words,
+        ngramBuckets: fit.ngramBuckets,
+        labels: fit.labels,
+        tokens: fit.tokens,
+        seconds: fit.seconds + fit.prepareSeconds,
+        cpuSeconds,
+        threads: fit.threads,
+        loss: fit.history[fit.history.length - 1].loss,
+        output: out,
       };
       const evaluations: [string, string[], (Label | Label[])[]][] = [];
       if (holdout !== undefined) {
@@ -82,9 +102,11 @@ export const command: CliCommand = {
       }
       if (flags.json) io.out(JSON.stringify(report) + '\n');
       else {
-        io.err(`trained on ${fit.examples} examples (${fit.words} words, ${fit.ngramBuckets} n-gram buckets, ${fit.labels} labels) × ` +
-          `${fit.history.length} epochs in ${(fit.seconds + fit.prepareSeconds).toFixed(2)} s, ${cpuSeconds.toFixed(2)} CPU-s, ${fit.threads} threads; ` +
-          `final loss ${fit.history[fit.history.length - 1].loss.toFixed(4)}; wrote ${out}\n`);
+        io.err(
+          `trained on ${fit.examples} examples (${fit.words} words, ${fit.ngramBuckets} n-gram buckets, ${fit.labels} labels) × ` +
+            `${fit.history.length} epochs in ${(fit.seconds + fit.prepareSeconds).toFixed(2)} s, ${cpuSeconds.toFixed(2)} CPU-s, ${fit.threads} threads; ` +
+            `final loss ${fit.history[fit.history.length - 1].loss.toFixed(4)}; wrote ${out}\n`,
+        );
       }
     } finally {
       clf.dispose();

@@ -30,7 +30,8 @@ export const command: CliCommand = {
     const out = flags.output;
     if (typeof out !== 'string') throw new UsageError('-o <out> is required');
     const format = (flags.format as string | undefined) ?? 'word2vec-text';
-    if (format !== 'word2vec-text' && format !== 'word2vec-binary') throw new UsageError(`--format: expected word2vec-text or word2vec-binary, got ${JSON.stringify(format)}`);
+    if (format !== 'word2vec-text' && format !== 'word2vec-binary')
+      throw new UsageError(`--format: expected word2vec-text or word2vec-binary, got ${JSON.stringify(format)}`);
     const bar = progressBar(io);
     const model = await Word2Vec.train(await corpusArgument(positionals[0]), {
       model: flags.model as 'skipgram' | 'cbow' | undefined,
@@ -49,7 +50,10 @@ export const command: CliCommand = {
       seed: flags.seed as number | undefined,
       onProgress: (p) => {
         if (p.note) io.err(`note: ${p.note}\n`);
-        bar.update(p.progress, `epoch ${p.epoch}/${p.epochs} alpha ${p.alpha.toFixed(5)} ${Math.round(p.wordsPerSecond / 1000)}k words/s loss ${p.meanLoss.toFixed(4)}`);
+        bar.update(
+          p.progress,
+          `epoch ${p.epoch}/${p.epochs} alpha ${p.alpha.toFixed(5)} ${Math.round(p.wordsPerSecond / 1000)}k words/s loss ${p.meanLoss.toFixed(4)}`,
+        );
       },
     });
     bar.done();
@@ -57,11 +61,23 @@ export const command: CliCommand = {
       await model.embeddings.save(out, { format });
       const s = model.stats;
       if (flags.json) {
-        io.out(JSON.stringify({ tokens: s.tokens * s.epochsCompleted, rawTokens: s.rawTokens, vocabulary: model.vocabulary.size,
-          seconds: s.seconds, tokensPerSecond: s.tokensPerSecond, threads: s.threads, loss: s.finalLoss, output: out }) + '\n');
+        io.out(
+          JSON.stringify({
+            tokens: s.tokens * s.epochsCompleted,
+            rawTokens: s.rawTokens,
+            vocabulary: model.vocabulary.size,
+            seconds: s.seconds,
+            tokensPerSecond: s.tokensPerSecond,
+            threads: s.threads,
+            loss: s.finalLoss,
+            output: out,
+          }) + '\n',
+        );
       } else {
-        io.err(`trained ${model.vocabulary.size} words × ${model.embeddings.dim} on ${s.tokens} tokens × ${s.epochsCompleted} epochs in ` +
-          `${s.seconds.toFixed(1)} s (${Math.round(s.tokensPerSecond)} words/s, ${s.threads} threads); wrote ${out}\n`);
+        io.err(
+          `trained ${model.vocabulary.size} words × ${model.embeddings.dim} on ${s.tokens} tokens × ${s.epochsCompleted} epochs in ` +
+            `${s.seconds.toFixed(1)} s (${Math.round(s.tokensPerSecond)} words/s, ${s.threads} threads); wrote ${out}\n`,
+        );
       }
     } finally {
       model.dispose();

@@ -10,7 +10,8 @@ export const vectorFlags: FlagSpecs = {
 
 export function formatFlag(value: unknown, flag: string): VectorFormat | undefined {
   if (value === undefined) return undefined;
-  if (!VECTOR_FORMATS.includes(value as VectorFormat)) throw new UsageError(`--${flag}: expected one of ${VECTOR_FORMATS.join(', ')}, got ${JSON.stringify(value)}`);
+  if (!VECTOR_FORMATS.includes(value as VectorFormat))
+    throw new UsageError(`--${flag}: expected one of ${VECTOR_FORMATS.join(', ')}, got ${JSON.stringify(value)}`);
   return value as VectorFormat;
 }
 
@@ -25,5 +26,10 @@ export async function loadVectorsArgument(path: string, { flags }: ParsedArgs, i
 }
 
 export function listFlag(value: unknown): string[] {
-  return typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }

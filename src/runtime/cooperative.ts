@@ -20,7 +20,10 @@ export function yieldToEventLoop(): Promise<void> {
   // turn with timers and events.
   return new Promise((resolve) => {
     const channel = new MessageChannel();
-    channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
     channel.port2.postMessage(null);
   });
 }
@@ -54,11 +57,17 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
       (value) => {
         signal.removeEventListener('abort', onAbort);
         if (settled) onLate?.(value);
-        else { settled = true; resolve(value); }
+        else {
+          settled = true;
+          resolve(value);
+        }
       },
       (err) => {
         signal.removeEventListener('abort', onAbort);
-        if (!settled) { settled = true; reject(err); }
+        if (!settled) {
+          settled = true;
+          reject(err);
+        }
       },
     );
   });

@@ -1,7 +1,7 @@
 import { Wasm2VecError } from '../errors.js';
 import { canShareMemory, isNode, importNode } from './capabilities.js';
 import { kernelModule, type KernelModuleName } from './wasm-modules.js';
-import { MemoryLayout, BASE_OFFSET, formatBytes } from './memory-layout.js';
+import { type MemoryLayout, BASE_OFFSET, formatBytes } from './memory-layout.js';
 import { nodeWorkerSource, browserWorkerSource } from './worker-source.js';
 import type { KernelExports } from './abi/kernel-exports.generated.js';
 
@@ -17,7 +17,10 @@ export type KernelCall<M extends KernelModuleName = KernelModuleName> = {
 /** What a batch of calls resolves with: one number per call (i64 results as numbers, void as 0). */
 export type KernelResults<C extends readonly unknown[]> = { -readonly [I in keyof C]: number };
 
-interface Pending { resolve: (v: any) => void; reject: (e: Error) => void }
+interface Pending {
+  resolve: (v: any) => void;
+  reject: (e: Error) => void;
+}
 
 /** Workers started and not yet ended, over all pools (leak tests read it through KernelPool.liveWorkersForTest). */
 let liveWorkers = 0;
@@ -27,7 +30,11 @@ class KernelWorker {
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
   private failure: Error | null = null;
-  private constructor(private readonly handle: any, private readonly node: boolean, private readonly onFail: (e: Error) => void) {}
+  private constructor(
+    private readonly handle: any,
+    private readonly node: boolean,
+    private readonly onFail: (e: Error) => void,
+  ) {}
 
   static async spawn(index: number, onFail: (e: Error) => void): Promise<KernelWorker> {
     if (isNode) {
@@ -35,7 +42,9 @@ class KernelWorker {
       const w = new wt.Worker(nodeWorkerSource, { eval: true });
       const kw = new KernelWorker(w, true, onFail);
       liveWorkers++;
-      w.once('exit', () => { liveWorkers--; });
+      w.once('exit', () => {
+        liveWorkers--;
+      });
       w.on('message', (m: any) => kw.receive(m));
       w.on('error', (e: Error) => kw.fail(new Wasm2VecError('WORKER_FAILED', `worker ${index} failed: ${e.message}`, { cause: e })));
       w.on('exit', (code: number) => kw.fail(new Wasm2VecError('WORKER_FAILED', `worker ${index} exited (code ${code})`)));
@@ -48,7 +57,10 @@ class KernelWorker {
     const kw = new KernelWorker(w, false, onFail);
     liveWorkers++;
     w.onmessage = (e: MessageEvent) => kw.receive(e.data);
-    w.onerror = (e: ErrorEvent) => { e.preventDefault(); kw.fail(new Wasm2VecError('WORKER_FAILED', `worker ${index} failed: ${e.message}`)); };
+    w.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      kw.fail(new Wasm2VecError('WORKER_FAILED', `worker ${index} failed: ${e.message}`));
+    };
     return kw;
   }
 
@@ -122,9 +134,11 @@ export class KernelPool<M extends KernelModuleName = KernelModuleName> {
   static async create<M extends KernelModuleName>(name: M, layout: MemoryLayout, options: KernelPoolOptions): Promise<KernelPool<M>> {
     const shared = !options.forceUnshared && canShareMemory();
     const threads = shared ? options.threads : 1;
-    const fallbackReason = shared || options.threads === 1 ? null
-      : 'SharedArrayBuffer is unavailable (the page is not cross-origin isolated: serve it with ' +
-        'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), so training runs on 1 thread';
+    const fallbackReason =
+      shared || options.threads === 1
+        ? null
+        : 'SharedArrayBuffer is unavailable (the page is not cross-origin isolated: serve it with ' +
+          'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp), so training runs on 1 thread';
     const module = await kernelModule(name, shared);
     const pages = Math.max(1, layout.pages);
     let memory: WebAssembly.Memory | null = null;
@@ -136,12 +150,14 @@ export class KernelPool<M extends KernelModuleName = KernelModuleName> {
       }
     }
     const pool = new KernelPool<M>(memory, shared, [], fallbackReason);
-    const onFail = (e: Error) => { pool.failure ??= e; };
+    const onFail = (e: Error) => {
+      pool.failure ??= e;
+    };
     try {
       for (let t = 0; t < threads; t++) pool.workers.push(await KernelWorker.spawn(t, onFail));
       await Promise.all(pool.workers.map((w) => w.request({ type: 'init', module, memory, pages })));
       // Every module exports heapBase (assembly/lib/module-exports.ts); asked untyped, as M is generic here.
-      const [heapBase] = await pool.workers[0].request({ type: 'call', calls: [['heapBase', []]] }) as number[];
+      const [heapBase] = (await pool.workers[0].request({ type: 'call', calls: [['heapBase', []]] })) as number[];
       if (heapBase > BASE_OFFSET) throw new Error(`kernel static area (${heapBase} bytes) overlaps the layout base ${BASE_OFFSET}`);
     } catch (e) {
       pool.dispose();

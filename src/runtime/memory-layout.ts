@@ -42,10 +42,15 @@ export class MemoryLayout {
   /** Throws MEMORY_LIMIT in words (largest regions first) when the plan exceeds wasm32's 4 GiB. */
   check(model: string): void {
     if (this.top <= MAX_BYTES) return;
-    const big = [...this.regions].sort((a, b) => b.bytes - a.bytes).slice(0, 3)
-      .map((r) => `${r.name} ${formatBytes(r.bytes)}${r.what ? ` (${r.what})` : ''}`).join(', ');
-    throw new Wasm2VecError('MEMORY_LIMIT',
+    const big = [...this.regions]
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 3)
+      .map((r) => `${r.name} ${formatBytes(r.bytes)}${r.what ? ` (${r.what})` : ''}`)
+      .join(', ');
+    throw new Wasm2VecError(
+      'MEMORY_LIMIT',
       `${model} needs ${formatBytes(this.top)} of WebAssembly memory, but wasm32 memory is capped at 4 GiB; ` +
-      `largest parts: ${big}. Lower the vocabulary (minCount/maxVocab) or the vector dimension.`);
+        `largest parts: ${big}. Lower the vocabulary (minCount/maxVocab) or the vector dimension.`,
+    );
   }
 }

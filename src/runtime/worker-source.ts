@@ -40,7 +40,7 @@ function workerMain(listen: (fn: (msg: any) => void) => void, post: (msg: any, t
         throw new Error('worker crash requested');
       }
     } catch (e: any) {
-      post({ type: 'error', seq, message: String(e && e.message ? e.message : e), stack: e && e.stack });
+      post({ type: 'error', seq, message: String(e?.message ? e.message : e), stack: e?.stack });
     }
   });
 }
@@ -51,5 +51,4 @@ export const nodeWorkerSource =
   `(fn) => parentPort.on('message', fn), (m, t) => parentPort.postMessage(m, t));`;
 
 /** Source for a browser Web Worker created from a Blob URL. */
-export const browserWorkerSource =
-  `(${workerMain.toString()})((fn) => { self.onmessage = (e) => fn(e.data); }, (m, t) => self.postMessage(m, t));`;
+export const browserWorkerSource = `(${workerMain.toString()})((fn) => { self.onmessage = (e) => fn(e.data); }, (m, t) => self.postMessage(m, t));`;

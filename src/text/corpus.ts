@@ -23,13 +23,7 @@ export interface NodeReadableLike {
   [Symbol.asyncIterator](): AsyncIterator<unknown>;
 }
 
-export type CorpusInput =
-  | string
-  | Iterable<string>
-  | AsyncIterable<string>
-  | NodeReadableLike
-  | ReadableStream<Uint8Array | string>
-  | { path: string };
+export type CorpusInput = string | Iterable<string> | AsyncIterable<string> | NodeReadableLike | ReadableStream<Uint8Array | string> | { path: string };
 
 export interface CorpusPiece {
   text: string;
@@ -126,10 +120,7 @@ function classify(corpus: unknown): Kind {
 }
 
 function badType(corpus: unknown): never {
-  throw new Wasm2VecError(
-    'INVALID_OPTION',
-    `corpus: expected text, an iterable of strings, a stream or { path }, got ${describe(corpus)}`,
-  );
+  throw new Wasm2VecError('INVALID_OPTION', `corpus: expected text, an iterable of strings, a stream or { path }, got ${describe(corpus)}`);
 }
 
 async function* generatePieces(

@@ -34,8 +34,7 @@ export type Tokenizer = (text: string) => string[];
 
 /** Scripts written without spaces between words, plus the few Common/Inherited marks that live inside them (ー, ゙, ﾞ). */
 const NO_SPACE =
-  '\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}\\p{sc=Thai}\\p{sc=Lao}\\p{sc=Khmer}\\p{sc=Myanmar}' +
-  '\\u3099-\\u309C\\u30FC\\uFF70\\uFF9E\\uFF9F';
+  '\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}\\p{sc=Thai}\\p{sc=Lao}\\p{sc=Khmer}\\p{sc=Myanmar}' + '\\u3099-\\u309C\\u30FC\\uFF70\\uFF9E\\uFF9F';
 const WORD = '\\p{L}\\p{N}\\p{M}';
 /** A word character that is not in a no-space script. */
 const SPACED = `(?:(?![${NO_SPACE}])[${WORD}])`;
@@ -49,10 +48,7 @@ const UNICODE_TOKEN = new RegExp(`[${WORD}]+(?:'[${WORD}]+)*`, 'gu');
  * Mixed text: group 1 is a run of no-space script (marks following it and punctuation/space between
  * such characters included, so one Segmenter call covers a whole clause); otherwise an ordinary word.
  */
-const MIXED_TOKEN = new RegExp(
-  `([${NO_SPACE}](?:[${NO_SPACE}\\p{M}]|[^${WORD}])*)|${SPACED}+(?:'${SPACED}+)*`,
-  'gu',
-);
+const MIXED_TOKEN = new RegExp(`([${NO_SPACE}](?:[${NO_SPACE}\\p{M}]|[^${WORD}])*)|${SPACED}+(?:'${SPACED}+)*`, 'gu');
 
 /** Segmenter input sizes: ~256 chars is fastest; never more than 2000 (super-linear beyond). */
 const SEGMENT_TARGET = 256;

@@ -62,7 +62,10 @@ export async function* encodeCheckpointFile(kind: FileKind, header: Record<strin
   const listed = sections.map((s) => ({ name: s.name, bytes: 'data' in s ? s.data.length : s.bytes }));
   const json = new TextEncoder().encode(JSON.stringify({ ...header, sections: listed }));
   const hash = new WordHash();
-  const emit = (b: Uint8Array) => { hash.update(b); return b; };
+  const emit = (b: Uint8Array) => {
+    hash.update(b);
+    return b;
+  };
   const start = new Uint8Array(16 + json.length + pad8(16 + json.length));
   start.set(kind.magic);
   new DataView(start.buffer).setUint32(8, kind.version, true);
@@ -78,7 +81,10 @@ export async function* encodeCheckpointFile(kind: FileKind, header: Record<strin
     }
     for (let at = 0; at < s.bytes; at += COPY_CHUNK) {
       const piece = await s.read(at, Math.min(COPY_CHUNK, s.bytes - at));
-      if (at + COPY_CHUNK < s.bytes || !pad8(s.bytes)) { yield emit(piece); continue; }
+      if (at + COPY_CHUNK < s.bytes || !pad8(s.bytes)) {
+        yield emit(piece);
+        continue;
+      }
       // The last piece goes out with its padding: the checksum takes whole u32 words, and a piece of
       // 4k + 1..3 bytes alone would leave its tail out of the sum (the reader sums the padded section).
       const padded = new Uint8Array(piece.length + pad8(s.bytes));
@@ -168,7 +174,10 @@ export async function readCheckpointSource(source: unknown): Promise<{ bytes: Ui
       throw new Wasm2VecError('IO', `option resumeFrom: cannot read checkpoint "${source}": ${(e as Error).message}`, { cause: e });
     }
   }
-  throw new Wasm2VecError('INVALID_OPTION', `option resumeFrom: got ${describe(source)}, expected a checkpoint's bytes (Uint8Array or ArrayBuffer) or a file path`);
+  throw new Wasm2VecError(
+    'INVALID_OPTION',
+    `option resumeFrom: got ${describe(source)}, expected a checkpoint's bytes (Uint8Array or ArrayBuffer) or a file path`,
+  );
 }
 
 /** What a `checkpoint` callback receives. */
@@ -197,7 +206,10 @@ export function resumeOption(value: unknown): Uint8Array | ArrayBuffer | string 
   if (value === undefined || value instanceof Uint8Array || value instanceof ArrayBuffer || (typeof value === 'string' && value !== '')) {
     return value as Uint8Array | ArrayBuffer | string | undefined;
   }
-  throw new Wasm2VecError('INVALID_OPTION', `option resumeFrom: got ${describe(value)}, expected a checkpoint's bytes (Uint8Array or ArrayBuffer) or a file path`);
+  throw new Wasm2VecError(
+    'INVALID_OPTION',
+    `option resumeFrom: got ${describe(value)}, expected a checkpoint's bytes (Uint8Array or ArrayBuffer) or a file path`,
+  );
 }
 
 /**
@@ -208,10 +220,16 @@ export async function storeCheckpoint(kind: FileKind, target: CheckpointTarget, 
   if (typeof target === 'function') {
     const parts: Uint8Array[] = [];
     let n = 0;
-    for await (const c of chunks) { parts.push(c); n += c.length; }
+    for await (const c of chunks) {
+      parts.push(c);
+      n += c.length;
+    }
     const bytes = new Uint8Array(n);
     let o = 0;
-    for (const p of parts) { bytes.set(p, o); o += p.length; }
+    for (const p of parts) {
+      bytes.set(p, o);
+      o += p.length;
+    }
     await target({ epoch, bytes });
     return;
   }
@@ -229,7 +247,10 @@ export async function storeCheckpoint(kind: FileKind, target: CheckpointTarget, 
   } catch (e) {
     await fs.rm(partial, { force: true }).catch(() => undefined);
     if (e instanceof Wasm2VecError) throw e;
-    throw new Wasm2VecError('IO', `cannot write the ${kind.what} "${target}" after epoch ${epoch}: ${(e as Error).message}; ` +
-      'the previous checkpoint (if any) is unchanged', { cause: e });
+    throw new Wasm2VecError(
+      'IO',
+      `cannot write the ${kind.what} "${target}" after epoch ${epoch}: ${(e as Error).message}; ` + 'the previous checkpoint (if any) is unchanged',
+      { cause: e },
+    );
   }
 }

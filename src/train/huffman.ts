@@ -26,8 +26,10 @@ export function buildHuffman(counts: ArrayLike<number>): HuffmanCodes {
   let pos2 = v;
   for (let a = 0; a < v - 1; a++) {
     let min1: number, min2: number;
-    if (pos1 >= 0 && count[pos1] < count[pos2]) min1 = pos1--; else min1 = pos2++;
-    if (pos1 >= 0 && count[pos1] < count[pos2]) min2 = pos1--; else min2 = pos2++;
+    if (pos1 >= 0 && count[pos1] < count[pos2]) min1 = pos1--;
+    else min1 = pos2++;
+    if (pos1 >= 0 && count[pos1] < count[pos2]) min2 = pos1--;
+    else min2 = pos2++;
     count[v + a] = count[min1] + count[min2];
     parent[min1] = v + a;
     parent[min2] = v + a;

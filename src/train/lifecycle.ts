@@ -73,7 +73,12 @@ export function disposedError(what: string, noun: 'model' | 'classifier' = 'mode
  * ignored. Stored options that fail validation mean a damaged checkpoint (BAD_FORMAT).
  */
 export function mergeResumedOptions<O extends object>(
-  model: string, source: string, given: O, stored: Record<string, unknown>, modelOptionNames: readonly string[], validate: (o: O) => unknown,
+  model: string,
+  source: string,
+  given: O,
+  stored: Record<string, unknown>,
+  modelOptionNames: readonly string[],
+  validate: (o: O) => unknown,
 ): O {
   try {
     validate(stored as O);
@@ -86,8 +91,11 @@ export function mergeResumedOptions<O extends object>(
   const g = given as Record<string, unknown>;
   for (const k of modelOptionNames) {
     if (g[k] !== undefined && g[k] !== stored[k]) {
-      throw new Wasm2VecError('INVALID_OPTION', `option ${k}: got ${describe(g[k])}, but the checkpoint was trained with ${describe(stored[k])}; ` +
-        'model options cannot change when resuming (leave them out: they are taken from the checkpoint)');
+      throw new Wasm2VecError(
+        'INVALID_OPTION',
+        `option ${k}: got ${describe(g[k])}, but the checkpoint was trained with ${describe(stored[k])}; ` +
+          'model options cannot change when resuming (leave them out: they are taken from the checkpoint)',
+      );
     }
   }
   const { resumeFrom: _r, ...rest } = g;
@@ -102,7 +110,10 @@ export class ProgressThrottle<P extends { note?: string }> {
   private last = 0;
   private noteSent = false;
 
-  constructor(private readonly callback: ((p: P) => void) | undefined, private readonly note: () => string | null | undefined) {}
+  constructor(
+    private readonly callback: ((p: P) => void) | undefined,
+    private readonly note: () => string | null | undefined,
+  ) {}
 
   get enabled(): boolean {
     return this.callback !== undefined;
@@ -229,8 +240,10 @@ export class TrainingRun {
     // Finite weights can still be garbage: a loss far above an untrained model's means the updates diverged.
     if (untrained > 0 && result.meanLoss > DIVERGED_LOSS_RATIO * untrained) {
       const name = this.spec.lossName ?? 'mean loss';
-      throw this.numeric(`training diverged in epoch ${epoch} (${name} ${result.meanLoss.toPrecision(3)}, ` +
-        `${Math.round(result.meanLoss / untrained)}× an untrained model's ${untrained.toPrecision(3)})`);
+      throw this.numeric(
+        `training diverged in epoch ${epoch} (${name} ${result.meanLoss.toPrecision(3)}, ` +
+          `${Math.round(result.meanLoss / untrained)}× an untrained model's ${untrained.toPrecision(3)})`,
+      );
     }
   }
 
@@ -240,10 +253,12 @@ export class TrainingRun {
    */
   failed(e: unknown, where: string): unknown {
     if (e instanceof Wasm2VecError && e.code === 'WORKER_FAILED') {
-      const resume = this.lastCheckpoint > 0
-        ? ` (the last checkpoint, after epoch ${this.lastCheckpoint}, can be resumed)` : '';
-      return new Wasm2VecError('WORKER_FAILED', `${this.spec.model} training failed ${where}: ${e.message}; all workers were stopped and ` +
-        `the model's memory released${resume}`, { cause: e });
+      const resume = this.lastCheckpoint > 0 ? ` (the last checkpoint, after epoch ${this.lastCheckpoint}, can be resumed)` : '';
+      return new Wasm2VecError(
+        'WORKER_FAILED',
+        `${this.spec.model} training failed ${where}: ${e.message}; all workers were stopped and ` + `the model's memory released${resume}`,
+        { cause: e },
+      );
     }
     return e;
   }

@@ -46,8 +46,11 @@ export class StreamEpochs {
    * @param onSlice called after every slice with the words it trained and the stream position after it
    */
   constructor(
-    private readonly stream: IdStream, private readonly threads: number, private readonly chunkTokens: number,
-    private readonly worker: StreamEpochWorker, private readonly signal: AbortSignal | undefined,
+    private readonly stream: IdStream,
+    private readonly threads: number,
+    private readonly chunkTokens: number,
+    private readonly worker: StreamEpochWorker,
+    private readonly signal: AbortSignal | undefined,
     private readonly onSlice: (words: number, positionAfter: number, totals: StreamEpochTotals) => void,
   ) {
     this.sliceTokens = new Array<number>(threads).fill(FIRST_SLICE);
@@ -62,7 +65,10 @@ export class StreamEpochs {
     // Serialised pulls keep chunk order (and so learning rate and RNG use) deterministic for a given thread count.
     const next = (): Promise<{ ids: Int32Array; before: number } | null> => {
       const p = pulling.then(async () => {
-        if (this.signal?.aborted) { totals.aborted = true; return null; }
+        if (this.signal?.aborted) {
+          totals.aborted = true;
+          return null;
+        }
         const r = await chunks.next();
         if (r.done) return null;
         const before = position;
@@ -76,15 +82,21 @@ export class StreamEpochs {
       for (let c = await next(); c; c = await next()) {
         await this.worker.load(t, c.ids);
         let before = c.before;
-        for (let from = 0; from < c.ids.length;) {
-          if (this.signal?.aborted) { totals.aborted = true; return; }
+        for (let from = 0; from < c.ids.length; ) {
+          if (this.signal?.aborted) {
+            totals.aborted = true;
+            return;
+          }
           const to = sliceEnd(c.ids, from, this.sliceTokens[t]);
           const words = countWords(c.ids, from, to);
           const t0 = performance.now();
           const r = await this.worker.train(t, from, to, before);
           const ms = performance.now() - t0;
           this.sliceTokens[t] = Math.max(MIN_SLICE, Math.min(this.chunkTokens, Math.round(((to - from) / Math.max(ms, 0.5)) * SLICE_MS)));
-          totals.kept += r.kept; totals.loss += r.loss; totals.pairs += r.pairs; totals.words += words;
+          totals.kept += r.kept;
+          totals.loss += r.loss;
+          totals.pairs += r.pairs;
+          totals.words += words;
           before += words;
           from = to;
           this.onSlice(words, before, totals);

@@ -35,7 +35,10 @@ export class Alignment {
 
   static fit(source: WordVectors, target: WordVectors, pairs: WordPairList): Alignment {
     if (source.dim !== target.dim) {
-      throw new Wasm2VecError('INVALID_OPTION', `Alignment.fit: source dim ${source.dim} differs from target dim ${target.dim}; an orthogonal map needs equal dims`);
+      throw new Wasm2VecError(
+        'INVALID_OPTION',
+        `Alignment.fit: source dim ${source.dim} differs from target dim ${target.dim}; an orthogonal map needs equal dims`,
+      );
     }
     if (!Array.isArray(pairs)) throw new Wasm2VecError('INVALID_OPTION', `Alignment.fit: expected [sourceWord, targetWord] pairs, got ${describe(pairs)}`);
     const used: [number, number][] = [];
@@ -43,11 +46,14 @@ export class Alignment {
       if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'string' || typeof p[1] !== 'string') {
         throw new Wasm2VecError('INVALID_OPTION', `Alignment.fit: pair ${i} must be [sourceWord, targetWord], got ${describe(p)}`);
       }
-      const a = source.indexOf(p[0]), b = target.indexOf(p[1]);
+      const a = source.indexOf(p[0]),
+        b = target.indexOf(p[1]);
       if (a >= 0 && b >= 0) used.push([a, b]);
     });
-    if (used.length === 0) throw new Wasm2VecError('NOT_FOUND', `Alignment.fit: none of the ${pairs.length} dictionary pairs has both words in the vocabularies`);
-    const d = source.dim, n = used.length;
+    if (used.length === 0)
+      throw new Wasm2VecError('NOT_FOUND', `Alignment.fit: none of the ${pairs.length} dictionary pairs has both words in the vocabularies`);
+    const d = source.dim,
+      n = used.length;
     const L = new MemoryLayout();
     const x = L.alloc('source rows', n * d * 4, `${n} pairs × dim ${d}`);
     const y = L.alloc('target rows', n * d * 4, `${n} pairs × dim ${d}`);
@@ -55,8 +61,10 @@ export class Alignment {
     const tmp = L.alloc('scratch', d * 8);
     L.check('Alignment');
     const { memory, kernel } = scratchSearch(L.bytes);
-    const xs = new Float32Array(memory.buffer, x, n * d), ys = new Float32Array(memory.buffer, y, n * d);
-    const su = source.normalized(), tu = target.normalized();
+    const xs = new Float32Array(memory.buffer, x, n * d),
+      ys = new Float32Array(memory.buffer, y, n * d);
+    const su = source.normalized(),
+      tu = target.normalized();
     used.forEach(([a, b], i) => {
       xs.set(su.subarray(a * d, (a + 1) * d), i * d);
       ys.set(tu.subarray(b * d, (b + 1) * d), i * d);

@@ -6,14 +6,7 @@ import { isNode } from '../runtime/capabilities.js';
  * or a stream of bytes. Everything is read as a sequence of chunks, so a file never needs to be in
  * memory whole; gzip data (magic 1f 8b) is decompressed on the fly.
  */
-export type EmbeddingsSource =
-  | string
-  | ArrayBuffer
-  | ArrayBufferView
-  | Blob
-  | Response
-  | ReadableStream<Uint8Array>
-  | AsyncIterable<Uint8Array>;
+export type EmbeddingsSource = string | ArrayBuffer | ArrayBufferView | Blob | Response | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 const CHUNK = 1 << 20;
 
@@ -42,7 +35,10 @@ export class ByteStream {
   async peek(n: number): Promise<Uint8Array> {
     while (this.prefixBytes < n && !this.ended) {
       const r = await this.iterator.next();
-      if (r.done) { this.ended = true; break; }
+      if (r.done) {
+        this.ended = true;
+        break;
+      }
       // Chunks may reuse one buffer, so the kept prefix is a copy.
       this.prefix.push(r.value.slice());
       this.prefixBytes += r.value.length;
@@ -66,7 +62,10 @@ export class ByteStream {
     for (const p of prefix) yield p;
     while (!this.ended) {
       const r = await this.iterator.next();
-      if (r.done) { this.ended = true; break; }
+      if (r.done) {
+        this.ended = true;
+        break;
+      }
       if (r.value.length) yield r.value;
     }
   }
@@ -119,8 +118,10 @@ async function openRaw(source: EmbeddingsSource, signal?: AbortSignal): Promise<
   if (source && typeof (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
     return ByteStream.fromIterator('stream', undefined, checkedChunks((source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator](), signal));
   }
-  throw new Wasm2VecError('INVALID_OPTION',
-    `Embeddings.load: source must be a file path, ArrayBuffer, Uint8Array, Blob, Response or a byte stream, got ${describe(source)}`);
+  throw new Wasm2VecError(
+    'INVALID_OPTION',
+    `Embeddings.load: source must be a file path, ArrayBuffer, Uint8Array, Blob, Response or a byte stream, got ${describe(source)}`,
+  );
 }
 
 async function* empty(): AsyncGenerator<Uint8Array> {}
@@ -141,7 +142,10 @@ async function* readWebStream(stream: ReadableStream<Uint8Array>, signal?: Abort
     for (;;) {
       throwIfAborted(signal, 'loading vectors');
       const { done, value } = await reader.read();
-      if (done) { finished = true; return; }
+      if (done) {
+        finished = true;
+        return;
+      }
       if (!(value instanceof Uint8Array)) throw new Wasm2VecError('BAD_FORMAT', `stream: expected Uint8Array chunks, got ${describe(value)}`);
       yield value;
     }
@@ -172,8 +176,10 @@ export async function importNode<T>(name: string): Promise<T> {
 
 async function openPath(path: string, signal?: AbortSignal): Promise<ByteStream> {
   if (!isNode) {
-    throw new Wasm2VecError('UNSUPPORTED',
-      `Embeddings.load("${path}"): file paths need Node.js; in a browser pass an ArrayBuffer, Blob/File or fetch Response`);
+    throw new Wasm2VecError(
+      'UNSUPPORTED',
+      `Embeddings.load("${path}"): file paths need Node.js; in a browser pass an ArrayBuffer, Blob/File or fetch Response`,
+    );
   }
   if (path === '') throw new Wasm2VecError('INVALID_OPTION', 'Embeddings.load: the file path is empty');
   const fs = await importNode<typeof import('node:fs')>('fs');
@@ -182,7 +188,10 @@ async function openPath(path: string, signal?: AbortSignal): Promise<ByteStream>
   try {
     handle = await fs.promises.open(path, 'r');
     const stat = await handle.stat();
-    if (stat.isDirectory()) { await handle.close(); throw Object.assign(new Error('is a directory'), { code: 'EISDIR' }); }
+    if (stat.isDirectory()) {
+      await handle.close();
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    }
     size = stat.size;
   } catch (e) {
     throw fileError(e, path);
@@ -191,7 +200,10 @@ async function openPath(path: string, signal?: AbortSignal): Promise<ByteStream>
   const buffer = new Uint8Array(Math.min(CHUNK, Math.max(1, size)));
   let closed = false;
   const close = async () => {
-    if (!closed) { closed = true; await handle.close(); }
+    if (!closed) {
+      closed = true;
+      await handle.close();
+    }
   };
   async function* read(): AsyncGenerator<Uint8Array> {
     let position = 0;
@@ -233,7 +245,9 @@ function gunzip(raw: ByteStream, signal?: AbortSignal): ByteStream {
       if (r.done) controller.close();
       else controller.enqueue(r.value.slice());
     },
-    async cancel() { await raw.close(); },
+    async cancel() {
+      await raw.close();
+    },
   });
   const output = input.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
   const name = raw.name;

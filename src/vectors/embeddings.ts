@@ -4,7 +4,6 @@ import type { EmbeddingsSource } from './byte-source.js';
 import { evaluateAnalogies, type AnalogyOptions, type AnalogyResult } from './evaluate-analogies.js';
 import { evaluateWordPairs, type WordPairsOptions, type WordPairsResult } from './evaluate-pairs.js';
 import type { AnalogySection, WordPair } from './eval-files.js';
-import type { VectorFormat } from './format-detect.js';
 import { loadVectors, type LoadOptions } from './load-vectors.js';
 import { projectPca, type PcaOptions, type Projection } from './pca.js';
 import { concatChunks, encodeVectors, resolveFormat, writeChunks, type SaveOptions, type SaveTarget } from './save-vectors.js';
@@ -58,7 +57,8 @@ export class Embeddings implements WordVectors {
       this.index = new Map();
       for (let i = 0; i < words.length; i++) {
         if (typeof words[i] !== 'string') throw new Wasm2VecError('BAD_FORMAT', `embeddings: word ${i} is ${describe(words[i])}, expected a string`);
-        if (this.index.has(words[i])) throw new Wasm2VecError('BAD_FORMAT', `embeddings: duplicate word ${JSON.stringify(words[i])} at rows ${this.index.get(words[i])} and ${i}`);
+        if (this.index.has(words[i]))
+          throw new Wasm2VecError('BAD_FORMAT', `embeddings: duplicate word ${JSON.stringify(words[i])} at rows ${this.index.get(words[i])} and ${i}`);
         this.index.set(words[i], i);
       }
     }
@@ -109,9 +109,12 @@ export class Embeddings implements WordVectors {
   private rowOf(word: string): number {
     const i = this.index.get(word);
     if (i === undefined) {
-      throw new Wasm2VecError('NOT_FOUND', typeof word === 'string'
-        ? `word ${JSON.stringify(word)} is not in the vocabulary (${this.size} words)`
-        : `expected a word (string), got ${describe(word)}`);
+      throw new Wasm2VecError(
+        'NOT_FOUND',
+        typeof word === 'string'
+          ? `word ${JSON.stringify(word)} is not in the vocabulary (${this.size} words)`
+          : `expected a word (string), got ${describe(word)}`,
+      );
     }
     return i;
   }
@@ -144,12 +147,19 @@ export class Embeddings implements WordVectors {
 
   /** Cosine similarity of two words (f64 from the stored float32 rows; 0 when one vector is zero). */
   similarity(a: string, b: string): number {
-    const d = this.dim, v = this.vectors;
-    const i = this.rowOf(a) * d, j = this.rowOf(b) * d;
-    let ab = 0, aa = 0, bb = 0;
+    const d = this.dim,
+      v = this.vectors;
+    const i = this.rowOf(a) * d,
+      j = this.rowOf(b) * d;
+    let ab = 0,
+      aa = 0,
+      bb = 0;
     for (let k = 0; k < d; k++) {
-      const x = v[i + k], y = v[j + k];
-      ab += x * y; aa += x * x; bb += y * y;
+      const x = v[i + k],
+        y = v[j + k];
+      ab += x * y;
+      aa += x * x;
+      bb += y * y;
     }
     return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
   }
@@ -159,9 +169,16 @@ export class Embeddings implements WordVectors {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length === 0 || b.length === 0) {
       throw new Wasm2VecError('INVALID_OPTION', 'nSimilarity: both word lists must be non-empty arrays');
     }
-    const ma = this.rawMean(a), mb = this.rawMean(b);
-    let ab = 0, aa = 0, bb = 0;
-    for (let k = 0; k < this.dim; k++) { ab += ma[k] * mb[k]; aa += ma[k] * ma[k]; bb += mb[k] * mb[k]; }
+    const ma = this.rawMean(a),
+      mb = this.rawMean(b);
+    let ab = 0,
+      aa = 0,
+      bb = 0;
+    for (let k = 0; k < this.dim; k++) {
+      ab += ma[k] * mb[k];
+      aa += ma[k] * ma[k];
+      bb += mb[k] * mb[k];
+    }
     return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
   }
 
@@ -190,7 +207,8 @@ export class Embeddings implements WordVectors {
     }
     if ((t instanceof Float32Array || Array.isArray(t)) && t.length === this.dim) {
       for (let k = 0; k < t.length; k++) {
-        if (typeof t[k] !== 'number' || !Number.isFinite(t[k])) throw new Wasm2VecError('INVALID_OPTION', `option ${what}: vector has a non-finite value at ${k}`);
+        if (typeof t[k] !== 'number' || !Number.isFinite(t[k]))
+          throw new Wasm2VecError('INVALID_OPTION', `option ${what}: vector has a non-finite value at ${k}`);
       }
       return { vector: t, row: -1 };
     }
@@ -202,12 +220,16 @@ export class Embeddings implements WordVectors {
    * as given), written into `out` at `at`; returns the rows of the words used (to exclude from results).
    */
   private buildQuery(q: MostSimilarQuery, out: Float32Array, at: number): number[] {
-    const pos = this.terms(q.positive, 'positive'), neg = this.terms(q.negative, 'negative');
+    const pos = this.terms(q.positive, 'positive'),
+      neg = this.terms(q.negative, 'negative');
     if (pos.length + neg.length === 0) throw new Wasm2VecError('INVALID_OPTION', 'mostSimilar: give at least one positive or negative word');
     const d = this.dim;
     const m = new Float64Array(d);
     const rows: number[] = [];
-    for (const [list, sign, what] of [[pos, 1, 'positive'], [neg, -1, 'negative']] as const) {
+    for (const [list, sign, what] of [
+      [pos, 1, 'positive'],
+      [neg, -1, 'negative'],
+    ] as const) {
       for (const t of list) {
         const { vector, row } = this.termVector(t, what);
         if (row >= 0) rows.push(row);
@@ -244,7 +266,8 @@ export class Embeddings implements WordVectors {
    * excluding the query words: gensim's most_similar (3CosAdd for analogies).
    */
   mostSimilar(query: MostSimilarQuery): ScoredWord[] {
-    if (typeof query !== 'object' || query === null) throw new Wasm2VecError('INVALID_OPTION', `mostSimilar: expected { positive, negative?, topN?, restrictVocab? }, got ${describe(query)}`);
+    if (typeof query !== 'object' || query === null)
+      throw new Wasm2VecError('INVALID_OPTION', `mostSimilar: expected { positive, negative?, topN?, restrictVocab? }, got ${describe(query)}`);
     const { topN, limit } = this.limits(query, 'mostSimilar');
     const q = new Float32Array(this.dim);
     const exclude = this.buildQuery(query, q, 0);
@@ -274,7 +297,9 @@ export class Embeddings implements WordVectors {
       const qs = new Float32Array(ids.length * this.dim);
       ids.forEach((id, j) => qs.set(built[id].vec, j * this.dim));
       const top = await this.searchIndex().topKParallel(qs, ids.length, k, limit, threads);
-      ids.forEach((id, j) => { results[id] = this.pick(top, j, built[id].exclude, built[id].topN); });
+      ids.forEach((id, j) => {
+        results[id] = this.pick(top, j, built[id].exclude, built[id].topN);
+      });
     }
     return results;
   }
@@ -297,7 +322,8 @@ export class Embeddings implements WordVectors {
    */
   mostSimilarCosmul(query: MostSimilarQuery): ScoredWord[] {
     const { topN, limit } = this.limits(query, 'mostSimilarCosmul');
-    const pos = this.terms(query.positive, 'positive'), neg = this.terms(query.negative, 'negative');
+    const pos = this.terms(query.positive, 'positive'),
+      neg = this.terms(query.negative, 'negative');
     if (pos.length === 0) throw new Wasm2VecError('INVALID_OPTION', 'mostSimilarCosmul: give at least one positive word');
     const index = this.searchIndex();
     const exclude: number[] = [];
@@ -312,7 +338,8 @@ export class Embeddings implements WordVectors {
       }
       return p;
     };
-    const num = product(pos, 'positive')!, den = product(neg, 'negative');
+    const num = product(pos, 'positive')!,
+      den = product(neg, 'negative');
     if (topN === 0) return [];
     const values = new Float32Array(limit);
     for (let r = 0; r < limit; r++) values[r] = num[r] / ((den ? den[r] : 1) + 0.000001); // gensim: prod of no negatives is 1
@@ -331,12 +358,16 @@ export class Embeddings implements WordVectors {
     let n = 0;
     for (let k = 0; k < d; k++) n += mean[k] * mean[k];
     n = Math.sqrt(n) || 1;
-    let worst = '', worstScore = Infinity;
+    let worst = '',
+      worstScore = Infinity;
     rows.forEach((r, i) => {
       let s = 0;
       for (let k = 0; k < d; k++) s += r[k] * (mean[k] / n);
       // gensim sorts (score, word) descending and takes the last: ties go to the smaller word.
-      if (s < worstScore || (s === worstScore && words[i] < worst)) { worst = words[i]; worstScore = s; }
+      if (s < worstScore || (s === worstScore && words[i] < worst)) {
+        worst = words[i];
+        worstScore = s;
+      }
     });
     return worst;
   }

@@ -11,10 +11,19 @@ import { importNode } from './byte-source.js';
 
 export type WordPair = readonly [string, string, number];
 export type AnalogyQuestion = readonly [string, string, string, string];
-export interface AnalogySection { name: string; questions: AnalogyQuestion[] }
+export interface AnalogySection {
+  name: string;
+  questions: AnalogyQuestion[];
+}
 
-export interface ParsedPairs { pairs: WordPair[]; skippedLines: number[] }
-export interface ParsedAnalogies { sections: AnalogySection[]; skippedLines: number[] }
+export interface ParsedPairs {
+  pairs: WordPair[];
+  skippedLines: number[];
+}
+export interface ParsedAnalogies {
+  sections: AnalogySection[];
+  skippedLines: number[];
+}
 
 /** Python's float() on a field: surrounding whitespace allowed, also inf/nan and '_' digit groups. */
 function pythonFloat(s: string): number | undefined {
@@ -38,7 +47,10 @@ export function parseWordPairs(text: string, options: { delimiter?: string } = {
     if (line.startsWith('#')) return;
     const parts = line.split(delimiter);
     const score = parts.length === 3 ? pythonFloat(parts[2]) : undefined;
-    if (score === undefined) { skippedLines.push(i + 1); return; }
+    if (score === undefined) {
+      skippedLines.push(i + 1);
+      return;
+    }
     pairs.push([parts[0], parts[1], score]);
   });
   return { pairs, skippedLines };
@@ -57,8 +69,14 @@ export function parseAnalogies(text: string, source = 'analogies'): ParsedAnalog
       return;
     }
     if (!section) throw new Wasm2VecError('BAD_FORMAT', `${source}: line ${i + 1}: a question before the first ": section" line`);
-    const words = line.trim().split(/\s+/).filter((w) => w.length > 0);
-    if (words.length !== 4) { skippedLines.push(i + 1); return; }
+    const words = line
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w.length > 0);
+    if (words.length !== 4) {
+      skippedLines.push(i + 1);
+      return;
+    }
     section.questions.push(words as unknown as AnalogyQuestion);
   });
   return { sections, skippedLines };
@@ -72,6 +90,8 @@ export async function readTextFile(path: string, what: string): Promise<string> 
     return await fs.promises.readFile(path, 'utf8');
   } catch (e) {
     const code = (e as { code?: string }).code;
-    throw new Wasm2VecError('IO', code === 'ENOENT' ? `${what} file not found: "${path}"` : `cannot read ${what} file "${path}": ${(e as Error).message}`, { cause: e });
+    throw new Wasm2VecError('IO', code === 'ENOENT' ? `${what} file not found: "${path}"` : `cannot read ${what} file "${path}": ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }

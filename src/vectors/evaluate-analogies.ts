@@ -16,7 +16,11 @@ export interface AnalogyOptions {
   threads?: number;
 }
 
-export interface AnalogySectionResult { name: string; correct: number; total: number }
+export interface AnalogySectionResult {
+  name: string;
+  correct: number;
+  total: number;
+}
 
 export interface AnalogyResult {
   /** Correct / evaluated questions over all sections (a fraction; 0 when nothing was evaluated). */
@@ -42,7 +46,11 @@ const TOP = 5;
  * normalised mean of b̂ + ĉ − â; among the top 5 + 3 rows of the restricted vocabulary (query rows
  * removed, as most_similar does) the first whose upper-cased form is not a, b or c is the prediction.
  */
-export async function evaluateAnalogies(e: WordVectors, pathOrQuestions: string | readonly AnalogySection[], options: AnalogyOptions = {}): Promise<AnalogyResult> {
+export async function evaluateAnalogies(
+  e: WordVectors,
+  pathOrQuestions: string | readonly AnalogySection[],
+  options: AnalogyOptions = {},
+): Promise<AnalogyResult> {
   if (typeof options !== 'object' || options === null) throw new Wasm2VecError('INVALID_OPTION', 'evaluateAnalogies: options must be an object');
   for (const k of Object.keys(options)) if (!KNOWN.has(k)) throw new Wasm2VecError('INVALID_OPTION', `evaluateAnalogies: unknown option ${JSON.stringify(k)}`);
   const restrict = intOption('restrictVocab', options.restrictVocab, 30000, 1);
@@ -59,7 +67,10 @@ export async function evaluateAnalogies(e: WordVectors, pathOrQuestions: string 
       }
       s.questions.forEach((q, j) => {
         if (!Array.isArray(q) || q.length !== 4 || q.some((w) => typeof w !== 'string')) {
-          throw new Wasm2VecError('INVALID_OPTION', `evaluateAnalogies: question ${j} of section ${JSON.stringify(s.name)} must be 4 words, got ${describe(q)}`);
+          throw new Wasm2VecError(
+            'INVALID_OPTION',
+            `evaluateAnalogies: question ${j} of section ${JSON.stringify(s.name)} must be 4 words, got ${describe(q)}`,
+          );
         }
       });
     });
@@ -81,7 +92,9 @@ export async function evaluateAnalogies(e: WordVectors, pathOrQuestions: string 
     for (const q of s.questions) {
       total++;
       const [a, b, c, expected] = q.map(norm);
-      const ia = ok.get(a), ib = ok.get(b), ic = ok.get(c);
+      const ia = ok.get(a),
+        ib = ok.get(b),
+        ic = ok.get(c);
       if (ia === undefined || ib === undefined || ic === undefined || !ok.has(expected)) {
         if (dummy) results[si].total++;
         continue;
@@ -123,8 +136,13 @@ export async function evaluateAnalogies(e: WordVectors, pathOrQuestions: string 
   });
 
   const sum = (pick: (s: AnalogySectionResult) => boolean) => {
-    let c = 0, t = 0;
-    for (const s of results) if (pick(s)) { c += s.correct; t += s.total; }
+    let c = 0,
+      t = 0;
+    for (const s of results)
+      if (pick(s)) {
+        c += s.correct;
+        t += s.total;
+      }
     return t ? c / t : 0;
   };
   return {

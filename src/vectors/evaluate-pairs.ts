@@ -65,18 +65,26 @@ export async function evaluateWordPairs(e: WordVectors, pathOrPairs: string | re
   const model: number[] = [];
   let oov = 0;
   for (const [a0, b0, score] of pairs) {
-    const a = caseInsensitive ? a0.toUpperCase() : a0, b = caseInsensitive ? b0.toUpperCase() : b0;
-    const ia = ok.get(a), ib = ok.get(b);
+    const a = caseInsensitive ? a0.toUpperCase() : a0,
+      b = caseInsensitive ? b0.toUpperCase() : b0;
+    const ia = ok.get(a),
+      ib = ok.get(b);
     if (ia === undefined || ib === undefined) {
       oov++;
-      if (dummy) { gold.push(score); model.push(0); }
+      if (dummy) {
+        gold.push(score);
+        model.push(0);
+      }
       continue;
     }
     gold.push(score);
     model.push(e.similarity(e.words[ia], e.words[ib]));
   }
   if (gold.length === 0) {
-    throw new Wasm2VecError('BAD_FORMAT', `${source}: no valid word pairs with both words in the vocabulary (${pairs.length} pairs read, ${oov} with unknown words)`);
+    throw new Wasm2VecError(
+      'BAD_FORMAT',
+      `${source}: no valid word pairs with both words in the vocabulary (${pairs.length} pairs read, ${oov} with unknown words)`,
+    );
   }
   return {
     pearson: pearson(gold, model),

@@ -27,10 +27,17 @@ export function detectFormat(head: Uint8Array, name: string): VectorFormat {
     if (nl < 0 || bodyReadsAsText(head.subarray(nl + 1))) return /\.vec(\.gz)?$/i.test(name) ? 'vec' : 'word2vec-text';
     return 'word2vec-binary';
   }
-  const fields = firstLine.replace(/\r$/, '').split(/[ \t]+/).filter((f) => f.length > 0);
+  const fields = firstLine
+    .replace(/\r$/, '')
+    .split(/[ \t]+/)
+    .filter((f) => f.length > 0);
   if (fields.length >= 2 && fields.slice(1).every((f) => NUMBER.test(f))) return 'glove';
-  throw badFormat(name, 'line 1', `cannot tell the format: the first line is neither a "words dims" header nor "word v1 v2 …" ` +
-    `(got ${JSON.stringify(firstLine.slice(0, 60))}); pass { format } explicitly`);
+  throw badFormat(
+    name,
+    'line 1',
+    `cannot tell the format: the first line is neither a "words dims" header nor "word v1 v2 …" ` +
+      `(got ${JSON.stringify(firstLine.slice(0, 60))}); pass { format } explicitly`,
+  );
 }
 
 /**
@@ -66,7 +73,7 @@ function bodyReadsAsText(body: Uint8Array): boolean {
   const n = body.length;
   let lines = 0;
   let textLines = 0;
-  for (let start = 0; start < n;) {
+  for (let start = 0; start < n; ) {
     let end = body.indexOf(0x0a, start);
     if (end < 0) end = n;
     const kind = lineKind(body, start, end);
@@ -94,9 +101,12 @@ function lineKind(b: Uint8Array, start: number, end: number): 'blank' | 'text' |
 
 /** Whether b[start, end) is printable ASCII, spaces, tabs, '\r' and UTF-8 characters from U+00A0. */
 function textCharacters(b: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end;) {
+  for (let i = start; i < end; ) {
     const c = b[i];
-    if ((c >= 0x20 && c <= 0x7e) || c === 0x09 || c === 0x0d) { i++; continue; }
+    if ((c >= 0x20 && c <= 0x7e) || c === 0x09 || c === 0x0d) {
+      i++;
+      continue;
+    }
     const len = utf8Sequence(b, i, end);
     if (len === 0) return false;
     i += len;

@@ -45,9 +45,14 @@ export async function loadVectors(source: EmbeddingsSource, options: LoadOptions
   }
   let loaded: LoadedVectors;
   switch (format) {
-    case 'word2vec-binary': loaded = await readWord2VecBinary(stream, { limit }); break;
-    case 'wasm2vec': loaded = await readWasm2VecFormat(stream, { limit }); break;
-    default: loaded = await readTextVectors(stream, { format, header: format !== 'glove' && !noHeader, limit });
+    case 'word2vec-binary':
+      loaded = await readWord2VecBinary(stream, { limit });
+      break;
+    case 'wasm2vec':
+      loaded = await readWasm2VecFormat(stream, { limit });
+      break;
+    default:
+      loaded = await readTextVectors(stream, { format, header: format !== 'glove' && !noHeader, limit });
   }
   for (const w of loaded.warnings) options.onWarning?.(w);
   return { ...loaded, format };

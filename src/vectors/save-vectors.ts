@@ -35,9 +35,12 @@ export function encodeVectors(data: VectorData, format: VectorFormat, options: S
     throw new Wasm2VecError('INVALID_OPTION', `option dtype: only the 'wasm2vec' format stores float16; ${format} is always float32`);
   }
   switch (format) {
-    case 'word2vec-binary': return writeWord2VecBinary(data);
-    case 'wasm2vec': return writeWasm2VecFormat(data, { dtype: enumOption('dtype', options.dtype, 'float32', ['float32', 'float16'] as const) });
-    default: return writeTextVectors(data, format);
+    case 'word2vec-binary':
+      return writeWord2VecBinary(data);
+    case 'wasm2vec':
+      return writeWasm2VecFormat(data, { dtype: enumOption('dtype', options.dtype, 'float32', ['float32', 'float16'] as const) });
+    default:
+      return writeTextVectors(data, format);
   }
 }
 
@@ -51,7 +54,10 @@ export function concatChunks(chunks: Iterable<Uint8Array>): Uint8Array {
   const parts = [...chunks];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 

@@ -134,7 +134,7 @@ export class SearchIndex {
 /** Full selection for very large k: sort by score (descending), then row (ascending). */
 function selectTop(values: Float32Array, k: number, result: TopK, q: number): void {
   const order = Array.from({ length: values.length }, (_, i) => i);
-  order.sort((a, b) => (values[b] - values[a]) || (a - b));
+  order.sort((a, b) => values[b] - values[a] || a - b);
   for (let i = 0; i < k; i++) {
     result.rows[q * k + i] = i < order.length ? order[i] : -1;
     result.scores[q * k + i] = i < order.length ? values[order[i]] : 0;

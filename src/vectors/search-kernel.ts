@@ -62,7 +62,10 @@ export interface TopKTarget {
   scores: Float32Array;
 }
 
-interface Slot { queries: number; out: number }
+interface Slot {
+  queries: number;
+  out: number;
+}
 
 /**
  * The WebAssembly side of an Embeddings' search (assembly/search.ts): the unit-normalised matrix in a
@@ -106,8 +109,11 @@ export class SearchKernel {
     try {
       memory = new WebAssembly.Memory({ initial: L.pages, maximum: L.pages, shared } as WebAssembly.MemoryDescriptor);
     } catch (e) {
-      throw new Wasm2VecError('MEMORY_LIMIT', `could not reserve ${formatBytes(L.bytes)} of WebAssembly memory for the search index (${what}): ` +
-        `${(e as Error).message}`, { cause: e });
+      throw new Wasm2VecError(
+        'MEMORY_LIMIT',
+        `could not reserve ${formatBytes(L.bytes)} of WebAssembly memory for the search index (${what}): ` + `${(e as Error).message}`,
+        { cause: e },
+      );
     }
     const exports = instantiateSearch(memory, shared);
     new Float32Array(memory.buffer, matrix, rows * dim).set(vectors.subarray(0, rows * dim));
@@ -184,14 +190,22 @@ export class SearchKernel {
     if (!this.pool) {
       const want = Math.min(threads, MAX_SEARCH_THREADS, await availableCores());
       this.pool = KernelPool.create('search', this.layout, { threads: Math.max(1, want), memory: this.memory });
-      this.pool.catch(() => { this.pool = null; });
+      this.pool.catch(() => {
+        this.pool = null;
+      });
     }
     return (await this.pool).threads;
   }
 
   /** Ends the workers (a failed worker poisons its pool: the next batch starts fresh ones). */
   stopWorkers(): void {
-    if (this.pool) { void this.pool.then((p) => p.dispose(), () => undefined); this.pool = null; }
+    if (this.pool) {
+      void this.pool.then(
+        (p) => p.dispose(),
+        () => undefined,
+      );
+      this.pool = null;
+    }
   }
 
   /** Dot products of `query` with the first `limit` rows (a view valid until the next call). */

@@ -8,13 +8,23 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
   if (n !== y.length) throw new RangeError(`pearson: ${n} vs ${y.length} values`);
   if (n < 2) return NaN;
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
-  mx /= n; my /= n;
-  let sxy = 0, sxx = 0, syy = 0;
+  let mx = 0,
+    my = 0;
   for (let i = 0; i < n; i++) {
-    const a = x[i] - mx, b = y[i] - my;
-    sxy += a * b; sxx += a * a; syy += b * b;
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
+  for (let i = 0; i < n; i++) {
+    const a = x[i] - mx,
+      b = y[i] - my;
+    sxy += a * b;
+    sxx += a * a;
+    syy += b * b;
   }
   if (sxx === 0 || syy === 0) return NaN;
   const r = sxy / (Math.sqrt(sxx) * Math.sqrt(syy));
@@ -26,7 +36,7 @@ export function averageRanks(x: ArrayLike<number>): Float64Array {
   const n = x.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => x[a] - x[b] || a - b);
   const ranks = new Float64Array(n);
-  for (let i = 0; i < n;) {
+  for (let i = 0; i < n; ) {
     let j = i + 1;
     while (j < n && x[order[j]] === x[order[i]]) j++;
     const rank = (i + 1 + j) / 2; // mean of ranks i+1 … j

@@ -22,22 +22,31 @@ export function jacobiSvd(a: Float64Array, n: number, maxSweeps = 60): Svd {
     let rotated = false;
     for (let p = 0; p < n - 1; p++) {
       for (let q = p + 1; q < n; q++) {
-        let alpha = 0, beta = 0, gamma = 0;
-        const cp = p * n, cq = q * n;
+        let alpha = 0,
+          beta = 0,
+          gamma = 0;
+        const cp = p * n,
+          cq = q * n;
         for (let i = 0; i < n; i++) {
-          const x = w[cp + i], y = w[cq + i];
-          alpha += x * x; beta += y * y; gamma += x * y;
+          const x = w[cp + i],
+            y = w[cq + i];
+          alpha += x * x;
+          beta += y * y;
+          gamma += x * y;
         }
         if (gamma === 0 || Math.abs(gamma) <= eps * Math.sqrt(alpha * beta)) continue;
         rotated = true;
         const zeta = (beta - alpha) / (2 * gamma);
         const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
-        const c = 1 / Math.sqrt(1 + t * t), s = c * t;
+        const c = 1 / Math.sqrt(1 + t * t),
+          s = c * t;
         for (let i = 0; i < n; i++) {
-          const x = w[cp + i], y = w[cq + i];
+          const x = w[cp + i],
+            y = w[cq + i];
           w[cp + i] = c * x - s * y;
           w[cq + i] = s * x + c * y;
-          const vx = v[cp + i], vy = v[cq + i];
+          const vx = v[cp + i],
+            vy = v[cq + i];
           v[cp + i] = c * vx - s * vy;
           v[cq + i] = s * vx + c * vy;
         }

@@ -25,7 +25,10 @@ export interface WordVectors {
   topKRows(queries: Float32Array, nq: number, k: number, limit: number, threads: number): Promise<TopK>;
 }
 
-export interface ScoredWord { word: string; score: number }
+export interface ScoredWord {
+  word: string;
+  score: number;
+}
 
 /** A term of a query: a word, or a raw vector (used as given, like gensim). */
 export type QueryTerm = string | Float32Array | readonly number[];

@@ -20,9 +20,14 @@ import { repoRoot } from '../helpers/data.js';
 // own, or when the export interfaces do not match the compiled binaries.
 
 const read = (rel: string) => readFileSync(join(repoRoot, rel), 'utf8');
-const schemaFiles = readdirSync(join(repoRoot, 'assembly', 'abi')).filter((f) => f.endsWith('.abi.json')).sort();
+const schemaFiles = readdirSync(join(repoRoot, 'assembly', 'abi'))
+  .filter((f) => f.endsWith('.abi.json'))
+  .sort();
 const schemas = schemaFiles.map((f) => ({ rel: `assembly/abi/${f}`, schema: JSON.parse(read(`assembly/abi/${f}`)) as AbiSchema }));
-const kernels = readdirSync(join(repoRoot, 'assembly')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')).sort();
+const kernels = readdirSync(join(repoRoot, 'assembly'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.replace(/\.ts$/, ''))
+  .sort();
 /** The generated TypeScript side of each schema, as the library imports it. */
 const generated: Record<string, Record<string, unknown>> = { glove: gloveAbi, linear: linearAbi, lstm: lstmAbi, word2vec: word2vecAbi };
 
@@ -165,7 +170,7 @@ describe('shared AssemblyScript helpers', () => {
     expect(read('assembly/lib/rng.ts')).toMatch(/splitMixState \+= GOLDEN_GAMMA/);
   });
 
-  it("the LSTM kernel explains its one-letter symbols", () => {
+  it('the LSTM kernel explains its one-letter symbols', () => {
     const head = read('assembly/lstm.ts').split('\n').slice(0, 30).join('\n');
     for (const symbol of ['T', 'E', 'L', 'H', 'OUT', 'V', 'R', 'S']) expect(head).toMatch(new RegExp(`//.*\\b${symbol}\\s{2,}\\S`));
   });
@@ -173,11 +178,20 @@ describe('shared AssemblyScript helpers', () => {
 
 describe('kernel hosts: no hand-written descriptors outside the generated encoders', () => {
   const hosts = [
-    'src/train/word2vec/word2vec.ts', 'src/train/word2vec/kernel.ts', 'src/train/word2vec/layout.ts',
-    'src/train/glove/glove.ts', 'src/train/glove/kernel.ts', 'src/train/glove/layout.ts',
-    'src/classify/linear/kernel.ts', 'src/classify/linear/layout.ts', 'src/classify/linear/linear-classifier.ts',
-    'src/classify/lstm/kernel.ts', 'src/classify/lstm/layout.ts', 'src/classify/lstm/text-classifier.ts',
-    'src/vectors/search-kernel.ts', 'src/vectors/search-index.ts',
+    'src/train/word2vec/word2vec.ts',
+    'src/train/word2vec/kernel.ts',
+    'src/train/word2vec/layout.ts',
+    'src/train/glove/glove.ts',
+    'src/train/glove/kernel.ts',
+    'src/train/glove/layout.ts',
+    'src/classify/linear/kernel.ts',
+    'src/classify/linear/layout.ts',
+    'src/classify/linear/linear-classifier.ts',
+    'src/classify/lstm/kernel.ts',
+    'src/classify/lstm/layout.ts',
+    'src/classify/lstm/text-classifier.ts',
+    'src/vectors/search-kernel.ts',
+    'src/vectors/search-index.ts',
   ];
   it.each(hosts)('%s writes no descriptor field by hand', (file) => {
     const source = read(file);
@@ -186,7 +200,11 @@ describe('kernel hosts: no hand-written descriptors outside the generated encode
   });
 
   const trainers = [
-    'src/train/word2vec/word2vec.ts', 'src/train/glove/glove.ts', 'src/classify/linear/linear-classifier.ts', 'src/classify/lstm/text-classifier.ts', 'src/vectors/search-index.ts',
+    'src/train/word2vec/word2vec.ts',
+    'src/train/glove/glove.ts',
+    'src/classify/linear/linear-classifier.ts',
+    'src/classify/lstm/text-classifier.ts',
+    'src/vectors/search-index.ts',
   ];
   it.each(trainers)('%s calls no kernel itself (its kernel host does)', (file) => {
     expect(read(file)).not.toMatch(/kernel-pool\.js|\.call\(\d|\bKernelPool\b/);
@@ -200,7 +218,7 @@ describe('kernel exports: typed by name and arity', () => {
     expect(read('src/runtime/abi/kernel-exports.generated.ts')).toBe(renderKernelExports(KERNEL_SIGNATURES));
   });
 
-  it.each(kernels)('%s: the declared exports are exactly the binaries\' exports, with the same value types', (m) => {
+  it.each(kernels)("%s: the declared exports are exactly the binaries' exports, with the same value types", (m) => {
     const signatures = KERNEL_SIGNATURES[m as keyof typeof KERNEL_SIGNATURES];
     for (const target of ['mt', 'st'] as const) {
       const actual = wasmFunctionExports(decodeBase64(wasmBinaries[m as keyof typeof wasmBinaries][target]));
@@ -216,8 +234,23 @@ describe('kernel exports: typed by name and arity', () => {
 
   it('a call with a wrong name, arity or argument kind does not compile (tsc on test/abi/kernel-call-types.ts)', () => {
     const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    const args = ['--ignoreConfig', '--noEmit', '--strict', '--skipLibCheck', '--target', 'ES2022', '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
-      '--lib', 'ES2023,DOM,DOM.Iterable,WebWorker.ImportScripts', '--types', 'node', 'test/abi/kernel-call-types.ts'];
+    const args = [
+      '--ignoreConfig',
+      '--noEmit',
+      '--strict',
+      '--skipLibCheck',
+      '--target',
+      'ES2022',
+      '--module',
+      'NodeNext',
+      '--moduleResolution',
+      'NodeNext',
+      '--lib',
+      'ES2023,DOM,DOM.Iterable,WebWorker.ImportScripts',
+      '--types',
+      'node',
+      'test/abi/kernel-call-types.ts',
+    ];
     let output = '';
     try {
       execFileSync(process.execPath, [tsc, ...args], { cwd: repoRoot, encoding: 'utf8', stdio: 'pipe' });

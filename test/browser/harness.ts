@@ -19,8 +19,14 @@ if (!chromiumAvailable && process.env.REQUIRE_BROWSER === '1') {
 }
 
 const MIME: Record<string, string> = {
-  '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.txt': 'text/plain; charset=utf-8',
-  '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css', '.tsv': 'text/plain; charset=utf-8',
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.txt': 'text/plain; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.css': 'text/css',
+  '.tsv': 'text/plain; charset=utf-8',
 };
 
 let bundlePromise: Promise<string> | null = null;
@@ -33,9 +39,16 @@ export function browserBundle(): Promise<string> {
     stdin: {
       contents: `import * as api from './src/index.ts'; import { KernelPool } from './src/runtime/kernel-pool.ts';
         globalThis.wasm2vec = api; globalThis.wasm2vecTestHooks = { KernelPool };`,
-      resolveDir: repoRoot, loader: 'ts',
+      resolveDir: repoRoot,
+      loader: 'ts',
     },
-    bundle: true, format: 'esm', platform: 'browser', external: ['node:*'], target: 'chrome120', write: false, logLevel: 'silent',
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    external: ['node:*'],
+    target: 'chrome120',
+    write: false,
+    logLevel: 'silent',
   }).then((r) => r.outputFiles[0].text);
   return bundlePromise;
 }
@@ -63,13 +76,24 @@ export async function openPage(options: { isolated: boolean; html?: string; rout
     let body: string | Buffer | undefined;
     let type = 'text/html';
     if (url.pathname === '/') body = html;
-    else if (url.pathname === '/bundle.js') { body = bundle; type = MIME['.js']; }
-    else if (options.routes && url.pathname in options.routes) { body = options.routes[url.pathname]; type = MIME[extname(url.pathname)] ?? 'application/octet-stream'; }
-    else if (url.pathname.startsWith('/data/')) {
+    else if (url.pathname === '/bundle.js') {
+      body = bundle;
+      type = MIME['.js'];
+    } else if (options.routes && url.pathname in options.routes) {
+      body = options.routes[url.pathname];
+      type = MIME[extname(url.pathname)] ?? 'application/octet-stream';
+    } else if (url.pathname.startsWith('/data/')) {
       const p = normalize(join(repoRoot, url.pathname));
-      if (p.startsWith(join(repoRoot, 'data')) && existsSync(p)) { body = readFileSync(p); type = MIME[extname(p)] ?? 'application/octet-stream'; }
+      if (p.startsWith(join(repoRoot, 'data')) && existsSync(p)) {
+        body = readFileSync(p);
+        type = MIME[extname(p)] ?? 'application/octet-stream';
+      }
     }
-    if (body === undefined) { res.writeHead(404, headers); res.end('not found'); return; }
+    if (body === undefined) {
+      res.writeHead(404, headers);
+      res.end('not found');
+      return;
+    }
     res.writeHead(200, { ...headers, 'Content-Type': type });
     res.end(body);
   });
@@ -81,18 +105,30 @@ export async function openPage(options: { isolated: boolean; html?: string; rout
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
-    const page = context.pages()[0] ?? await context.newPage();
+    const page = context.pages()[0] ?? (await context.newPage());
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     const url = `http://127.0.0.1:${port}/`;
     await page.goto(url);
-    await page.waitForFunction(() => (globalThis as { wasm2vec?: unknown }).wasm2vec !== undefined || document.title === 'error', null, { timeout: 30_000 })
-      .catch(() => { throw new Error(`page did not load the bundle: ${errors.join('; ')}`); });
+    await page
+      .waitForFunction(() => (globalThis as { wasm2vec?: unknown }).wasm2vec !== undefined || document.title === 'error', null, { timeout: 30_000 })
+      .catch(() => {
+        throw new Error(`page did not load the bundle: ${errors.join('; ')}`);
+      });
     return {
-      page, url,
+      page,
+      url,
       async close() {
         await context?.close();
         await new Promise<void>((r) => server.close(() => r()));
@@ -116,11 +152,26 @@ export async function launchChromium(): Promise<{ context: BrowserContext; page:
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
-    const page = context.pages()[0] ?? await context.newPage();
-    return { context, page, async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
+    const page = context.pages()[0] ?? (await context.newPage());
+    return {
+      context,
+      page,
+      async close() {
+        await context.close();
+        rmSync(profile, { recursive: true, force: true });
+      },
+    };
   } catch (e) {
     rmSync(profile, { recursive: true, force: true });
     throw e;

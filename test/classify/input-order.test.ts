@@ -31,12 +31,14 @@ async function lstmRun(options: Record<string, unknown>, texts: string[], labels
   const clf = new TextClassifier({ ...small, ...options });
   try {
     await clf.fit(texts, labels, { epochs: 1, batchSize: 32 });
-    const probs = await clf.predict(test.texts) as Float32Array;
+    const probs = (await clf.predict(test.texts)) as Float32Array;
     const accuracy = probs.reduce((a, p, i) => a + ((p > 0.5 ? 1 : 0) === test.labels[i] ? 1 : 0), 0) / probs.length;
     // Where the OOV id occurs in the encoded training texts, per class: it must not mark one class.
     const encoder = new SequenceEncoder(clf.vocabulary!, small.sequenceLength, clf.config.tokenizer);
     const oov = [0, 0];
-    texts.forEach((t, i) => { for (const id of encoder.tokenIds(t)) if (id === OOV_ID) oov[labels[i]]++; });
+    texts.forEach((t, i) => {
+      for (const id of encoder.tokenIds(t)) if (id === OOV_ID) oov[labels[i]]++;
+    });
     return { probs: fnv1a(probs), accuracy, words: clf.vocabulary!.words.join(' '), oov };
   } finally {
     clf.dispose();

@@ -11,7 +11,11 @@ import { rejection } from '../helpers/errors.js';
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/classifiers/${name}`, import.meta.url));
 const expected = JSON.parse(readFileSync(fixture('expected-297ecd4.json'), 'utf8'));
 const mrPath = fileURLToPath(new URL('../../data/en-mr-polarity/mr.tsv', import.meta.url));
-const rows = readFileSync(mrPath, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+const rows = readFileSync(mrPath, 'utf8')
+  .split('\n')
+  .slice(1)
+  .filter(Boolean)
+  .map((l) => l.split('\t'));
 const lstmRows = [...rows.slice(0, 60), ...rows.slice(-60)];
 const linearRows = [...rows.slice(0, 20), ...rows.slice(-20)];
 const probe = ['a gorgeous , moving film', 'too long and too dull'];
@@ -19,7 +23,10 @@ const probe = ['a gorgeous , moving film', 'too long and too dull'];
 function hashWeights(tensors: { values: Float32Array }[]): string {
   const all = new Float32Array(tensors.reduce((a, t) => a + t.values.length, 0));
   let at = 0;
-  for (const t of tensors) { all.set(t.values, at); at += t.values.length; }
+  for (const t of tensors) {
+    all.set(t.values, at);
+    at += t.values.length;
+  }
   return fnv1a(all);
 }
 
@@ -28,14 +35,15 @@ describe('classifier files from before the order-independence change', () => {
     const clf = await TextClassifier.load(fixture('text-classifier-297ecd4.w2vc'), { threads: 1 });
     try {
       expect(clf.config.minCount).toBe(1);
-      expect(Array.from(await clf.predict(probe) as Float32Array)).toEqual(expected.tcProbs);
+      expect(Array.from((await clf.predict(probe)) as Float32Array)).toEqual(expected.tcProbs);
     } finally {
       clf.dispose();
     }
   });
 
   it('a TextClassifier checkpoint resumes in its own order to the old uninterrupted weights', async () => {
-    const texts = lstmRows.map((r) => r[2]), labels = lstmRows.map((r) => Number(r[0]));
+    const texts = lstmRows.map((r) => r[2]),
+      labels = lstmRows.map((r) => Number(r[0]));
     const resumeFrom = readFileSync(fixture('text-classifier-297ecd4-epoch1.tcc'));
     const clf = new TextClassifier({ ...expected.tcOptions, minCount: 1 });
     try {
@@ -54,7 +62,11 @@ describe('classifier files from before the order-independence change', () => {
     const clf = new LinearClassifier(expected.linOptions);
     try {
       // A Buffer from readFileSync: its slice() is a view, which the n-gram bucket section once read past.
-      await clf.fit(linearRows.map((r) => r[2]), linearRows.map((r) => Number(r[0])), { resumeFrom: readFileSync(fixture('linear-297ecd4-epoch1.lcc')) });
+      await clf.fit(
+        linearRows.map((r) => r[2]),
+        linearRows.map((r) => Number(r[0])),
+        { resumeFrom: readFileSync(fixture('linear-297ecd4-epoch1.lcc')) },
+      );
       const w = await clf.weights();
       expect(`${fnv1a(w.input)}:${fnv1a(w.output)}`).toBe(expected.linHash);
       expect(await clf.predict(probe, { k: 2 })).toEqual(expected.linPred);

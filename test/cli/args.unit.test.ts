@@ -9,7 +9,12 @@ const specs: FlagSpecs = {
   'min-count': { kind: 'int', alias: 'm', describe: 'drop rare words' },
 };
 const usage = (argv: string[]) => {
-  try { parseArgs(argv, specs); } catch (e) { expect(e).toBeInstanceOf(UsageError); return (e as Error).message; }
+  try {
+    parseArgs(argv, specs);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    return (e as Error).message;
+  }
   throw new Error('did not fail');
 };
 

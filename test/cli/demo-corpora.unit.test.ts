@@ -17,9 +17,18 @@ describe('chooseDemoCorpus', () => {
   it('falls back to the fairy tales in the package and says so; refuses an explicit gutenberg there', () => {
     expect(chooseDemoCorpus(undefined, pkg)).toMatchObject({ corpus: { name: 'fairytales', path: pkg.fairytales }, fellBack: true });
     expect(chooseDemoCorpus('fairytales', pkg).fellBack).toBe(false);
-    const e = (() => { try { chooseDemoCorpus('gutenberg', pkg); } catch (err) { return err; } })();
+    const e = (() => {
+      try {
+        chooseDemoCorpus('gutenberg', pkg);
+      } catch (err) {
+        return err;
+      }
+    })();
     expect(e).toBeInstanceOf(Wasm2VecError);
-    expect(e).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/--corpus gutenberg: data\/en-corpus-gutenberg-head\/corpus\.text8\.gz is not in this installation/) });
+    expect(e).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/--corpus gutenberg: data\/en-corpus-gutenberg-head\/corpus\.text8\.gz is not in this installation/),
+    });
     expect(() => chooseDemoCorpus(undefined, {})).toThrow(/data\/demo-fairytales\/corpus\.txt is missing/);
   });
 

@@ -17,24 +17,42 @@ import { join } from 'node:path';
 import { main } from '../../src/cli.js';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await main(args, { out: (s) => { out += s; }, err: (s) => { err += s; }, tty: false });
+  let out = '',
+    err = '';
+  const code = await main(args, {
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+    tty: false,
+  });
   return { code, out, err };
 }
 
 interface Expected {
   header: RegExp;
-  words: number; vocabulary: number; minCount: number; epochs: number; trained: number;
+  words: number;
+  vocabulary: number;
+  minCount: number;
+  epochs: number;
+  trained: number;
   /** query → [words seen in its top 5 in ≥ 5 of 7 runs, the fewest of them any run had]. */
   neighbours: Record<string, [string[], number]>;
   analogies: string[];
   odd: string;
-  questions: number; accuracyFloor: number;
+  questions: number;
+  accuracyFloor: number;
 }
 
 const gutenberg: Expected = {
   header: /^wasm2vec demo: Word2Vec on 45 public-domain Project Gutenberg books/,
-  words: 2_882_652, vocabulary: 17_703, minCount: 5, epochs: 5, trained: 2_840_302,
+  words: 2_882_652,
+  vocabulary: 17_703,
+  minCount: 5,
+  epochs: 5,
+  trained: 2_840_302,
   neighbours: {
     monday: [['thursday', 'tuesday', 'saturday', 'wednesday', 'friday'], 5],
     two: [['three', 'six', 'four', 'five', 'seven'], 5],
@@ -46,12 +64,17 @@ const gutenberg: Expected = {
   },
   analogies: ['man : king :: woman : queen', 'child : children :: man : men', 'swimming : swam :: walking : walked'],
   odd: 'apple',
-  questions: 6082, accuracyFloor: 14.5,
+  questions: 6082,
+  accuracyFloor: 14.5,
 };
 
 const fairytales: Expected = {
   header: /^wasm2vec demo: Word2Vec on Grimms' Fairy Tales, Andersen's Fairy Tales and Lang's Blue Fairy Book/,
-  words: 296_951, vocabulary: 5067, minCount: 3, epochs: 10, trained: 290_486,
+  words: 296_951,
+  vocabulary: 5067,
+  minCount: 3,
+  epochs: 10,
+  trained: 290_486,
   neighbours: {
     said: [['answered', 'replied', 'cried', 'exclaimed', 'sighed'], 5],
     day: [['morning', 'evening', 'night', 'sunday', 'year'], 4],
@@ -62,7 +85,8 @@ const fairytales: Expected = {
   },
   analogies: ['he : she :: prince : princess', 'good : better :: bad : worse', 'going : went :: taking : took'],
   odd: 'bread',
-  questions: 2488, accuracyFloor: 3.5,
+  questions: 2488,
+  accuracyFloor: 3.5,
 };
 
 const n = (s: string) => Number(s.replaceAll(',', ''));
@@ -93,7 +117,10 @@ function checkOutput(out: string, x: Expected): string {
   for (const [word, [stable, fewest]] of Object.entries(x.neighbours)) {
     const line = out.match(new RegExp(`^ {2}${word} +→ (.+)$`, 'm'));
     expect(line, `neighbours of ${word}`).not.toBeNull();
-    const top = line![1].split(', ').map((s) => { const [w, score] = s.split(' '); return { w, score: Number(score) }; });
+    const top = line![1].split(', ').map((s) => {
+      const [w, score] = s.split(' ');
+      return { w, score: Number(score) };
+    });
     expect(top).toHaveLength(5);
     expect(top.map((t) => t.w)).not.toContain(word);
     for (let i = 1; i < 5; i++) expect(top[i].score).toBeLessThanOrEqual(top[i - 1].score);
@@ -113,7 +140,9 @@ function checkOutput(out: string, x: Expected): string {
   }
   expect(out).toMatch(new RegExp(`^Odd one out of .+: ${x.odd}$`, 'm'));
 
-  const score = out.replaceAll('\n  ', ' ').match(/Google analogy test \(data\/en-google-analogy\/questions-words\.txt\): (\d+\.\d) % right of the ([\d,]+) questions/);
+  const score = out
+    .replaceAll('\n  ', ' ')
+    .match(/Google analogy test \(data\/en-google-analogy\/questions-words\.txt\): (\d+\.\d) % right of the ([\d,]+) questions/);
   expect(score, 'the Google analogy line').not.toBeNull();
   expect(n(score![2])).toBe(x.questions);
   expect(Number(score![1])).toBeGreaterThanOrEqual(x.accuracyFloor);
@@ -144,7 +173,9 @@ describe('wasm2vec demo (npm start)', () => {
     let run: { code: number; out: string; err: string };
     const out = join(dir, 'gutenberg.txt');
     // ~15 s on an idle 2-core machine; minutes when the machine is shared.
-    beforeAll(async () => { run = await cli(['demo', '-o', out]); }, 600_000);
+    beforeAll(async () => {
+      run = await cli(['demo', '-o', out]);
+    }, 600_000);
 
     it('trains, prints neighbours, analogies and a score this corpus supports, and writes the vectors', () => {
       expect(run.err).toBe('');

@@ -7,8 +7,17 @@ import { Embeddings } from '../../src/index.js';
 import { demoCorpusPath } from '../helpers/data.js';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await main(args, { out: (s) => { out += s; }, err: (s) => { err += s; }, tty: false });
+  let out = '',
+    err = '';
+  const code = await main(args, {
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+    tty: false,
+  });
   return { code, out, err };
 }
 
@@ -34,7 +43,28 @@ describe('wasm2vec CLI: train', () => {
       expect(lines[1].split(' ')[0]).toBe('the');
       // The binary layout round-trips to the same floats as the text file.
       const bin = join(dir, 'v.bin');
-      expect((await cli(['train', corpus, '-o', bin, '--format', 'word2vec-binary', '--mode', 'classic', '--dim', '20', '--epochs', '1', '--threads', '1', '--min-count', '3'])).code).toBe(0);
+      expect(
+        (
+          await cli([
+            'train',
+            corpus,
+            '-o',
+            bin,
+            '--format',
+            'word2vec-binary',
+            '--mode',
+            'classic',
+            '--dim',
+            '20',
+            '--epochs',
+            '1',
+            '--threads',
+            '1',
+            '--min-count',
+            '3',
+          ])
+        ).code,
+      ).toBe(0);
       const [a, b] = await Promise.all([Embeddings.load(out), Embeddings.load(bin)]);
       expect(b.words).toEqual(a.words);
       expect(b.vectors).toEqual(a.vectors);

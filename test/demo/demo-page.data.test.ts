@@ -34,7 +34,7 @@ describe.runIf(chromiumAvailable)('demo page (npm run demo) in headless Chromium
     expect(await page.textContent('#clf-source-info')).toMatch(/7,765 rows · classes: label 0, label 1/);
     await page.click('#clf-train');
     await page.waitForSelector('body[data-clf=trained], body[data-clf=failed]', { timeout: 60_000 });
-    const clfStatus = await page.textContent('#clf-status') ?? '';
+    const clfStatus = (await page.textContent('#clf-status')) ?? '';
     expect(await page.getAttribute('body', 'data-clf'), clfStatus).toBe('trained');
     expect(Number(/Validation accuracy ([\d.]+) %/.exec(clfStatus)?.[1])).toBeGreaterThan(70);
     expect(errors).toEqual([]);

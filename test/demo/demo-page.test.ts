@@ -20,12 +20,16 @@ const QUICK = 'epochs=2&dim=64&clfEpochs=2&clfRows=3000';
 async function trainWord2Vec(page: Page): Promise<void> {
   await page.click('#w2v-train');
   await page.waitForSelector('body[data-w2v=trained], body[data-w2v=failed]', { timeout: 60_000 });
-  expect(await page.getAttribute('body', 'data-w2v'), await page.textContent('#w2v-status') ?? '').toBe('trained');
+  expect(await page.getAttribute('body', 'data-w2v'), (await page.textContent('#w2v-status')) ?? '').toBe('trained');
 }
 
-const scores = (page: Page, list: string) => page.$$eval(`${list} li`, (lis) => lis.map((li) => ({
-  word: li.querySelector('.word')?.textContent ?? '', score: Number(li.querySelector('.score')?.textContent),
-})));
+const scores = (page: Page, list: string) =>
+  page.$$eval(`${list} li`, (lis) =>
+    lis.map((li) => ({
+      word: li.querySelector('.word')?.textContent ?? '',
+      score: Number(li.querySelector('.score')?.textContent),
+    })),
+  );
 
 describe.runIf(chromiumAvailable)('demo page (npm run demo) in headless Chromium', () => {
   let server: DemoServer;
@@ -51,11 +55,11 @@ describe.runIf(chromiumAvailable)('demo page (npm run demo) in headless Chromium
     expect(await page.textContent('#isolation')).toMatch(/Cross-origin isolated: training runs on \d+ thread/);
 
     await trainWord2Vec(page);
-    const status = await page.textContent('#w2v-status') ?? '';
+    const status = (await page.textContent('#w2v-status')) ?? '';
     expect(status).toMatch(/Vocabulary [\d,]+ words · [\d,]+ tokens × 2 epochs/);
     expect(status).not.toMatch(/cross-origin/);
     // Live loss curve: one path with a point per progress report, falling from the start.
-    const lossPath = await page.getAttribute('#w2v-loss path.series', 'd') ?? '';
+    const lossPath = (await page.getAttribute('#w2v-loss path.series', 'd')) ?? '';
     const ys = [...lossPath.matchAll(/[ML][\d.]+,([\d.]+)/g)].map((m) => Number(m[1]));
     expect(ys.length).toBeGreaterThanOrEqual(2);
     expect(ys[ys.length - 1]).toBeGreaterThan(ys[0]); // SVG y grows downwards: a falling loss ends lower on screen
@@ -84,7 +88,7 @@ describe.runIf(chromiumAvailable)('demo page (npm run demo) in headless Chromium
 
     await page.click('#clf-train');
     await page.waitForSelector('body[data-clf=trained], body[data-clf=failed]', { timeout: 60_000 });
-    const clfStatus = await page.textContent('#clf-status') ?? '';
+    const clfStatus = (await page.textContent('#clf-status')) ?? '';
     expect(await page.getAttribute('body', 'data-clf'), clfStatus).toBe('trained');
     const valAccuracy = Number(/Validation accuracy ([\d.]+) %/.exec(clfStatus)?.[1]);
     expect(valAccuracy).toBeGreaterThan(60); // 3,000 sentences × 2 epochs; the full set reaches ~75 %
@@ -112,7 +116,7 @@ describe.runIf(chromiumAvailable)('demo page (npm run demo) in headless Chromium
     expect(await page.getAttribute('body', 'data-isolated')).toBe('false');
     expect(await page.textContent('#isolation')).toMatch(/Not cross-origin isolated: training runs on one thread/);
     await trainWord2Vec(page);
-    const status = await page.textContent('#w2v-status') ?? '';
+    const status = (await page.textContent('#w2v-status')) ?? '';
     expect(status).toMatch(/on 1 thread\)/);
     expect(status).toMatch(/cross-origin isolated/); // the library's fallback note
     expect(await page.$$eval('#nn-list li', (lis) => lis.length)).toBe(10);

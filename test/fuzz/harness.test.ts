@@ -45,8 +45,20 @@ describe('fuzz harness', () => {
     expect(run(42)).toEqual(run(42));
     const seen = new Set<string>();
     for (let s = 0; s < 400; s++) for (const m of run(s).applied) seen.add(m);
-    expect([...seen].sort()).toEqual(['bitflip', 'byteSet', 'deleteRange', 'duplicateLine', 'duplicateRange', 'hugeNumber', 'insertText',
-      'invalidUtf8', 'nanInf', 'nulBytes', 'splice', 'truncate']);
+    expect([...seen].sort()).toEqual([
+      'bitflip',
+      'byteSet',
+      'deleteRange',
+      'duplicateLine',
+      'duplicateRange',
+      'hugeNumber',
+      'insertText',
+      'invalidUtf8',
+      'nanInf',
+      'nulBytes',
+      'splice',
+      'truncate',
+    ]);
     const huge = mutate(seed, { rng: new Rng(1), kind: 'text', seeds: [seed], allowHuge: true });
     expect(huge.bytes.length).toBeGreaterThan(10 * 1024 * 1024);
   });

@@ -12,8 +12,19 @@
  */
 import { Wasm2VecError, type ErrorCode } from '../../src/errors.js';
 
-export const ERROR_CODES: readonly ErrorCode[] = ['INVALID_OPTION', 'EMPTY_CORPUS', 'EMPTY_VOCABULARY', 'MEMORY_LIMIT', 'BAD_FORMAT',
-  'NOT_FOUND', 'UNSUPPORTED', 'ABORTED', 'WORKER_FAILED', 'NUMERIC', 'IO'];
+export const ERROR_CODES: readonly ErrorCode[] = [
+  'INVALID_OPTION',
+  'EMPTY_CORPUS',
+  'EMPTY_VOCABULARY',
+  'MEMORY_LIMIT',
+  'BAD_FORMAT',
+  'NOT_FOUND',
+  'UNSUPPORTED',
+  'ABORTED',
+  'WORKER_FAILED',
+  'NUMERIC',
+  'IO',
+];
 
 /** mulberry32: small, fast and good enough to pick mutations; the same in every engine. */
 export class Rng {
@@ -54,7 +65,10 @@ export const utf8 = (s: string): Uint8Array => enc.encode(s);
 export function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 
@@ -78,8 +92,23 @@ export interface MutationContext {
   fixup?: (b: Uint8Array) => Uint8Array;
 }
 
-const HUGE_NUMBERS = ['4294967295', '4294967296', '9007199254740993', '99999999999999999999', '2147483648', '100000', '100001',
-  '0', '1', '65536', '1e308', '-1', '18446744073709551616', '300000000', '1000000000'];
+const HUGE_NUMBERS = [
+  '4294967295',
+  '4294967296',
+  '9007199254740993',
+  '99999999999999999999',
+  '2147483648',
+  '100000',
+  '100001',
+  '0',
+  '1',
+  '65536',
+  '1e308',
+  '-1',
+  '18446744073709551616',
+  '300000000',
+  '1000000000',
+];
 const NAN_INF = ['nan', 'NaN', '-nan', 'inf', '-inf', 'Infinity', '-Infinity', '1e39', '-1e39', '3.5e38', '1e-50', '0x10', '1_0', '.', '-', 'e5', '1e', '++1'];
 const INVALID_UTF8 = [[0xff], [0xfe], [0xc3], [0xe4, 0xb8], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf8, 0x88, 0x80, 0x80, 0x80], [0x80], [0xf4, 0x90, 0x80, 0x80]];
 const FILLERS = ['a', '1 ', '0.5 ', '\u4e2d', ' ', '\t', 'word ', '\u0000'];
@@ -150,7 +179,13 @@ export const MUTATORS: Record<string, Mutator> = {
   },
   invalidUtf8: (b, { rng }) => splice(b, rng.int(b.length + 1), rng.chance(0.3) ? 1 : 0, Uint8Array.from(rng.pick(INVALID_UTF8))),
   nulBytes: (b, { rng }) => splice(b, rng.int(b.length + 1), 0, new Uint8Array(1 + rng.int(64))),
-  insertText: (b, { rng }) => splice(b, rng.int(b.length + 1), 0, utf8(rng.pick(['\n', '\r\n', ' ', '\t', '\n\n', ' 1', 'x ', '\r', '\u2028', ': s\n', '#', '__proto__ ', '"', '{', '}', '[]']))),
+  insertText: (b, { rng }) =>
+    splice(
+      b,
+      rng.int(b.length + 1),
+      0,
+      utf8(rng.pick(['\n', '\r\n', ' ', '\t', '\n\n', ' 1', 'x ', '\r', '\u2028', ': s\n', '#', '__proto__ ', '"', '{', '}', '[]'])),
+    ),
   deleteRange: (b, { rng }) => {
     const at = rng.int(b.length + 1);
     return splice(b, at, 1 + rng.int(Math.max(1, Math.min(256, b.length - at))), new Uint8Array(0));
@@ -183,13 +218,45 @@ export const MUTATORS: Record<string, Mutator> = {
 
 const ORDINARY = Object.keys(MUTATORS).filter((k) => k !== 'hugeLine');
 
-const JSON_VALUES: unknown[] = [0, -1, 1, 1.5, 2 ** 31, 2 ** 32, 2 ** 53, 1e9, 1e308, -1e308, null, true, false, '', 'x', '__proto__',
-  'constructor', [], {}, [1, 2], ['a', 'a'], { __proto__: null, polluted: 1 }, 'x'.repeat(10000), Array(1000).fill(1)];
+const JSON_VALUES: unknown[] = [
+  0,
+  -1,
+  1,
+  1.5,
+  2 ** 31,
+  2 ** 32,
+  2 ** 53,
+  1e9,
+  1e308,
+  -1e308,
+  null,
+  true,
+  false,
+  '',
+  'x',
+  '__proto__',
+  'constructor',
+  [],
+  {},
+  [1, 2],
+  ['a', 'a'],
+  { __proto__: null, polluted: 1 },
+  'x'.repeat(10000),
+  Array(1000).fill(1),
+];
 
 /** Every [container, key] in a parsed JSON value, depth first. */
 function jsonSlots(v: unknown, out: [Record<string, unknown> | unknown[], string | number][] = []): typeof out {
-  if (Array.isArray(v)) v.forEach((x, i) => { out.push([v, i]); jsonSlots(x, out); });
-  else if (v && typeof v === 'object') for (const k of Object.keys(v)) { out.push([v as Record<string, unknown>, k]); jsonSlots((v as Record<string, unknown>)[k], out); }
+  if (Array.isArray(v))
+    v.forEach((x, i) => {
+      out.push([v, i]);
+      jsonSlots(x, out);
+    });
+  else if (v && typeof v === 'object')
+    for (const k of Object.keys(v)) {
+      out.push([v as Record<string, unknown>, k]);
+      jsonSlots((v as Record<string, unknown>)[k], out);
+    }
   return out;
 }
 
@@ -278,8 +345,21 @@ export function mutate(seed: Uint8Array, c: MutationContext): { bytes: Uint8Arra
 
 // ---- allocation accounting ------------------------------------------------------------------------
 
-const TYPED = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
-  'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'ArrayBuffer', 'SharedArrayBuffer'] as const;
+const TYPED = [
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float32Array',
+  'Float64Array',
+  'BigInt64Array',
+  'BigUint64Array',
+  'ArrayBuffer',
+  'SharedArrayBuffer',
+] as const;
 
 /**
  * While installed, every `new <TypedArray>(length)` / `new ArrayBuffer(bytes)` through the globals is
@@ -303,8 +383,8 @@ export class AllocationMeter {
         construct: (target, args, newTarget) => {
           const a = args[0];
           if (typeof a === 'number') this.largest = Math.max(this.largest, a * per);
-          else if (a && typeof a === 'object' && !(a instanceof ArrayBuffer) && typeof (a as ArrayLike<unknown>).length === 'number' &&
-            !ArrayBuffer.isView(a)) this.largest = Math.max(this.largest, (a as ArrayLike<unknown>).length * per);
+          else if (a && typeof a === 'object' && !(a instanceof ArrayBuffer) && typeof (a as ArrayLike<unknown>).length === 'number' && !ArrayBuffer.isView(a))
+            this.largest = Math.max(this.largest, (a as ArrayLike<unknown>).length * per);
           return Reflect.construct(target, args, newTarget === g[name] ? target : newTarget);
         },
       });
@@ -405,7 +485,9 @@ function describeThrown(e: unknown): string {
 /** Races `p` against a timer: a reader that waits forever (not a busy loop) is reported, not hung on. */
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new FuzzTimeout(ms)), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FuzzTimeout(ms)), ms);
+  });
   try {
     return await Promise.race([p, timeout]);
   } finally {
@@ -431,7 +513,8 @@ class Watchdog {
 
   async start(limitMs: number): Promise<void> {
     const { Worker } = await import('node:worker_threads');
-    this.worker = new Worker(`
+    this.worker = new Worker(
+      `
       const { workerData } = require('node:worker_threads');
       const fs = require('node:fs');
       const [state, text, limit] = [new Int32Array(workerData.state), new Uint8Array(workerData.text), workerData.limit];
@@ -446,7 +529,9 @@ class Watchdog {
           fs.writeSync(2, 'FUZZ HANG (a synchronous loop, ' + limit + ' ms without returning): ' + Buffer.from(text.subarray(0, n < 0 ? text.length : n)).toString() + '\\n');
           process.kill(process.pid, 'SIGKILL');
         }
-      }`, { eval: true, workerData: { state: this.state.buffer, text: this.text.buffer, limit: limitMs } });
+      }`,
+      { eval: true, workerData: { state: this.state.buffer, text: this.text.buffer, limit: limitMs } },
+    );
     this.worker.unref();
   }
 
@@ -489,12 +574,17 @@ export async function runFuzz(target: FuzzTarget, o: FuzzOptions): Promise<FuzzR
       const rng = new Rng(cs);
       const huge = Number.isFinite(hugeEvery) && i % hugeEvery === hugeEvery - 1 && report.hugeCases < hugeCases;
       // Case 0..seeds-1 are the valid seeds themselves: they must load.
-      const { bytes, applied } = i < seeds.length
-        ? { bytes: seeds[i], applied: ['none (valid seed)'] }
-        : mutate(rng.pick(seeds), {
-          rng, kind: target.kind, seeds, allowHuge: huge, extra: target.mutators,
-          fixup: target.fixup && rng.chance(target.fixup.share) ? target.fixup.fn : undefined,
-        });
+      const { bytes, applied } =
+        i < seeds.length
+          ? { bytes: seeds[i], applied: ['none (valid seed)'] }
+          : mutate(rng.pick(seeds), {
+              rng,
+              kind: target.kind,
+              seeds,
+              allowHuge: huge,
+              extra: target.mutators,
+              fixup: target.fixup && rng.chance(target.fixup.share) ? target.fixup.fn : undefined,
+            });
       if (huge) report.hugeCases++;
       const fail = (problem: string) => {
         report.failures.push({ target: target.name, index: i, caseSeed: cs, mutations: applied, inputBytes: bytes.length, problem });
@@ -543,9 +633,13 @@ export async function runFuzz(target: FuzzTarget, o: FuzzOptions): Promise<FuzzR
 
 /** One line per target, for logs and the script's table. */
 export function summarize(r: FuzzReport): string {
-  const errs = Object.entries(r.errors).map(([k, v]) => `${k} ${v}`).join(', ');
-  return `${r.target}: ${r.cases} cases (${r.hugeCases} with a 10 MB line) in ${r.seconds.toFixed(1)} s, ok ${r.ok}, errors {${errs}}, ` +
-    `slowest ${r.slowestMs.toFixed(0)} ms, largest allocation ${(r.largestAllocation / 1048576).toFixed(1)} MiB, failures ${r.failures.length}`;
+  const errs = Object.entries(r.errors)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return (
+    `${r.target}: ${r.cases} cases (${r.hugeCases} with a 10 MB line) in ${r.seconds.toFixed(1)} s, ok ${r.ok}, errors {${errs}}, ` +
+    `slowest ${r.slowestMs.toFixed(0)} ms, largest allocation ${(r.largestAllocation / 1048576).toFixed(1)} MiB, failures ${r.failures.length}`
+  );
 }
 
 export function formatFailure(f: FuzzFailure): string {

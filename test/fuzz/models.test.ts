@@ -3,7 +3,15 @@ import { LinearClassifier, Wasm2VecError } from '../../src/index.js';
 import { decodeLinearModel } from '../../src/classify/linear/model-file.js';
 import { CI_CASES, CI_HUGE, CI_SEED, reproduce } from './ci-settings.js';
 import { formatFailure, runFuzz, summarize, type FuzzTarget } from './harness.js';
-import { checkpointTarget, classifierCheckpointTarget, gloveCheckpointTarget, linearCheckpointTarget, linearTarget, textClassifierTarget, vocabularyTarget } from './targets.js';
+import {
+  checkpointTarget,
+  classifierCheckpointTarget,
+  gloveCheckpointTarget,
+  linearCheckpointTarget,
+  linearTarget,
+  textClassifierTarget,
+  vocabularyTarget,
+} from './targets.js';
 
 async function fuzz(target: FuzzTarget) {
   const r = await runFuzz(target, { cases: CI_CASES, seed: CI_SEED, hugeCases: CI_HUGE });

@@ -7,7 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { Embeddings, GloVe, LinearClassifier, TextClassifier, Vocabulary, Word2Vec, parseAnalogies, parseWordPairs, whitespaceTokenizer, type VectorFormat } from '../../src/index.js';
+import {
+  Embeddings,
+  GloVe,
+  LinearClassifier,
+  TextClassifier,
+  Vocabulary,
+  Word2Vec,
+  parseAnalogies,
+  parseWordPairs,
+  whitespaceTokenizer,
+  type VectorFormat,
+} from '../../src/index.js';
 import { decodeLinearModel } from '../../src/classify/linear/model-file.js';
 import { decodeClassifierFile } from '../../src/classify/lstm/model-file.js';
 import { scanCorpus } from '../../src/text/id-stream.js';
@@ -59,7 +70,12 @@ function sampleEmbeddings(rows: number, dim: number, seed: number, withCounts: b
 
 function vectorSeeds(format: VectorFormat): Uint8Array[] {
   const out: Uint8Array[] = [];
-  const shapes: [number, number][] = [[5, 3], [14, 4], [8, 1], [3, 17]];
+  const shapes: [number, number][] = [
+    [5, 3],
+    [14, 4],
+    [8, 1],
+    [3, 17],
+  ];
   shapes.forEach(([rows, dim], i) => {
     const e = sampleEmbeddings(rows, dim, 7 + i, i % 2 === 0);
     if (format === 'wasm2vec') {
@@ -72,7 +88,12 @@ function vectorSeeds(format: VectorFormat): Uint8Array[] {
   // Many rows, few dims: a mutated dim then claims a large matrix that the rows would "confirm".
   const many = Array.from({ length: 300 }, (_, i) => `w${i}`);
   const rng = new Rng(99);
-  const tall = new Embeddings(many, Float32Array.from({ length: many.length * 2 }, () => rng.next() - 0.5), 2, { counts: Float64Array.from(many, (_, i) => 1000 - i) });
+  const tall = new Embeddings(
+    many,
+    Float32Array.from({ length: many.length * 2 }, () => rng.next() - 0.5),
+    2,
+    { counts: Float64Array.from(many, (_, i) => 1000 - i) },
+  );
   out.push(format === 'wasm2vec' ? tall.toBytes({ format, dtype: 'float16' }) : tall.toBytes({ format }));
   const fixtures = join(repoRoot, 'test', 'fixtures', 'vectors', 'gensim-written');
   if (format === 'word2vec-text') out.push(new Uint8Array(readFileSync(join(fixtures, 'gensim-small.txt'))));
@@ -184,7 +205,8 @@ export function linearTarget(fullLoads: number): FuzzTarget {
       const clf = await LinearClassifier.load(bytes, { threads: 1, tokenizer: data.header.tokenizer === 'custom' ? whitespaceTokenizer : undefined });
       try {
         const preds = await clf.predict(['good movie', '', '好 电影 boring', 'unknown words only'], { k: 2 });
-        for (const p of preds) for (const l of p) if (!(l.probability >= 0 && l.probability <= 1)) throw new Error(`silent wrong answer: probability ${l.probability}`);
+        for (const p of preds)
+          for (const l of p) if (!(l.probability >= 0 && l.probability <= 1)) throw new Error(`silent wrong answer: probability ${l.probability}`);
       } finally {
         clf.dispose();
       }
@@ -206,7 +228,11 @@ export function textClassifierTarget(fullLoads: number): FuzzTarget {
       const ids = await a.toBytes();
       a.dispose();
       const b = new TextClassifier({ ...small, classes: 3, lstm: [{ units: 2, returnSequences: true }, { units: 3 }] });
-      await b.fit(TEXTS, TEXTS.map((_, i) => i % 3), { epochs: 1, batchSize: 4 });
+      await b.fit(
+        TEXTS,
+        TEXTS.map((_, i) => i % 3),
+        { epochs: 1, batchSize: 4 },
+      );
       const texts = await b.toBytes();
       b.dispose();
       return [ids, texts];
@@ -232,7 +258,13 @@ export function textClassifierTarget(fullLoads: number): FuzzTarget {
 /** The header parser alone, without loading (cheap, so it gets the bulk of the cases). */
 export function textClassifierHeaderTarget(): FuzzTarget {
   const full = textClassifierTarget(0);
-  return { ...full, name: 'model:text-classifier-decode', run: async (bytes) => { decodeClassifierFile(bytes, 'fuzz'); } };
+  return {
+    ...full,
+    name: 'model:text-classifier-decode',
+    run: async (bytes) => {
+      decodeClassifierFile(bytes, 'fuzz');
+    },
+  };
 }
 
 export function vocabularyTarget(): FuzzTarget {
@@ -241,7 +273,19 @@ export function vocabularyTarget(): FuzzTarget {
     kind: 'text',
     mutators: { json: jsonMutator },
     seeds: () => [
-      utf8(JSON.stringify(Vocabulary.fromCounts(new Map([['the', 9], ['__proto__', 5], ['constructor', 3], ['王', 2]]), { minCount: 1 }).toJSON())),
+      utf8(
+        JSON.stringify(
+          Vocabulary.fromCounts(
+            new Map([
+              ['the', 9],
+              ['__proto__', 5],
+              ['constructor', 3],
+              ['王', 2],
+            ]),
+            { minCount: 1 },
+          ).toJSON(),
+        ),
+      ),
       utf8('{"words":["a","b"],"counts":[2,1],"__proto__":{"polluted":1}}'),
     ],
     run: async (bytes) => {
@@ -266,8 +310,19 @@ export function checkpointTarget(resumes = 10): FuzzTarget {
     fixup: { share: 0.6, fn: fixWasm2VecChecksum },
     seeds: async () => {
       const out: Uint8Array[] = [];
-      for (const options of [{ dim: 4, epochs: 2 }, { dim: 3, epochs: 2, hs: true, model: 'cbow' as const }, { dim: 2, epochs: 3, threads: 2 }]) {
-        const m = await Word2Vec.train(corpus, { minCount: 5, threads: 1, ...options, checkpoint: (c) => { if (c.epoch === 1) out.push(c.bytes); } });
+      for (const options of [
+        { dim: 4, epochs: 2 },
+        { dim: 3, epochs: 2, hs: true, model: 'cbow' as const },
+        { dim: 2, epochs: 3, threads: 2 },
+      ]) {
+        const m = await Word2Vec.train(corpus, {
+          minCount: 5,
+          threads: 1,
+          ...options,
+          checkpoint: (c) => {
+            if (c.epoch === 1) out.push(c.bytes);
+          },
+        });
         m.dispose();
       }
       return out;
@@ -298,7 +353,15 @@ export function gloveCheckpointTarget(): FuzzTarget {
     fixup: { share: 0.6, fn: fixWasm2VecChecksum },
     seeds: async () => {
       const out: Uint8Array[] = [];
-      const m = await GloVe.train(corpus, { dim: 3, epochs: 2, threads: 1, minCount: 3, checkpoint: (c) => { out.push(c.bytes); } });
+      const m = await GloVe.train(corpus, {
+        dim: 3,
+        epochs: 2,
+        threads: 1,
+        minCount: 3,
+        checkpoint: (c) => {
+          out.push(c.bytes);
+        },
+      });
       m.dispose();
       return out;
     },
@@ -318,7 +381,17 @@ export function classifierCheckpointTarget(): FuzzTarget {
     seeds: async () => {
       const out: Uint8Array[] = [];
       const c = new TextClassifier({ vocabSize: 40, sequenceLength: 6, embeddingDim: 3, lstm: [{ units: 2 }], threads: 1 });
-      await c.fit(TEXTS, TEXTS.map((_, i) => i % 2), { epochs: 2, batchSize: 4, checkpoint: (k) => { out.push(k.bytes); } });
+      await c.fit(
+        TEXTS,
+        TEXTS.map((_, i) => i % 2),
+        {
+          epochs: 2,
+          batchSize: 4,
+          checkpoint: (k) => {
+            out.push(k.bytes);
+          },
+        },
+      );
       c.dispose();
       return out;
     },
@@ -352,7 +425,11 @@ export function linearCheckpointTarget(resumes = 10): FuzzTarget {
       const out: Uint8Array[] = [];
       for (const [options, labels] of configs) {
         const c = new LinearClassifier(options);
-        await c.fit(TEXTS, labels, { checkpoint: (k) => { if (k.epoch === 1) out.push(k.bytes); } });
+        await c.fit(TEXTS, labels, {
+          checkpoint: (k) => {
+            if (k.epoch === 1) out.push(k.bytes);
+          },
+        });
         c.dispose();
       }
       return out;
@@ -369,7 +446,8 @@ export function linearCheckpointTarget(resumes = 10): FuzzTarget {
         // A mutated header may ask for many epochs: cap the run (an abort is a typed error).
         await clf.fit(TEXTS, c.labels.multiLabel ? multi : classes, { resumeFrom: bytes, signal: AbortSignal.timeout(2000) });
         const preds = await clf.predict(['good movie', '', '好 电影 boring'], { k: 2 });
-        for (const p of preds) for (const l of p) if (!(l.probability >= 0 && l.probability <= 1)) throw new Error(`silent wrong answer: probability ${l.probability}`);
+        for (const p of preds)
+          for (const l of p) if (!(l.probability >= 0 && l.probability <= 1)) throw new Error(`silent wrong answer: probability ${l.probability}`);
       } finally {
         clf.dispose();
       }
@@ -390,7 +468,11 @@ function evalEmbeddings(seeds: Uint8Array[]): Embeddings {
   for (const s of seeds) for (const w of lenient.decode(s).split(/\s+/)) if (w && !/^[\d.:]+$/.test(w)) words.add(w.toLowerCase());
   const list = [...words].slice(0, 400);
   const rng = new Rng(5);
-  return new Embeddings(list, Float32Array.from({ length: list.length * 8 }, () => rng.next() - 0.5), 8);
+  return new Embeddings(
+    list,
+    Float32Array.from({ length: list.length * 8 }, () => rng.next() - 0.5),
+    8,
+  );
 }
 
 /**
@@ -415,11 +497,18 @@ export function pairsTarget(seedSource: 'repo' | 'shared' = 'repo'): FuzzTarget 
       const { pairs } = parseWordPairs(lenient.decode(bytes), rng.chance(0.2) ? { delimiter: rng.pick([' ', ',', '\t']) } : {});
       const r = await emb.evaluateWordPairs(pairs, { caseInsensitive: rng.chance(0.7), dummy4unknown: rng.chance(0.3) });
       // NaN is what gensim/scipy report for undefined correlations (constant or NaN scores); anything else must be in range.
-      for (const [k, x, max] of [['pearson', r.pearson, 1], ['spearman', r.spearman, 1], ['oovRatio', r.oovRatio, 100]] as const) {
+      for (const [k, x, max] of [
+        ['pearson', r.pearson, 1],
+        ['spearman', r.spearman, 1],
+        ['oovRatio', r.oovRatio, 100],
+      ] as const) {
         if (!Number.isNaN(x) && !(Math.abs(x) <= max + 1e-9)) throw new Error(`silent wrong answer: ${k} = ${x}`);
       }
     },
-    cleanup: () => { emb?.dispose(); emb = null; },
+    cleanup: () => {
+      emb?.dispose();
+      emb = null;
+    },
   };
 }
 
@@ -439,7 +528,10 @@ export function analogiesTarget(): FuzzTarget {
       const r = await emb.evaluateAnalogies(sections, { restrictVocab: rng.chance(0.5) ? 300 : 5, threads: 1, dummy4unknown: rng.chance(0.3) });
       if (!(r.accuracy >= 0 && r.accuracy <= 1)) throw new Error(`silent wrong answer: accuracy ${r.accuracy}`);
     },
-    cleanup: () => { emb?.dispose(); emb = null; },
+    cleanup: () => {
+      emb?.dispose();
+      emb = null;
+    },
   };
 }
 
@@ -467,7 +559,7 @@ export function corpusTarget(): FuzzTarget {
     seeds: () => {
       const en = readFileSync(demoCorpusPath).subarray(0, 3000);
       const zh = new Uint8Array(readFileSync(repoData('zh-tatoeba-cmn-head/cmn_en_zh_pairs.tsv'))).subarray(0, 3000);
-      const mixed = utf8('Der König’s café — 我爱北京天安门。 ไทย ภาษา\r\nline two\r\n\r\n  spaced   out  \ttabs\n1998年 don\'t stop\u2028next');
+      const mixed = utf8("Der König’s café — 我爱北京天安门。 ไทย ภาษา\r\nline two\r\n\r\n  spaced   out  \ttabs\n1998年 don't stop\u2028next");
       return [new Uint8Array(en), zh, mixed, utf8('a\n'), new Uint8Array(gzipSync(en))];
     },
     run: async (bytes, rng) => {
@@ -475,12 +567,19 @@ export function corpusTarget(): FuzzTarget {
       const gz = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
       const variant = gz || rng.chance(0.05) ? 'path' : rng.pick(['web', 'node', 'iterable'] as const);
       const chunks = randomChunks(bytes, rng);
-      const corpus = variant === 'path'
-        ? { path: scratchFile(`c${files++ % 4}${gz ? '.txt.gz' : '.txt'}`, bytes) }
-        : variant === 'web'
-          ? new ReadableStream<Uint8Array>({ start(c) { for (const x of chunks) c.enqueue(x); c.close(); } })
-          : variant === 'node' ? Readable.from(chunks, { objectMode: false })
-            : chunks.map((c) => lenient.decode(c)); // documents: each chunk a separate text
+      const corpus =
+        variant === 'path'
+          ? { path: scratchFile(`c${files++ % 4}${gz ? '.txt.gz' : '.txt'}`, bytes) }
+          : variant === 'web'
+            ? new ReadableStream<Uint8Array>({
+                start(c) {
+                  for (const x of chunks) c.enqueue(x);
+                  c.close();
+                },
+              })
+            : variant === 'node'
+              ? Readable.from(chunks, { objectMode: false })
+              : chunks.map((c) => lenient.decode(c)); // documents: each chunk a separate text
       const scanned = await scanCorpus(corpus, { tokenizer });
       try {
         const vocab = Vocabulary.fromCounts(scanned.counts, { minCount: 1 });
@@ -492,7 +591,11 @@ export function corpusTarget(): FuzzTarget {
         for await (const chunk of stream.chunks()) {
           let prevSep = true;
           for (const id of chunk) {
-            if (id === -1) { if (prevSep) throw new Error('silent wrong answer: empty sentence'); prevSep = true; continue; }
+            if (id === -1) {
+              if (prevSep) throw new Error('silent wrong answer: empty sentence');
+              prevSep = true;
+              continue;
+            }
             if (!(id >= 0 && id < vocab.size)) throw new Error(`silent wrong answer: id ${id} outside the vocabulary of ${vocab.size}`);
             prevSep = false;
             words++;

@@ -27,7 +27,10 @@ describe('long lines in small chunks', () => {
       for (let at = 0; at < line.length; at += 16384) yield line.subarray(at, at + 16384);
     }
     const t0 = performance.now();
-    const e = await Embeddings.load(chunks(), { format: 'glove' }).then(() => null, (x: unknown) => x);
+    const e = await Embeddings.load(chunks(), { format: 'glove' }).then(
+      () => null,
+      (x: unknown) => x,
+    );
     const ms = performance.now() - t0;
     // 8 Mi values exceed the largest dimension: a clear error, in about a second rather than minutes.
     expect(e).toBeInstanceOf(Wasm2VecError);

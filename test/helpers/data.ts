@@ -32,7 +32,9 @@ export const TEXT8_HEAD_BYTES = 15_000_000;
  */
 export function text8Slice(bytes: number): string {
   if (bytes > TEXT8_HEAD_BYTES) {
-    throw new Error(`text8Slice(${bytes}): the repository ships the first ${TEXT8_HEAD_BYTES} bytes; a larger slice needs the full corpus (sharedData, data suite)`);
+    throw new Error(
+      `text8Slice(${bytes}): the repository ships the first ${TEXT8_HEAD_BYTES} bytes; a larger slice needs the full corpus (sharedData, data suite)`,
+    );
   }
   const all = gunzipSync(readFileSync(repoData('en-corpus-gutenberg-head/corpus.text8.gz')));
   let end = Math.min(bytes, all.length);
@@ -56,7 +58,9 @@ export function sharedData(rel: string): string {
   }
   const p = join(sharedDataDir(), rel);
   if (!existsSync(p)) {
-    throw new Error(`data suite: ${p} is missing. Point WASM2VEC_DATA at the data folder (one subfolder per set, as ../shared/data), or put it at ../shared/data next to the repository`);
+    throw new Error(
+      `data suite: ${p} is missing. Point WASM2VEC_DATA at the data folder (one subfolder per set, as ../shared/data), or put it at ../shared/data next to the repository`,
+    );
   }
   return p;
 }

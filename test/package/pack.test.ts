@@ -13,7 +13,13 @@ import { extname, join, normalize } from 'node:path';
 import { chromiumAvailable, launchChromium } from '../browser/harness.js';
 import { repoRoot } from '../helpers/data.js';
 
-interface PackResult { filename: string; size: number; unpackedSize: number; entryCount: number; files: { path: string; size: number }[] }
+interface PackResult {
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  entryCount: number;
+  files: { path: string; size: number }[];
+}
 
 const tmp = mkdtempSync(join(tmpdir(), 'wasm2vec-pack-'));
 const project = join(tmp, 'project');
@@ -38,20 +44,32 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('npm pack', () => {
   it('ships the built library, its types, the demo corpus with provenance, and no dependencies', () => {
     const paths = new Set(pack.files.map((f) => f.path));
-    for (const p of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js',
-      'data/demo-fairytales/corpus.txt', 'data/demo-fairytales/MANIFEST.md', 'data/demo-fairytales/books.tsv']) {
+    for (const p of [
+      'package.json',
+      'README.md',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/cli.js',
+      'data/demo-fairytales/corpus.txt',
+      'data/demo-fairytales/MANIFEST.md',
+      'data/demo-fairytales/books.tsv',
+    ]) {
       expect(paths, p).toContain(p);
     }
     for (const p of paths) expect(p).toMatch(/^(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts)|data\/demo-fairytales\/.+)$/);
     const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     expect(manifest.dependencies ?? {}).toEqual({});
     expect(manifest.peerDependencies ?? {}).toEqual({});
-    console.log(`package: ${pack.filename}, ${(pack.size / 1024).toFixed(0)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${pack.entryCount} files`);
+    console.log(
+      `package: ${pack.filename}, ${(pack.size / 1024).toFixed(0)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${pack.entryCount} files`,
+    );
     expect(pack.size).toBeLessThan(2 * 1024 * 1024);
   });
 
   it('imports in Node (ESM), trains a tiny model, and reports import + first WebAssembly instance time', () => {
-    writeFileSync(join(project, 'esm.mjs'), `
+    writeFileSync(
+      join(project, 'esm.mjs'),
+      `
       const c0 = process.cpuUsage(), t0 = performance.now();
       const { Word2Vec, Embeddings } = await import('wasm2vec');
       const t1 = performance.now(), c1 = process.cpuUsage(c0);
@@ -66,12 +84,22 @@ describe('npm pack', () => {
       const out = { ...times, vocabulary: model.vocabulary.size, neighbours };
       model.dispose();
       console.log(JSON.stringify(out));
-    `);
+    `,
+    );
     // Median of 5 fresh processes: each pays the full module load; wall time on a shared 2-core box is noisy.
-    const runs = Array.from({ length: 5 }, (_, i) => JSON.parse(run('node', ['esm.mjs', i === 0 ? 'train' : 'time'], project).trim().split('\n').pop()!));
+    const runs = Array.from({ length: 5 }, (_, i) =>
+      JSON.parse(
+        run('node', ['esm.mjs', i === 0 ? 'train' : 'time'], project)
+          .trim()
+          .split('\n')
+          .pop()!,
+      ),
+    );
     const med = (k: string) => runs.map((r) => r[k] as number).sort((a, b) => a - b)[2];
-    console.log(`import ${med('importMs').toFixed(1)} ms + first instance ${med('instantiateMs').toFixed(1)} ms wall (median of 5); ` +
-      `CPU ${med('importCpuMs').toFixed(1)} ms import, ${med('totalCpuMs').toFixed(1)} ms with the instance`);
+    console.log(
+      `import ${med('importMs').toFixed(1)} ms + first instance ${med('instantiateMs').toFixed(1)} ms wall (median of 5); ` +
+        `CPU ${med('importCpuMs').toFixed(1)} ms import, ${med('totalCpuMs').toFixed(1)} ms with the instance`,
+    );
     expect(runs[0].vocabulary).toBeGreaterThan(3000);
     expect(runs[0].neighbours).toHaveLength(5);
     expect(runs[0].neighbours).not.toContain('king');
@@ -80,11 +108,14 @@ describe('npm pack', () => {
   });
 
   it('loads through require() (the exports "require" condition; Node >= 20.19 loads the ES module synchronously)', () => {
-    writeFileSync(join(project, 'cjs.cjs'), `
+    writeFileSync(
+      join(project, 'cjs.cjs'),
+      `
       const { Word2Vec, Embeddings } = require('wasm2vec');
       const e = new Embeddings(['x', 'y'], new Float32Array([1, 0, 0, 1]), 2);
       console.log(JSON.stringify({ train: typeof Word2Vec.train, sim: e.similarity('x', 'y') }));
-    `);
+    `,
+    );
     const [major, minor] = process.versions.node.split('.').map(Number);
     if (major > 22 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19)) {
       expect(JSON.parse(run('node', ['cjs.cjs'], project))).toEqual({ train: 'function', sim: 0 });
@@ -96,7 +127,9 @@ describe('npm pack', () => {
   it('installs the wasm2vec bin and ships type declarations that type-check a consumer', () => {
     const help = run(join(project, 'node_modules', '.bin', 'wasm2vec'), ['--help'], project);
     expect(help).toMatch(/Usage: wasm2vec <command>/);
-    writeFileSync(join(project, 'check.ts'), `
+    writeFileSync(
+      join(project, 'check.ts'),
+      `
       import { Word2Vec, Embeddings, type Word2VecProgress } from 'wasm2vec';
       export async function f(text: string): Promise<number> {
         const m = await Word2Vec.train(text, { dim: 10, onProgress: (p: Word2VecProgress) => void p.meanLoss });
@@ -105,11 +138,24 @@ describe('npm pack', () => {
         m.dispose();
         return top.length + e.dim;
       }
-    `);
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2023', 'dom'], types: [], strict: true, noEmit: true, skipLibCheck: false },
-      files: ['check.ts'],
-    }));
+    `,
+    );
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          lib: ['es2023', 'dom'],
+          types: [],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+        },
+        files: ['check.ts'],
+      }),
+    );
     expect(() => run('node', [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], project)).not.toThrow();
   });
 
@@ -117,7 +163,9 @@ describe('npm pack', () => {
     mkdirSync(join(project, 'public'));
     copyFileSync(join(installed, 'data', 'demo-fairytales', 'corpus.txt'), join(project, 'public', 'corpus.txt'));
     writeFileSync(join(project, 'index.html'), '<!doctype html><meta charset="utf-8"><title>loading</title><script type="module" src="/main.js"></script>');
-    writeFileSync(join(project, 'main.js'), `
+    writeFileSync(
+      join(project, 'main.js'),
+      `
       import { Word2Vec } from 'wasm2vec';
       (async () => {
         try {
@@ -132,14 +180,19 @@ describe('npm pack', () => {
           document.title = 'error';
         }
       })();
-    `);
+    `,
+    );
     run('node', [join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn', '--outDir', 'web'], project);
     const web = join(project, 'web');
     const server: Server = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const file = normalize(join(web, path === '/' ? 'index.html' : path));
       const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
-      if (!file.startsWith(web) || !existsSync(file)) { res.writeHead(404, headers); res.end(); return; }
+      if (!file.startsWith(web) || !existsSync(file)) {
+        res.writeHead(404, headers);
+        res.end();
+        return;
+      }
       const type = { '.html': 'text/html', '.js': 'text/javascript', '.txt': 'text/plain' }[extname(file)] ?? 'application/octet-stream';
       res.writeHead(200, { ...headers, 'Content-Type': type });
       res.end(readFileSync(file));

@@ -24,11 +24,21 @@ describe.skipIf(!chromiumAvailable)('Word2Vec failures and resume in Chromium', 
         let live = 0;
         const Original = g.Worker;
         g.Worker = class extends Original {
-          constructor(url: string | URL, options?: WorkerOptions) { super(url, options); live++; }
-          terminate(): void { live--; super.terminate(); }
+          constructor(url: string | URL, options?: WorkerOptions) {
+            super(url, options);
+            live++;
+          }
+          terminate(): void {
+            live--;
+            super.terminate();
+          }
         };
         const text: string = await (await fetch('/corpus.txt')).text();
-        const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: any) => ({ code: e?.code, message: String(e?.message) }));
+        const errorOf = (p: Promise<unknown>) =>
+          p.then(
+            () => null,
+            (e: any) => ({ code: e?.code, message: String(e?.message) }),
+          );
         const fingerprint = (v: Float32Array) => {
           let h = 0x811c9dc5;
           for (const x of new Uint32Array(v.buffer, v.byteOffset, v.length)) h = Math.imul(h ^ x, 0x01000193) >>> 0;
@@ -47,11 +57,23 @@ describe.skipIf(!chromiumAvailable)('Word2Vec failures and resume in Chromium', 
         const epochAbort = new AbortController();
         let abortedAt = 0;
         const partial = await Word2Vec.train(text, {
-          threads: 2, epochs: 50, seed: 1, signal: epochAbort.signal,
-          onProgress: (p: any) => { if (p.epoch >= 2 && !epochAbort.signal.aborted) { abortedAt = performance.now(); epochAbort.abort(); } },
+          threads: 2,
+          epochs: 50,
+          seed: 1,
+          signal: epochAbort.signal,
+          onProgress: (p: any) => {
+            if (p.epoch >= 2 && !epochAbort.signal.aborted) {
+              abortedAt = performance.now();
+              epochAbort.abort();
+            }
+          },
         });
         const epochLatency = performance.now() - abortedAt;
-        const partialStats = { aborted: partial.stats.aborted, epochs: partial.stats.epochsCompleted, neighbours: partial.embeddings.mostSimilar({ positive: ['king'], topN: 3 }).length };
+        const partialStats = {
+          aborted: partial.stats.aborted,
+          epochs: partial.stats.epochsCompleted,
+          neighbours: partial.embeddings.mostSimilar({ positive: ['king'], topN: 3 }).length,
+        };
         partial.dispose();
 
         // 3. 1 thread: 2 epochs + checkpoint bytes + resume 3 == 5 epochs.
@@ -61,7 +83,16 @@ describe.skipIf(!chromiumAvailable)('Word2Vec failures and resume in Chromium', 
         straight.dispose();
         let saved: Uint8Array | null = null;
         const stop = new AbortController();
-        const first = await Word2Vec.train(text, { ...opts, signal: stop.signal, checkpoint: (c: any) => { if (c.epoch === 2) { saved = c.bytes; stop.abort(); } } });
+        const first = await Word2Vec.train(text, {
+          ...opts,
+          signal: stop.signal,
+          checkpoint: (c: any) => {
+            if (c.epoch === 2) {
+              saved = c.bytes;
+              stop.abort();
+            }
+          },
+        });
         first.dispose();
         const resumed = await Word2Vec.train(text, { resumeFrom: saved, threads: 1 });
         const resumedPrint = fingerprint(resumed.embeddings.vectors);
@@ -75,11 +106,32 @@ describe.skipIf(!chromiumAvailable)('Word2Vec failures and resume in Chromium', 
         const pools: any[] = [];
         KernelPool.createdForTest = (p: any) => pools.push(p);
         let crashed = false;
-        const crashError = await errorOf(Word2Vec.train(text, {
-          threads: 2, epochs: 50, onProgress: () => { if (!crashed && pools.length > 0) { crashed = true; pools[0].crashWorkerForTest(1).catch(() => {}); } },
-        }));
+        const crashError = await errorOf(
+          Word2Vec.train(text, {
+            threads: 2,
+            epochs: 50,
+            onProgress: () => {
+              if (!crashed && pools.length > 0) {
+                crashed = true;
+                pools[0].crashWorkerForTest(1).catch(() => {});
+              }
+            },
+          }),
+        );
         KernelPool.createdForTest = null;
-        return { scanError, scanLatency, epochLatency, partialStats, straightPrint, resumedPrint, resumedEpochs, saved: saved !== null, corruptError, crashError, live };
+        return {
+          scanError,
+          scanLatency,
+          epochLatency,
+          partialStats,
+          straightPrint,
+          resumedPrint,
+          resumedEpochs,
+          saved: saved !== null,
+          corruptError,
+          crashError,
+          live,
+        };
       });
       console.log(`Chromium abort latency ms: scanning ${r.scanLatency.toFixed(0)}, epochs ${r.epochLatency.toFixed(0)}`);
       expect(r.scanError?.code).toBe('ABORTED');
@@ -107,7 +159,11 @@ describe.skipIf(!chromiumAvailable)('Word2Vec failures and resume in Chromium', 
       const r = await served.page.evaluate(async () => {
         const { GloVe, TextClassifier, LinearClassifier } = (globalThis as any).wasm2vec;
         const text: string = await (await fetch('/corpus.txt')).text();
-        const rows = (await (await fetch('/mr.tsv')).text()).split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+        const rows = (await (await fetch('/mr.tsv')).text())
+          .split('\n')
+          .slice(1)
+          .filter(Boolean)
+          .map((l) => l.split('\t'));
         // Ten copies of MR with a distinct suffix each: ~106k texts, seconds of tokenising.
         const many = Array.from({ length: 10 }, (_, k) => rows.map((x) => `${x[2]} ${k}`)).flat();
         const labels = Array.from({ length: 10 }, () => rows.map((x) => Number(x[0]))).flat();
@@ -115,16 +171,23 @@ describe.skipIf(!chromiumAvailable)('Word2Vec failures and resume in Chromium', 
           const ac = new AbortController();
           const due = performance.now() + 40;
           setTimeout(() => ac.abort(), 40);
-          const code = await run(ac.signal).then(() => 'resolved', (e: any) => e?.code);
+          const code = await run(ac.signal).then(
+            () => 'resolved',
+            (e: any) => e?.code,
+          );
           return { code, ms: performance.now() - due };
         };
         return {
           glove: await latency((signal) => GloVe.train(text.repeat(40), { threads: 2, signal })),
-          text: await latency((signal) => new TextClassifier({ vocabSize: 20000, sequenceLength: 40, embeddingDim: 16, lstm: [{ units: 16 }], threads: 2 }).fit(many, labels, { signal })),
+          text: await latency((signal) =>
+            new TextClassifier({ vocabSize: 20000, sequenceLength: 40, embeddingDim: 16, lstm: [{ units: 16 }], threads: 2 }).fit(many, labels, { signal }),
+          ),
           linear: await latency((signal) => new LinearClassifier({ threads: 2 }).fit(many, labels, { signal })),
         };
       });
-      console.log(`Chromium abort latency ms: GloVe ${r.glove.ms.toFixed(0)}, TextClassifier ${r.text.ms.toFixed(0)}, LinearClassifier ${r.linear.ms.toFixed(0)}`);
+      console.log(
+        `Chromium abort latency ms: GloVe ${r.glove.ms.toFixed(0)}, TextClassifier ${r.text.ms.toFixed(0)}, LinearClassifier ${r.linear.ms.toFixed(0)}`,
+      );
       for (const x of [r.glove, r.text, r.linear]) {
         expect(x.code).toBe('ABORTED');
         expect(x.ms).toBeLessThan(200);

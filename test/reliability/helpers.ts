@@ -11,7 +11,9 @@ export function demoSlice(chars: number): string {
 }
 
 export function sha(v: Float32Array): string {
-  return createHash('sha256').update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength))
+    .digest('hex');
 }
 
 /** Resolves once every worker started by any pool has ended (or rejects after `ms`). */
@@ -26,7 +28,9 @@ export async function workersEnded(baseline: number, ms = 5000): Promise<void> {
 /** Captures the next pool created while `fn` runs (the hook is test-only, not part of the API). */
 export async function withPools<T>(fn: (pools: KernelPool[]) => Promise<T>): Promise<T> {
   const pools: KernelPool[] = [];
-  KernelPool.createdForTest = (p) => { pools.push(p); };
+  KernelPool.createdForTest = (p) => {
+    pools.push(p);
+  };
   try {
     return await fn(pools);
   } finally {

@@ -9,8 +9,11 @@ import { repoRoot } from '../helpers/data.js';
  */
 describe('large inputs', () => {
   it('a generated corpus streams through Word2Vec with peak RSS under 1.5 x model + a fixed buffer', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/large-corpus.ts', '--mb', '24', '--types', '300000', '--dim', '48',
-      '--window', '2', '--negative', '1', '--json'], { cwd: repoRoot, encoding: 'utf8', timeout: 110_000 });
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/large-corpus.ts', '--mb', '24', '--types', '300000', '--dim', '48', '--window', '2', '--negative', '1', '--json'],
+      { cwd: repoRoot, encoding: 'utf8', timeout: 110_000 },
+    );
     expect(run.status, run.stderr).toBe(0);
     const r = JSON.parse(run.stdout.trim().split('\n').pop()!);
     console.log(`large corpus (CI size): ${JSON.stringify(r)}`);

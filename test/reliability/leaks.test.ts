@@ -35,22 +35,34 @@ describe('no leaks across train/dispose cycles', () => {
     }
     const warm = rss[9];
     const last = rss[rss.length - 1];
-    console.log(`Word2Vec RSS MiB: cycle 10 ${(warm / 2 ** 20).toFixed(1)}, cycle 50 ${(last / 2 ** 20).toFixed(1)}, max ${(Math.max(...rss.slice(9)) / 2 ** 20).toFixed(1)}`);
+    console.log(
+      `Word2Vec RSS MiB: cycle 10 ${(warm / 2 ** 20).toFixed(1)}, cycle 50 ${(last / 2 ** 20).toFixed(1)}, max ${(Math.max(...rss.slice(9)) / 2 ** 20).toFixed(1)}`,
+    );
     expect(last).toBeLessThan(warm * 1.1);
   });
 
   it('GloVe, LinearClassifier and TextClassifier: 15 cycles each, workers end, RSS within 10 %', async () => {
     const baseline = KernelPool.liveWorkersForTest;
-    const texts = corpus.split('\n').filter((l) => l.trim()).slice(0, 60);
+    const texts = corpus
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(0, 60);
     const rss: number[] = [];
     for (let cycle = 0; cycle < 15; cycle++) {
       const g = await GloVe.train(corpus, { dim: 16, epochs: 2, threads: 2, minCount: 2, memoryBudget: 64 * 2 ** 20 });
       g.dispose();
       const l = new LinearClassifier({ dim: 8, epochs: 1, threads: 2 });
-      await l.fit(texts, texts.map((_, i) => i % 2));
+      await l.fit(
+        texts,
+        texts.map((_, i) => i % 2),
+      );
       l.dispose();
       const t = new TextClassifier({ vocabSize: 200, sequenceLength: 8, embeddingDim: 4, lstm: [{ units: 4 }], threads: 2 });
-      await t.fit(texts, texts.map((_, i) => i % 2), { epochs: 1 });
+      await t.fit(
+        texts,
+        texts.map((_, i) => i % 2),
+        { epochs: 1 },
+      );
       t.dispose();
       await workersEnded(baseline);
       rss.push(await settledRss());
@@ -69,7 +81,7 @@ describe('no leaks across train/dispose cycles', () => {
       const rendererRss = async () => {
         await pageCdp.send('HeapProfiler.collectGarbage');
         await page.waitForTimeout(50);
-        const { processInfo } = await browserCdp.send('SystemInfo.getProcessInfo') as { processInfo: { type: string; id: number }[] };
+        const { processInfo } = (await browserCdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
         let kib = 0;
         for (const p of processInfo.filter((x) => x.type === 'renderer')) {
           kib += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.id}/status`, 'utf8'))?.[1] ?? 0);
@@ -78,12 +90,23 @@ describe('no leaks across train/dispose cycles', () => {
       };
       await page.evaluate(async () => {
         // Count the workers the library starts and ends (browsers expose no live-worker count).
-        const g = globalThis as unknown as { Worker: typeof Worker; liveWorkers: number; cycles: (n: number, from: number) => Promise<number[]>; wasm2vec: typeof import('../../src/index.js') };
+        const g = globalThis as unknown as {
+          Worker: typeof Worker;
+          liveWorkers: number;
+          cycles: (n: number, from: number) => Promise<number[]>;
+          wasm2vec: typeof import('../../src/index.js');
+        };
         g.liveWorkers = 0;
         const Original = g.Worker;
         g.Worker = class extends Original {
-          constructor(url: string | URL, options?: WorkerOptions) { super(url, options); g.liveWorkers++; }
-          override terminate(): void { g.liveWorkers--; super.terminate(); }
+          constructor(url: string | URL, options?: WorkerOptions) {
+            super(url, options);
+            g.liveWorkers++;
+          }
+          override terminate(): void {
+            g.liveWorkers--;
+            super.terminate();
+          }
         };
         const text = await (await fetch('/corpus.txt')).text();
         g.cycles = async (n, from) => {
@@ -98,10 +121,11 @@ describe('no leaks across train/dispose cycles', () => {
           return live;
         };
       });
-      const run = (n: number, from: number) => page.evaluate(([n, from]) => (globalThis as unknown as { cycles: (n: number, f: number) => Promise<number[]> }).cycles(n, from), [n, from]);
+      const run = (n: number, from: number) =>
+        page.evaluate(([n, from]) => (globalThis as unknown as { cycles: (n: number, f: number) => Promise<number[]> }).cycles(n, from), [n, from]);
       const live = await run(10, 0);
       const warm = await rendererRss();
-      live.push(...await run(40, 10));
+      live.push(...(await run(40, 10)));
       const last = await rendererRss();
       console.log(`Chromium renderer RSS MiB: cycle 10 ${(warm / 2 ** 20).toFixed(1)}, cycle 50 ${(last / 2 ** 20).toFixed(1)}`);
       expect(live).toHaveLength(50);

@@ -7,7 +7,11 @@ import { repoData } from '../helpers/data.js';
 import { sha } from './helpers.js';
 
 // MR polarity is sorted by label: take both ends, hold out fold 0 for the accuracy checks.
-const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8')
+  .split('\n')
+  .slice(1)
+  .filter(Boolean)
+  .map((l) => l.split('\t'));
 const slice = [...rows.slice(0, 1500), ...rows.slice(-1500)];
 const train = slice.filter((r) => r[1] !== '0');
 const held = slice.filter((r) => r[1] === '0');
@@ -38,15 +42,30 @@ async function interrupted(options: LinearClassifierOptions, stopAfter: number, 
   const ac = new AbortController();
   let saved: Uint8Array | null = null;
   const c = new LinearClassifier(options);
-  const e = await c.fit(texts, y, { signal: ac.signal, checkpoint: ({ epoch, bytes }) => { if (epoch === stopAfter) { saved = bytes; ac.abort(); } } })
-    .then(() => null, (x: unknown) => x);
+  const e = await c
+    .fit(texts, y, {
+      signal: ac.signal,
+      checkpoint: ({ epoch, bytes }) => {
+        if (epoch === stopAfter) {
+          saved = bytes;
+          ac.abort();
+        }
+      },
+    })
+    .then(
+      () => null,
+      (x: unknown) => x,
+    );
   c.dispose();
   expect((e as Wasm2VecError).code).toBe('ABORTED');
   return saved!;
 }
 
 async function failure(run: () => Promise<unknown>): Promise<Wasm2VecError> {
-  const e = await run().then(() => null, (x: unknown) => x);
+  const e = await run().then(
+    () => null,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(Wasm2VecError);
   return e as Wasm2VecError;
 }
@@ -79,10 +98,17 @@ describe('LinearClassifier checkpoints and resume', () => {
     const ac = new AbortController();
     const c = new LinearClassifier(options);
     // Checkpoints after epochs 2 and 4 are due; the abort lands in epoch 4, before its checkpoint.
-    const e = await failure(() => c.fit(texts, labels, {
-      checkpoint: path, checkpointEvery: 2, signal: ac.signal,
-      onEpochEnd: (x) => { seen.push(existsSync(path) ? x.epoch : -x.epoch); if (x.epoch === 3) ac.abort(); },
-    }));
+    const e = await failure(() =>
+      c.fit(texts, labels, {
+        checkpoint: path,
+        checkpointEvery: 2,
+        signal: ac.signal,
+        onEpochEnd: (x) => {
+          seen.push(existsSync(path) ? x.epoch : -x.epoch);
+          if (x.epoch === 3) ac.abort();
+        },
+      }),
+    );
     c.dispose();
     expect(e.code).toBe('ABORTED');
     expect(seen).toEqual([-1, 2, 3]);
@@ -128,11 +154,15 @@ describe('LinearClassifier checkpoints and resume', () => {
     expect((await resume({ ...options, learningRate: 0.5 })).message).toMatch(/option learningRate: got 0\.5, but the checkpointed fit used 0\.1/);
     expect((await resume({ ...options, loss: undefined })).message).toMatch(/option loss: got "softmax", but the checkpointed fit used "ns"/);
     expect((await resume({ ...options, epochs: 4 })).message).toMatch(/option epochs: got 4, but the checkpointed fit used 3/);
-    expect((await resume({ ...options, tokenizer: 'whitespace' })).message).toMatch(/option tokenizer: got "whitespace", but the checkpointed fit used "default"/);
+    expect((await resume({ ...options, tokenizer: 'whitespace' })).message).toMatch(
+      /option tokenizer: got "whitespace", but the checkpointed fit used "default"/,
+    );
 
     const fewer = await resume(options, texts.slice(1), labels.slice(1));
     expect(fewer.code).toBe('INVALID_OPTION');
-    expect(fewer.message).toMatch(/option resumeFrom: these texts and labels give .*; resume checkpoint \(bytes\) with the texts, labels and tokenizer of its fit/);
+    expect(fewer.message).toMatch(
+      /option resumeFrom: these texts and labels give .*; resume checkpoint \(bytes\) with the texts, labels and tokenizer of its fit/,
+    );
     // Same vocabulary and label counts, two labels swapped: caught by the training-set fingerprint.
     const swapped = labels.slice();
     [swapped[1], swapped[swapped.length - 1]] = [swapped[swapped.length - 1], swapped[1]];
@@ -156,14 +186,24 @@ describe('LinearClassifier checkpoints and resume', () => {
     expect(notCheckpoint.message).toContain(`LinearClassifier checkpoint "${path}": not a LinearClassifier checkpoint file (bad magic bytes)`);
     let lstm: Uint8Array | null = null;
     const t = new TextClassifier({ vocabSize: 50, sequenceLength: 4, embeddingDim: 2, lstm: [{ units: 2 }], threads: 1 });
-    await t.fit(texts.slice(0, 20), labels.slice(0, 20).map((_, i) => i % 2), { checkpoint: (c) => { lstm = c.bytes; } });
+    await t.fit(
+      texts.slice(0, 20),
+      labels.slice(0, 20).map((_, i) => i % 2),
+      {
+        checkpoint: (c) => {
+          lstm = c.bytes;
+        },
+      },
+    );
     t.dispose();
     expect((await resume(options, texts, labels, lstm!)).message).toMatch(/not a LinearClassifier checkpoint file \(bad magic bytes\)/);
     expect((await resume(options, texts, labels, join(dir, 'missing.ckpt'))).code).toBe('IO');
 
-    const fit = (o: LinearFitOptions) => failure(() => new LinearClassifier(options).fit(texts, labels, o));
-    expect((await fit({ resumeFrom: 42 as never })).message).toMatch(/option resumeFrom: got 42, expected a checkpoint's bytes/);
-    expect((await fit({ checkpointEvery: 2 })).message).toMatch(/option checkpointEvery: got 2, expected to come with the checkpoint option/);
-    expect((await fit({ checkpoint: 5 as never })).message).toMatch(/option checkpoint: got 5, expected a function receiving \{ epoch, bytes \} or a file path/);
+    const fitWith = (o: LinearFitOptions) => failure(() => new LinearClassifier(options).fit(texts, labels, o));
+    expect((await fitWith({ resumeFrom: 42 as never })).message).toMatch(/option resumeFrom: got 42, expected a checkpoint's bytes/);
+    expect((await fitWith({ checkpointEvery: 2 })).message).toMatch(/option checkpointEvery: got 2, expected to come with the checkpoint option/);
+    expect((await fitWith({ checkpoint: 5 as never })).message).toMatch(
+      /option checkpoint: got 5, expected a function receiving \{ epoch, bytes \} or a file path/,
+    );
   });
 });

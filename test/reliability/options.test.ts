@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Embeddings, GloVe, LinearClassifier, TextClassifier, Wasm2VecError, Word2Vec, createTokenizer,
-} from '../../src/index.js';
+import { Embeddings, GloVe, LinearClassifier, TextClassifier, Wasm2VecError, Word2Vec, createTokenizer } from '../../src/index.js';
 import { demoSlice } from './helpers.js';
 
 /**
@@ -10,17 +8,27 @@ import { demoSlice } from './helpers.js';
  */
 const corpus = demoSlice(20_000);
 const words = ['king', 'queen', 'man', 'woman', 'prince'];
-const emb = new Embeddings(words, Float32Array.from({ length: words.length * 4 }, (_, i) => Math.sin(i + 1)), 4);
+const emb = new Embeddings(
+  words,
+  Float32Array.from({ length: words.length * 4 }, (_, i) => Math.sin(i + 1)),
+  4,
+);
 const texts = ['good fun', 'bad plot', 'great fun', 'awful plot'];
 const labels = ['pos', 'neg', 'pos', 'neg'];
 let linear: LinearClassifier | null = null;
 const trainedLinear = async () => {
-  if (!linear) { linear = new LinearClassifier({ dim: 4, epochs: 1, threads: 1 }); await linear.fit(texts, labels); }
+  if (!linear) {
+    linear = new LinearClassifier({ dim: 4, epochs: 1, threads: 1 });
+    await linear.fit(texts, labels);
+  }
   return linear;
 };
 let lstm: TextClassifier | null = null;
 const trainedLstm = async () => {
-  if (!lstm) { lstm = new TextClassifier({ vocabSize: 20, sequenceLength: 4, embeddingDim: 2, lstm: [{ units: 2 }], threads: 1 }); await lstm.fit(texts, [1, 0, 1, 0]); }
+  if (!lstm) {
+    lstm = new TextClassifier({ vocabSize: 20, sequenceLength: 4, embeddingDim: 2, lstm: [{ units: 2 }], threads: 1 });
+    await lstm.fit(texts, [1, 0, 1, 0]);
+  }
   return lstm;
 };
 
@@ -37,7 +45,11 @@ const rows: Row[] = [
   ['Word2Vec threads', () => Word2Vec.train(corpus, { threads: 0 }), /option threads: got 0, expected an integer in \[1, 256\]/],
   ['Word2Vec hs', () => Word2Vec.train(corpus, { hs: 1 as never }), /option hs: got 1, expected true or false/],
   ['Word2Vec signal', () => Word2Vec.train(corpus, { signal: 'stop' as never }), /option signal: got "stop", expected an AbortSignal/],
-  ['Word2Vec checkpointEvery', () => Word2Vec.train(corpus, { checkpoint: () => {}, checkpointEvery: 0 }), /option checkpointEvery: got 0, expected an integer in \[1, 1000000\]/],
+  [
+    'Word2Vec checkpointEvery',
+    () => Word2Vec.train(corpus, { checkpoint: () => {}, checkpointEvery: 0 }),
+    /option checkpointEvery: got 0, expected an integer in \[1, 1000000\]/,
+  ],
   ['Word2Vec unknown', () => Word2Vec.train(corpus, { dims: 10 } as never), /Word2Vec\.train: unknown option "dims"/],
   // GloVe.train
   ['GloVe dim', () => GloVe.train(corpus, { dim: -3 }), /option dim: got -3, expected an integer in \[1, 100000\]/],
@@ -51,13 +63,37 @@ const rows: Row[] = [
   ['Linear learningRate', () => new LinearClassifier({ learningRate: 0 }), /option learningRate: got 0, expected a finite number > 0 and <= 100/],
   ['Linear unknown', () => new LinearClassifier({ lr: 0.1 } as never), /LinearClassifier: unknown option "lr"/],
   ['Linear fit unknown', () => new LinearClassifier({ dim: 4, threads: 1 }).fit(texts, labels, { epochs: 3 } as never), /fit: unknown option "epochs"/],
-  ['Linear fit signal', () => new LinearClassifier({ dim: 4, threads: 1 }).fit(texts, labels, { signal: 1 as never }), /option signal: got 1, expected an AbortSignal/],
-  ['Linear fit checkpoint', () => new LinearClassifier({ dim: 4, threads: 1 }).fit(texts, labels, { checkpoint: 5 as never }), /option checkpoint: got 5, expected a function receiving \{ epoch, bytes \} or a file path/],
-  ['Linear fit checkpointEvery', () => new LinearClassifier({ dim: 4, threads: 1 }).fit(texts, labels, { checkpoint: () => {}, checkpointEvery: 0 }), /option checkpointEvery: got 0, expected an integer in \[1, 1000000\]/],
-  ['Linear fit checkpointEvery alone', () => new LinearClassifier({ dim: 4, threads: 1 }).fit(texts, labels, { checkpointEvery: 2 }), /option checkpointEvery: got 2, expected to come with the checkpoint option/],
-  ['Linear fit resumeFrom', () => new LinearClassifier({ dim: 4, threads: 1 }).fit(texts, labels, { resumeFrom: 42 as never }), /option resumeFrom: got 42, expected a checkpoint's bytes \(Uint8Array or ArrayBuffer\) or a file path/],
+  [
+    'Linear fit signal',
+    () => new LinearClassifier({ dim: 4, threads: 1 }).fit(texts, labels, { signal: 1 as never }),
+    /option signal: got 1, expected an AbortSignal/,
+  ],
+  [
+    'Linear fit checkpoint',
+    () => new LinearClassifier({ dim: 4, threads: 1 }).fit(texts, labels, { checkpoint: 5 as never }),
+    /option checkpoint: got 5, expected a function receiving \{ epoch, bytes \} or a file path/,
+  ],
+  [
+    'Linear fit checkpointEvery',
+    () => new LinearClassifier({ dim: 4, threads: 1 }).fit(texts, labels, { checkpoint: () => {}, checkpointEvery: 0 }),
+    /option checkpointEvery: got 0, expected an integer in \[1, 1000000\]/,
+  ],
+  [
+    'Linear fit checkpointEvery alone',
+    () => new LinearClassifier({ dim: 4, threads: 1 }).fit(texts, labels, { checkpointEvery: 2 }),
+    /option checkpointEvery: got 2, expected to come with the checkpoint option/,
+  ],
+  [
+    'Linear fit resumeFrom',
+    () => new LinearClassifier({ dim: 4, threads: 1 }).fit(texts, labels, { resumeFrom: 42 as never }),
+    /option resumeFrom: got 42, expected a checkpoint's bytes \(Uint8Array or ArrayBuffer\) or a file path/,
+  ],
   ['Linear predict k', async () => (await trainedLinear()).predict(texts, { k: 0 }), /option k: got 0, expected an integer in \[1, ∞\]/],
-  ['Linear predict threshold', async () => (await trainedLinear()).predict(texts, { threshold: 2 }), /option threshold: got 2, expected a finite number >= 0 and <= 1/],
+  [
+    'Linear predict threshold',
+    async () => (await trainedLinear()).predict(texts, { threshold: 2 }),
+    /option threshold: got 2, expected a finite number >= 0 and <= 1/,
+  ],
   ['Linear predict unknown', async () => (await trainedLinear()).predict(texts, { topK: 2 } as never), /predict: unknown option "topK"/],
   ['Linear evaluate unknown', async () => (await trainedLinear()).evaluate(texts, labels, { k: 2 } as never), /evaluate: unknown option "k"/],
   ['Linear test unknown', async () => (await trainedLinear()).test(texts, labels, { topK: 2 } as never), /test: unknown option "topK"/],
@@ -67,30 +103,65 @@ const rows: Row[] = [
   ['TextClassifier lstm units', () => new TextClassifier({ lstm: [{ units: 0 }] }), /option lstm\[0\]\.units: got 0, expected an integer in \[1, 4096\]/],
   ['TextClassifier beta1', () => new TextClassifier({ beta1: 1 }), /option beta1: got 1, expected a number in \[0, 1\)/],
   ['TextClassifier unknown', () => new TextClassifier({ units: 8 } as never), /TextClassifier: unknown option "units"/],
-  ['TextClassifier fit batchSize', async () => (await trainedLstm()).fit(texts, [1, 0, 1, 0], { batchSize: 0 }), /option batchSize: got 0, expected an integer in \[1, 65536\]/],
+  [
+    'TextClassifier fit batchSize',
+    async () => (await trainedLstm()).fit(texts, [1, 0, 1, 0], { batchSize: 0 }),
+    /option batchSize: got 0, expected an integer in \[1, 65536\]/,
+  ],
   ['TextClassifier fit unknown', async () => (await trainedLstm()).fit(texts, [1, 0, 1, 0], { epoch: 2 } as never), /fit: unknown option "epoch"/],
-  ['TextClassifier earlyStopping', async () => (await trainedLstm()).fit(texts, [1, 0, 1, 0], { earlyStopping: { monitor: 'f1' as never } }),
-    /option earlyStopping\.monitor: got "f1", expected one of 'loss', 'accuracy', 'valLoss', 'valAccuracy'/],
-  ['TextClassifier earlyStopping unknown', async () => (await trainedLstm()).fit(texts, [1, 0, 1, 0], { earlyStopping: { patient: 2 } as never }), /earlyStopping: unknown option "patient"/],
+  [
+    'TextClassifier earlyStopping',
+    async () => (await trainedLstm()).fit(texts, [1, 0, 1, 0], { earlyStopping: { monitor: 'f1' as never } }),
+    /option earlyStopping\.monitor: got "f1", expected one of 'loss', 'accuracy', 'valLoss', 'valAccuracy'/,
+  ],
+  [
+    'TextClassifier earlyStopping unknown',
+    async () => (await trainedLstm()).fit(texts, [1, 0, 1, 0], { earlyStopping: { patient: 2 } as never }),
+    /earlyStopping: unknown option "patient"/,
+  ],
   ['TextClassifier predict unknown', async () => (await trainedLstm()).predict(texts, { batchSize: 2 } as never), /predict: unknown option "batchSize"/],
-  ['TextClassifier evaluate unknown', async () => (await trainedLstm()).evaluate(texts, [1, 0, 1, 0], { verbose: 1 } as never), /evaluate: unknown option "verbose"/],
-  ['TextClassifier load unknown', async () => TextClassifier.load(await (await trainedLstm()).toBytes(), { thread: 1 } as never), /load: unknown option "thread"/],
+  [
+    'TextClassifier evaluate unknown',
+    async () => (await trainedLstm()).evaluate(texts, [1, 0, 1, 0], { verbose: 1 } as never),
+    /evaluate: unknown option "verbose"/,
+  ],
+  [
+    'TextClassifier load unknown',
+    async () => TextClassifier.load(await (await trainedLstm()).toBytes(), { thread: 1 } as never),
+    /load: unknown option "thread"/,
+  ],
   // Embeddings
   ['Embeddings load limit', () => Embeddings.load(emb.toBytes(), { limit: -1 }), /option limit: got -1, expected an integer in \[0, ∞\]/],
   ['Embeddings load unknown', () => Embeddings.load(emb.toBytes(), { binary: true } as never), /Embeddings\.load: unknown option "binary"/],
-  ['Embeddings toBytes format', () => emb.toBytes({ format: 'csv' as never }), /option format: got "csv", expected one of 'word2vec-text', 'word2vec-binary', 'glove', 'vec', 'wasm2vec'/],
+  [
+    'Embeddings toBytes format',
+    () => emb.toBytes({ format: 'csv' as never }),
+    /option format: got "csv", expected one of 'word2vec-text', 'word2vec-binary', 'glove', 'vec', 'wasm2vec'/,
+  ],
   ['Embeddings toBytes unknown', () => emb.toBytes({ binary: true } as never), /toBytes: unknown option "binary"/],
   ['Embeddings mostSimilar topN', () => emb.mostSimilar({ positive: ['king'], topN: -1 }), /option mostSimilar topN: got -1, expected an integer in \[0, ∞\]/],
   ['Embeddings mostSimilar unknown', () => emb.mostSimilar({ positive: ['king'], topn: 3 } as never), /mostSimilar: unknown option "topn"/],
   ['Embeddings mostSimilarCosmul unknown', () => emb.mostSimilarCosmul({ positive: ['king'], top: 3 } as never), /mostSimilarCosmul: unknown option "top"/],
-  ['Embeddings mostSimilarBatch threads', () => emb.mostSimilarBatch([{ positive: ['king'] }], { threads: 0 }), /option threads: got 0, expected an integer in \[1, 256\]/],
-  ['Embeddings mostSimilarBatch unknown', () => emb.mostSimilarBatch([{ positive: ['king'] }], { workers: 2 } as never), /mostSimilarBatch: unknown option "workers"/],
+  [
+    'Embeddings mostSimilarBatch threads',
+    () => emb.mostSimilarBatch([{ positive: ['king'] }], { threads: 0 }),
+    /option threads: got 0, expected an integer in \[1, 256\]/,
+  ],
+  [
+    'Embeddings mostSimilarBatch unknown',
+    () => emb.mostSimilarBatch([{ positive: ['king'] }], { workers: 2 } as never),
+    /mostSimilarBatch: unknown option "workers"/,
+  ],
   ['Embeddings analogy unknown', () => emb.analogy('man', 'king', 'woman', { topn: 1 } as never), /analogy: unknown option "topn"/],
   ['Embeddings similarByVector unknown', () => emb.similarByVector([1, 0, 0, 0], { topn: 1 } as never), /similarByVector: unknown option "topn"/],
   ['Embeddings pca components', () => emb.pca({ components: 11 }), /option components: got 11, expected an integer in \[1, 4\]/],
   ['Embeddings pca unknown', () => emb.pca({ dims: 2 } as never), /pca: unknown option "dims"/],
   ['Embeddings evaluateWordPairs', () => emb.evaluateWordPairs([['king', 'queen', 1]], { restrictVocab: 0 }), /option restrictVocab: got 0/],
-  ['Embeddings evaluateWordPairs unknown', () => emb.evaluateWordPairs([['king', 'queen', 1]], { case: 1 } as never), /evaluateWordPairs: unknown option "case"/],
+  [
+    'Embeddings evaluateWordPairs unknown',
+    () => emb.evaluateWordPairs([['king', 'queen', 1]], { case: 1 } as never),
+    /evaluateWordPairs: unknown option "case"/,
+  ],
   ['Embeddings evaluateAnalogies unknown', () => emb.evaluateAnalogies([], { restrict: 1 } as never), /evaluateAnalogies: unknown option "restrict"/],
   // Tokenizer
   ['createTokenizer lowercase', () => createTokenizer({ lowercase: 'yes' as never }), /option lowercase: got "yes", expected true or false/],
@@ -115,8 +186,15 @@ describe('option validation (table-driven)', () => {
   });
 
   it('options must be objects everywhere', async () => {
-    for (const call of [() => Word2Vec.train(corpus, 5 as never), () => GloVe.train(corpus, 'x' as never), () => new LinearClassifier(null as never),
-      () => new TextClassifier(7 as never), () => emb.pca(3 as never), () => createTokenizer(true as never), () => Embeddings.load(emb.toBytes(), 1 as never)]) {
+    for (const call of [
+      () => Word2Vec.train(corpus, 5 as never),
+      () => GloVe.train(corpus, 'x' as never),
+      () => new LinearClassifier(null as never),
+      () => new TextClassifier(7 as never),
+      () => emb.pca(3 as never),
+      () => createTokenizer(true as never),
+      () => Embeddings.load(emb.toBytes(), 1 as never),
+    ]) {
       await expect((async () => call())()).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     }
   });

@@ -39,10 +39,13 @@ describe('security', () => {
   it('no eval, new Function or Function() anywhere in src/ (workers run a constant source text, see SECURITY.md)', () => {
     const hits: string[] = [];
     for (const file of sourceFiles(join(repoRoot, 'src'))) {
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        const code = line.replace(/\/\/.*$/, '').replace(/'[^']*'|"[^"]*"|`[^`]*`/g, '""');
-        if (/\beval\s*\(|\bnew\s+Function\b|(^|[^.\w])Function\s*\(|\bsetTimeout\s*\(\s*["'`]|\bimportScripts\s*\(/.test(code)) hits.push(`${file}:${i + 1}: ${line.trim()}`);
-      });
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          const code = line.replace(/\/\/.*$/, '').replace(/'[^']*'|"[^"]*"|`[^`]*`/g, '""');
+          if (/\beval\s*\(|\bnew\s+Function\b|(^|[^.\w])Function\s*\(|\bsetTimeout\s*\(\s*["'`]|\bimportScripts\s*\(/.test(code))
+            hits.push(`${file}:${i + 1}: ${line.trim()}`);
+        });
     }
     expect(hits).toEqual([]);
     // The check itself sees what it should.
@@ -59,7 +62,11 @@ describe('security', () => {
 
   it('Embeddings: words named like Object.prototype members are plain words', async () => {
     const words = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
-    const e = new Embeddings(words, Float32Array.from({ length: 10 }, (_, i) => i + 1), 2);
+    const e = new Embeddings(
+      words,
+      Float32Array.from({ length: 10 }, (_, i) => i + 1),
+      2,
+    );
     expect(e.has('__proto__')).toBe(true);
     expect(e.has('isPrototypeOf')).toBe(false);
     expect(() => e.vector('isPrototypeOf')).toThrow(Wasm2VecError);
@@ -83,11 +90,14 @@ describe('security', () => {
   });
 
   it('TextClassifier model file: "__proto__" keys in the header, config and vocabulary are inert', async () => {
-    const clf = new TextClassifier({ vocabSize: 20, sequenceLength: 4, embeddingDim: 2, lstm: [{ units: 2 }], threads: 1 });
+    // minCount 1: every word, "constructor" included, gets a row (the default 2 would map the once-seen words to OOV).
+    const clf = new TextClassifier({ vocabSize: 20, minCount: 1, sequenceLength: 4, embeddingDim: 2, lstm: [{ units: 2 }], threads: 1 });
     await clf.fit(['__proto__ good', 'constructor bad', 'good fun', 'bad plot'], [1, 0, 1, 0]);
     const bytes = await clf.toBytes();
     clf.dispose();
-    const edited = withHeader(bytes, 4, (json) => addKeys(json).replace('"config":{', `"config":{${POLLUTE},`).replace('"vocabulary":{', `"vocabulary":{${POLLUTE},`));
+    const edited = withHeader(bytes, 4, (json) =>
+      addKeys(json).replace('"config":{', `"config":{${POLLUTE},`).replace('"vocabulary":{', `"vocabulary":{${POLLUTE},`),
+    );
     const loaded = await TextClassifier.load(edited, { threads: 1 });
     // (The tokenizer splits "__proto__" at the underscores: the word is "proto".)
     expect(loaded.vocabulary!.words).toEqual(clf.vocabulary!.words);
@@ -101,14 +111,27 @@ describe('security', () => {
   it('Word2Vec checkpoint: a "__proto__" key among the stored options is refused as an unknown option', async () => {
     let checkpoint: Uint8Array | null = null;
     const corpus = demoSlice(40_000);
-    (await Word2Vec.train(corpus, { dim: 4, epochs: 1, threads: 1, minCount: 3, checkpoint: (c) => { checkpoint = c.bytes; } })).dispose();
+    (
+      await Word2Vec.train(corpus, {
+        dim: 4,
+        epochs: 1,
+        threads: 1,
+        minCount: 3,
+        checkpoint: (c) => {
+          checkpoint = c.bytes;
+        },
+      })
+    ).dispose();
     // The header is checksummed: recompute the FNV-1a sum so the parser behind it is what refuses.
     const edited = withHeader(checkpoint!, 8, (json) => addKeys(json).replace('"options":{', `"options":{${POLLUTE},`));
     const view = new DataView(edited.buffer);
     let h = 0x811c9dc5;
     for (let i = 0; i < (edited.length - 4) / 4; i++) h = Math.imul(h ^ view.getUint32(i * 4, true), 0x01000193);
     view.setUint32(edited.length - 4, h >>> 0, true);
-    const e = await Word2Vec.train(corpus, { resumeFrom: edited, threads: 1 }).then(() => null, (x: unknown) => x);
+    const e = await Word2Vec.train(corpus, { resumeFrom: edited, threads: 1 }).then(
+      () => null,
+      (x: unknown) => x,
+    );
     expect((e as Wasm2VecError).code).toBe('BAD_FORMAT');
     expect((e as Wasm2VecError).message).toMatch(/stored options: Word2Vec\.train: unknown option "__proto__"/);
   });

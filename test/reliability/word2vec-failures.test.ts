@@ -42,7 +42,9 @@ describe('Word2Vec abort', () => {
     const ms: number[] = [];
     for (const delay of [0, 45, 170]) {
       let started: (() => void) | null = null;
-      const training = new Promise<void>((r) => { started = r; });
+      const training = new Promise<void>((r) => {
+        started = r;
+      });
       const ac = new AbortController();
       const run = Word2Vec.train(demo, { dim: 64, epochs: 50, threads: 2, minCount: 3, signal: ac.signal, onProgress: () => started?.() });
       await training;
@@ -70,7 +72,10 @@ describe('Word2Vec worker failure', () => {
       const error = await withPools(async (pools) => {
         let fired = false;
         const run = Word2Vec.train(demo, {
-          dim: 32, epochs: 20, threads: 2, minCount: 3,
+          dim: 32,
+          epochs: 20,
+          threads: 2,
+          minCount: 3,
           onProgress: (p) => {
             if (fired || p.progress === 0) return;
             fired = true;
@@ -79,13 +84,18 @@ describe('Word2Vec worker failure', () => {
           },
         });
         const t0 = performance.now();
-        const e = await run.then(() => null, (x: unknown) => x);
+        const e = await run.then(
+          () => null,
+          (x: unknown) => x,
+        );
         expect(performance.now() - t0).toBeLessThan(10_000);
         return e;
       });
       expect(error).toBeInstanceOf(Wasm2VecError);
       expect((error as Wasm2VecError).code).toBe('WORKER_FAILED');
-      expect((error as Wasm2VecError).message).toMatch(/^Word2Vec training failed in epoch \d+: .*(worker crash requested|worker 1 was terminated|exited).*all workers were stopped/);
+      expect((error as Wasm2VecError).message).toMatch(
+        /^Word2Vec training failed in epoch \d+: .*(worker crash requested|worker 1 was terminated|exited).*all workers were stopped/,
+      );
       await workersEnded(baseline);
     });
   }
@@ -96,10 +106,25 @@ describe('Word2Vec numerical health', () => {
     await expect(Word2Vec.train(demo, { alpha: 1e3 })).rejects.toThrow(/option alpha: got 1000, expected a finite number > 0 and <= 10/);
     const small = demoSlice(300_000);
     // Skip-gram diverges to Infinity/NaN; hierarchical softmax stays finite but its loss explodes.
-    for (const [options, pattern] of [[{}, /non-finite values in the weights/], [{ hs: true }, /mean loss per pair of .*× an untrained model's/]] as const) {
+    for (const [options, pattern] of [
+      [{}, /non-finite values in the weights/],
+      [{ hs: true }, /mean loss per pair of .*× an untrained model's/],
+    ] as const) {
       const checkpoints: number[] = [];
-      const e = await Word2Vec.train(small, { ...options, alpha: 8, dim: 32, epochs: 3, threads: 1, minCount: 3, checkpoint: (c) => { checkpoints.push(c.epoch); } })
-        .then(() => null, (x: unknown) => x);
+      const e = await Word2Vec.train(small, {
+        ...options,
+        alpha: 8,
+        dim: 32,
+        epochs: 3,
+        threads: 1,
+        minCount: 3,
+        checkpoint: (c) => {
+          checkpoints.push(c.epoch);
+        },
+      }).then(
+        () => null,
+        (x: unknown) => x,
+      );
       expect(e).toBeInstanceOf(Wasm2VecError);
       expect((e as Wasm2VecError).code).toBe('NUMERIC');
       expect((e as Wasm2VecError).message).toMatch(pattern);
@@ -114,19 +139,27 @@ describe('Word2Vec numerical health', () => {
     const small = demoSlice(300_000);
     const good: Uint8Array[] = [];
     const baseline = KernelPool.liveWorkersForTest;
-    const e = await withPools(async (pools) => Word2Vec.train(small, {
-      dim: 16, epochs: 3, threads: 1, minCount: 3,
-      checkpoint: async (c) => {
-        good.push(c.bytes);
-        // Poison syn0 in the model's memory after the first checkpoint, as a diverging update would:
-        // find it by its first bytes as the checkpoint stored them.
-        const syn0 = decodeCheckpoint(c.bytes, 'test').matrices.get('syn0')!;
-        const memory = Buffer.from(pools[0].memory!.buffer as ArrayBuffer);
-        const at = memory.indexOf(Buffer.from(syn0.buffer, syn0.byteOffset, 256));
-        expect(at).toBeGreaterThan(0);
-        new Float32Array(pools[0].memory!.buffer, at, 64).fill(NaN);
-      },
-    }).then(() => null, (x: unknown) => x));
+    const e = await withPools(async (pools) =>
+      Word2Vec.train(small, {
+        dim: 16,
+        epochs: 3,
+        threads: 1,
+        minCount: 3,
+        checkpoint: async (c) => {
+          good.push(c.bytes);
+          // Poison syn0 in the model's memory after the first checkpoint, as a diverging update would:
+          // find it by its first bytes as the checkpoint stored them.
+          const syn0 = decodeCheckpoint(c.bytes, 'test').matrices.get('syn0')!;
+          const memory = Buffer.from(pools[0].memory!.buffer as ArrayBuffer);
+          const at = memory.indexOf(Buffer.from(syn0.buffer, syn0.byteOffset, 256));
+          expect(at).toBeGreaterThan(0);
+          new Float32Array(pools[0].memory!.buffer, at, 64).fill(NaN);
+        },
+      }).then(
+        () => null,
+        (x: unknown) => x,
+      ),
+    );
     expect((e as Wasm2VecError).code).toBe('NUMERIC');
     expect((e as Wasm2VecError).message).toMatch(/training diverged in epoch 2 .*The last good checkpoint \(after epoch 1\) is kept\./);
     expect(good).toHaveLength(1);

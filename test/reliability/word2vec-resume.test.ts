@@ -23,8 +23,14 @@ async function interrupted(options: Word2VecOptions, stopAfter: number): Promise
   const ac = new AbortController();
   let saved: Uint8Array | null = null;
   const m = await Word2Vec.train(corpus, {
-    ...options, signal: ac.signal,
-    checkpoint: ({ epoch, bytes }) => { if (epoch === stopAfter) { saved = bytes; ac.abort(); } },
+    ...options,
+    signal: ac.signal,
+    checkpoint: ({ epoch, bytes }) => {
+      if (epoch === stopAfter) {
+        saved = bytes;
+        ac.abort();
+      }
+    },
   });
   expect(m.stats.aborted).toBe(true);
   expect(m.stats.epochsCompleted).toBe(stopAfter);
@@ -53,7 +59,14 @@ describe('Word2Vec checkpoints and resume', () => {
     const path = join(dir, 'model.ckpt');
     const epochs: number[] = [];
     const options: Word2VecOptions = { dim: 16, epochs: 5, threads: 1, minCount: 3 };
-    const full = await Word2Vec.train(corpus, { ...options, checkpoint: path, checkpointEvery: 2, onProgress: (p) => { if (existsSync(path)) epochs.push(p.epoch); } });
+    const full = await Word2Vec.train(corpus, {
+      ...options,
+      checkpoint: path,
+      checkpointEvery: 2,
+      onProgress: (p) => {
+        if (existsSync(path)) epochs.push(p.epoch);
+      },
+    });
     const hash = sha(full.embeddings.vectors);
     full.dispose();
     expect(existsSync(`${path}.partial`)).toBe(false);
@@ -85,7 +98,12 @@ describe('Word2Vec checkpoints and resume', () => {
   it('refuses contradicting options, another corpus, bad checkpoint options and corrupt files with clear errors', async () => {
     const checkpoint = await interrupted({ dim: 16, epochs: 3, threads: 1, minCount: 3 }, 1);
     const fail = async (c: string, o: Word2VecOptions) => {
-      try { (await Word2Vec.train(c, o)).dispose(); } catch (e) { expect(e).toBeInstanceOf(Wasm2VecError); return e as Wasm2VecError; }
+      try {
+        (await Word2Vec.train(c, o)).dispose();
+      } catch (e) {
+        expect(e).toBeInstanceOf(Wasm2VecError);
+        return e as Wasm2VecError;
+      }
       throw new Error('did not fail');
     };
     const dim = await fail(corpus, { resumeFrom: checkpoint, dim: 32 });

@@ -2,10 +2,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Wasm2VecError } from '../../src/errors.js';
 import { SLICE_MS, SliceClock, runCooperatively, runToEnd, untilAborted, yieldToEventLoop, type Steps } from '../../src/runtime/cooperative.js';
 
-afterEach(() => { vi.restoreAllMocks(); vi.unstubAllGlobals(); });
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+});
 
 function* counting(n: number, log: number[] = []): Steps<number> {
-  for (let i = 0; i < n; i++) { log.push(i); yield; }
+  for (let i = 0; i < n; i++) {
+    log.push(i);
+    yield;
+  }
   return n * 10;
 }
 /** Endless work in ~0.5 ms steps (a tokeniser on a huge input); gives up after `maxMs` so a bug fails instead of hanging. */
@@ -14,7 +20,9 @@ function* busy(maxMs: number, state: { closed: boolean }): Steps<never> {
   try {
     for (;;) {
       const t = performance.now();
-      while (performance.now() - t < 0.5) { /* work */ }
+      while (performance.now() - t < 0.5) {
+        /* work */
+      }
       if (performance.now() - start > maxMs) throw new Error(`not interrupted within ${maxMs} ms`);
       yield;
     }
@@ -34,7 +42,11 @@ describe('runToEnd', () => {
     c.abort('user pressed stop');
     const log: number[] = [];
     let e: unknown;
-    try { runToEnd(counting(5, log), c.signal, 'Tokenising'); } catch (x) { e = x; }
+    try {
+      runToEnd(counting(5, log), c.signal, 'Tokenising');
+    } catch (x) {
+      e = x;
+    }
     expect(e).toBeInstanceOf(Wasm2VecError);
     expect(e).toMatchObject({ code: 'ABORTED', message: 'Tokenising was aborted', cause: 'user pressed stop' });
     expect(log).toEqual([0]);
@@ -59,7 +71,9 @@ describe('runCooperatively', () => {
   });
   it('turns the event loop about every SLICE_MS: an interval keeps ticking during 300 ms of work', async () => {
     let ticks = 0;
-    const timer = setInterval(() => { ticks++; }, 1);
+    const timer = setInterval(() => {
+      ticks++;
+    }, 1);
     const c = new AbortController();
     setTimeout(() => c.abort(), 300);
     await runCooperatively(busy(5000, { closed: false }), c.signal, 'work').catch(() => undefined);
@@ -97,11 +111,15 @@ describe('yieldToEventLoop', () => {
   it('without setImmediate (browsers): a message task, which also lets timers run meanwhile', async () => {
     vi.stubGlobal('setImmediate', undefined);
     let microtask = false;
-    queueMicrotask(() => { microtask = true; });
+    queueMicrotask(() => {
+      microtask = true;
+    });
     await yieldToEventLoop();
     expect(microtask).toBe(true);
     let fired = false;
-    setTimeout(() => { fired = true; }, 0);
+    setTimeout(() => {
+      fired = true;
+    }, 0);
     const t = performance.now();
     while (!fired && performance.now() - t < 2000) await yieldToEventLoop();
     expect(fired).toBe(true);
@@ -126,7 +144,9 @@ describe('untilAborted', () => {
   });
   it('an already aborted signal rejects at once; the value arriving later goes to onLate', async () => {
     let resolve!: (v: string) => void;
-    const work = new Promise<string>((r) => { resolve = r; });
+    const work = new Promise<string>((r) => {
+      resolve = r;
+    });
     const late: string[] = [];
     const p = untilAborted(work, fakeSignal(true), 'Training', (v) => late.push(v));
     await expect(p).rejects.toMatchObject({ code: 'ABORTED', message: 'Training was aborted', cause: 'why' });
@@ -138,7 +158,9 @@ describe('untilAborted', () => {
   it('an abort while waiting rejects promptly; a later failure of the work is swallowed (no unhandled rejection)', async () => {
     const c = new AbortController();
     let reject!: (e: Error) => void;
-    const work = new Promise<never>((_, r) => { reject = r; });
+    const work = new Promise<never>((_, r) => {
+      reject = r;
+    });
     const p = untilAborted(work, c.signal, 'Training');
     setTimeout(() => c.abort(new Error('timeout')), 5);
     await expect(p).rejects.toMatchObject({ code: 'ABORTED' });

@@ -44,14 +44,20 @@ describe('MemoryLayout', () => {
     over.alloc('table', MAX_BYTES - at + 1);
     expect(over.bytes).toBe(MAX_BYTES + 1);
     let e: Wasm2VecError | undefined;
-    try { over.check('Model'); } catch (x) { e = x as Wasm2VecError; }
+    try {
+      over.check('Model');
+    } catch (x) {
+      e = x as Wasm2VecError;
+    }
     expect(e?.code).toBe('MEMORY_LIMIT');
-    expect(e?.message).toMatch(/^Model needs 4\.00 GiB of WebAssembly memory, but wasm32 memory is capped at 4 GiB; largest parts: matrix 3\.00 GiB \(3 GiB of rows\), other 512\.0 MiB, table 511\.9 MiB\. Lower the vocabulary/);
+    expect(e?.message).toMatch(
+      /^Model needs 4\.00 GiB of WebAssembly memory, but wasm32 memory is capped at 4 GiB; largest parts: matrix 3\.00 GiB \(3 GiB of rows\), other 512\.0 MiB, table 511\.9 MiB\. Lower the vocabulary/,
+    );
     const edge = new MemoryLayout();
     edge.alloc('big', MAX_BYTES - BASE_OFFSET + 1);
     expect(() => edge.check('Model')).toThrow(/Model needs/);
   });
-  it('a layout of fresh regions is sound (the shared checks used by the planners\' tests)', () => {
+  it("a layout of fresh regions is sound (the shared checks used by the planners' tests)", () => {
     const L = new MemoryLayout();
     for (let i = 0; i < 20; i++) L.alloc(`r${i}`, (i * 97) % 300, '', i % 3 === 0 ? 256 : 64);
     expectSoundLayout(L);

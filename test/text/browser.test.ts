@@ -84,7 +84,11 @@ describe.skipIf(!chromiumAvailable)('text modules in Chromium', () => {
     const errors = await served!.page.evaluate(async () => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const w = (globalThis as any).wasm2vec;
-      const catchIt = (p: Promise<unknown>) => p.then(() => null, (e: { name: string; code: string; message: string }) => ({ name: e.name, code: e.code, message: e.message }));
+      const catchIt = (p: Promise<unknown>) =>
+        p.then(
+          () => null,
+          (e: { name: string; code: string; message: string }) => ({ name: e.name, code: e.code, message: e.message }),
+        );
       return {
         path: await catchIt(w.scanCorpus({ path: '/corpus.txt' })),
         memory: await catchIt(w.scanCorpus('word '.repeat(70_000), { memoryBudget: 100_000 })),

@@ -18,8 +18,6 @@ async function collect(corpus: CorpusInput, options?: Parameters<typeof corpusPi
   return out;
 }
 
-
-
 /** Splits bytes into chunks of varying small sizes, so multi-byte characters straddle chunk ends. */
 function oddChunks(bytes: Uint8Array): Uint8Array[] {
   const chunks: Uint8Array[] = [];
@@ -43,9 +41,7 @@ function webStream<T>(chunks: T[]): ReadableStream<T> {
 
 // CRLF, blank lines, multi-byte text, a long line and no final newline.
 const SAMPLE =
-  'The first line.\r\nSecond line, with “quotes” and café.\n\n\n我爱北京天安门。他说：“你好！”\r\n' +
-  'a long line '.repeat(30) +
-  '\nlast line without newline';
+  'The first line.\r\nSecond line, with “quotes” and café.\n\n\n我爱北京天安门。他说：“你好！”\r\n' + 'a long line '.repeat(30) + '\nlast line without newline';
 
 describe('corpusPieces: every source gives the same pieces', () => {
   it('string, array, generators, Node and web streams, plain and .gz files', async () => {
@@ -66,12 +62,24 @@ describe('corpusPieces: every source gives the same pieces', () => {
 
     const sources: [string, () => CorpusInput][] = [
       ['array', () => lines],
-      ['generator', () => (function* () { yield* lines; })()],
-      ['async generator', () => (async function* () { for (const l of lines) yield l; })()],
+      [
+        'generator',
+        () =>
+          (function* () {
+            yield* lines;
+          })(),
+      ],
+      [
+        'async generator',
+        () =>
+          (async function* () {
+            for (const l of lines) yield l;
+          })(),
+      ],
       ['Node Readable of bytes', () => Readable.from(oddChunks(bytes).map((c) => Buffer.from(c)))],
-      ['Node Readable of strings', () => Readable.from(SAMPLE.match(/[^]{1,5}/g)!, { objectMode: true })],
+      ['Node Readable of strings', () => Readable.from(SAMPLE.match(/[\s\S]{1,5}/g)!, { objectMode: true })],
       ['web ReadableStream of bytes', () => webStream(oddChunks(bytes))],
-      ['web ReadableStream of strings', () => webStream(SAMPLE.match(/[^]{1,9}/g)!)],
+      ['web ReadableStream of strings', () => webStream(SAMPLE.match(/[\s\S]{1,9}/g)!)],
       ['{ path }', () => ({ path: plain })],
       ['{ path } .gz', () => ({ path: gz })],
     ];
@@ -221,7 +229,14 @@ describe('corpusPieces: errors', () => {
   it('names the index of a non-string element', async () => {
     const err = await rejection(collect(['fine', 'also fine', 17 as unknown as string]));
     expect(err.message).toMatch(/element 2 is 17/);
-    const asyncErr = await rejection(collect((async function* () { yield 'ok'; yield { a: 1 } as unknown as string; })()));
+    const asyncErr = await rejection(
+      collect(
+        (async function* () {
+          yield 'ok';
+          yield { a: 1 } as unknown as string;
+        })(),
+      ),
+    );
     expect(asyncErr.message).toMatch(/element 1 is \[object Object\]/);
     const chunkErr = await rejection(collect(Readable.from([Buffer.from('ok'), 5], { objectMode: true })));
     expect(chunkErr.code).toBe('BAD_FORMAT');
@@ -278,8 +293,20 @@ describe('isReusableCorpus', () => {
     expect(isReusableCorpus(['a', 'b'])).toBe(true);
     expect(isReusableCorpus(new Set(['a']))).toBe(true);
     expect(isReusableCorpus({ path: '/x.txt' })).toBe(true);
-    expect(isReusableCorpus((function* () { yield 'a'; })())).toBe(false);
-    expect(isReusableCorpus((async function* () { yield 'a'; })())).toBe(false);
+    expect(
+      isReusableCorpus(
+        (function* () {
+          yield 'a';
+        })(),
+      ),
+    ).toBe(false);
+    expect(
+      isReusableCorpus(
+        (async function* () {
+          yield 'a';
+        })(),
+      ),
+    ).toBe(false);
     expect(isReusableCorpus(Readable.from(['a']))).toBe(false);
     expect(isReusableCorpus(webStream(['a']))).toBe(false);
     expect(isReusableCorpus(42)).toBe(false);

@@ -50,7 +50,9 @@ export function sentencesOf(chunks: Int32Array[]): number[][] {
 export function expectedSentences(lines: string[], tok: Tokenizer, vocab: Vocabulary, maxLen: number): number[][] {
   const out: number[][] = [];
   for (const line of lines) {
-    const ids = tok(line).map((w) => vocab.id(w)).filter((id) => id >= 0);
+    const ids = tok(line)
+      .map((w) => vocab.id(w))
+      .filter((id) => id >= 0);
     for (let i = 0; i < ids.length; i += maxLen) out.push(ids.slice(i, i + maxLen));
   }
   return out;

@@ -42,9 +42,22 @@ function spanF1(lines: string[], ours: string[][], gold: string[][]): { p: numbe
 export function expectJiebaOverlap(rawPath: string, segPath: string, minF1: number): number {
   const tokenize = createTokenizer();
   const raw = gunzipLines(rawPath, 2000);
-  const gold = gunzipLines(segPath, 2000).map((l) => l.split(' ').filter(Boolean).map((w) => w.toLowerCase()));
-  const ours = spanF1(raw, raw.map((l) => tokenize(l)), gold);
-  const perChar = spanF1(raw, raw.map((l) => [...l].filter((c) => /\p{L}|\p{N}/u.test(c))), gold);
+  const gold = gunzipLines(segPath, 2000).map((l) =>
+    l
+      .split(' ')
+      .filter(Boolean)
+      .map((w) => w.toLowerCase()),
+  );
+  const ours = spanF1(
+    raw,
+    raw.map((l) => tokenize(l)),
+    gold,
+  );
+  const perChar = spanF1(
+    raw,
+    raw.map((l) => [...l].filter((c) => /\p{L}|\p{N}/u.test(c))),
+    gold,
+  );
   expect(ours.f1).toBeGreaterThan(minF1);
   expect(ours.f1).toBeGreaterThan(perChar.f1 + 0.2);
   return ours.f1;

@@ -26,7 +26,6 @@ function referenceAscii(line: string): string[] {
   return out;
 }
 
-
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -34,14 +33,22 @@ afterEach(() => {
 describe('createTokenizer: spaced scripts', () => {
   it('lowercases, drops punctuation, keeps inner apostrophes and splits hyphens', () => {
     expect(tokenize("Don’t STOP, the well-known 'cat' said: 3.14 dogs' toys!")).toEqual([
-      "don't", 'stop', 'the', 'well', 'known', 'cat', 'said', '3', '14', 'dogs', 'toys',
+      "don't",
+      'stop',
+      'the',
+      'well',
+      'known',
+      'cat',
+      'said',
+      '3',
+      '14',
+      'dogs',
+      'toys',
     ]);
   });
 
   it('handles accented letters, combining marks and other alphabets', () => {
-    expect(tokenize('Café NAÏVE Straße e\u0301clair Привет, мир! Ελληνικά')).toEqual([
-      'café', 'naïve', 'straße', 'e\u0301clair', 'привет', 'мир', 'ελληνικά',
-    ]);
+    expect(tokenize('Café NAÏVE Straße e\u0301clair Привет, мир! Ελληνικά')).toEqual(['café', 'naïve', 'straße', 'e\u0301clair', 'привет', 'мир', 'ελληνικά']);
   });
 
   it('keeps case with lowercase: false', () => {

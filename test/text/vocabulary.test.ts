@@ -41,7 +41,14 @@ describe('Vocabulary.fromCounts', () => {
   });
 
   it('equal counts are in UTF-16 code-unit order whatever the insertion order (every permutation)', () => {
-    const entries: [string, number][] = [['b', 3], ['a', 3], ['c', 3], ['B', 3], ['z', 5], ['é', 3]];
+    const entries: [string, number][] = [
+      ['b', 3],
+      ['a', 3],
+      ['c', 3],
+      ['B', 3],
+      ['z', 5],
+      ['é', 3],
+    ];
     const permutations = (xs: [string, number][]): [string, number][][] =>
       xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
     const seen = new Set(permutations(entries).map((p) => Vocabulary.fromCounts(new Map(p), { minCount: 1 }).words.join(' ')));
@@ -50,7 +57,14 @@ describe('Vocabulary.fromCounts', () => {
   });
 
   it('code units, not code points: a character above U+FFFF (surrogates D83D..) sorts before U+FF5E', () => {
-    const v = Vocabulary.fromCounts(new Map([['\uFF5E', 2], ['😀', 2], ['\uE000', 2]]), { minCount: 1 });
+    const v = Vocabulary.fromCounts(
+      new Map([
+        ['\uFF5E', 2],
+        ['😀', 2],
+        ['\uE000', 2],
+      ]),
+      { minCount: 1 },
+    );
     expect(v.words).toEqual(['😀', '\uE000', '\uFF5E']);
     expect('😀'.codePointAt(0)! > 0xff5e).toBe(true); // code-point order would put it last
   });
@@ -61,7 +75,13 @@ describe('Vocabulary.fromCounts', () => {
     expect(Vocabulary.fromCounts(counts, { minCount: 5, maxVocab: 3 }).words).toEqual(['the', 'sat', 'cat']);
     const reversed = new Map([...counts].reverse());
     expect(Vocabulary.fromCounts(reversed, { minCount: 5, maxVocab: 3 }).words).toEqual(['the', 'sat', 'cat']);
-    const late = new Map<string, number>([['zebra', 2], ['yak', 2], ['mango', 2], ['apple', 2], ['common', 9]]);
+    const late = new Map<string, number>([
+      ['zebra', 2],
+      ['yak', 2],
+      ['mango', 2],
+      ['apple', 2],
+      ['common', 9],
+    ]);
     expect(Vocabulary.fromCounts(late, { minCount: 1, maxVocab: 3 }).words).toEqual(['common', 'apple', 'mango']);
     expect(Vocabulary.fromCounts(counts, { minCount: 7, maxVocab: 100 }).words).toEqual(['the', 'sat']);
     const capped = Vocabulary.fromCounts(counts, { minCount: 1, maxVocab: 2 });
@@ -70,7 +90,13 @@ describe('Vocabulary.fromCounts', () => {
 
   it('keeps counts beyond 2^32 exactly', () => {
     const big = 2 ** 40 + 3;
-    const v = Vocabulary.fromCounts(new Map([['a', big], ['b', 2 ** 33]]), { minCount: 1 });
+    const v = Vocabulary.fromCounts(
+      new Map([
+        ['a', big],
+        ['b', 2 ** 33],
+      ]),
+      { minCount: 1 },
+    );
     expect(v.counts[0]).toBe(big);
     expect(v.totalCount).toBe(big + 2 ** 33);
   });
@@ -83,7 +109,17 @@ describe('Vocabulary.fromCounts', () => {
     );
     expect(error(() => Vocabulary.fromCounts(new Map())).code).toBe('EMPTY_VOCABULARY');
     // The most frequent word named: equal counts by the same rule as the ids.
-    expect(error(() => Vocabulary.fromCounts(new Map([['yes', 3], ['no', 3]]), { minCount: 5 })).message).toMatch(/the most frequent "no" occurs 3 times/);
+    expect(
+      error(() =>
+        Vocabulary.fromCounts(
+          new Map([
+            ['yes', 3],
+            ['no', 3],
+          ]),
+          { minCount: 5 },
+        ),
+      ).message,
+    ).toMatch(/the most frequent "no" occurs 3 times/);
   });
 
   it('validates its options and counts', () => {

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Wasm2VecError } from '../../src/errors.js';
 import {
-  checkpointTargetOption, decodeCheckpointFile, encodeCheckpointFile, finiteFloats, readCheckpointSource, resumeOption, storeCheckpoint,
+  checkpointTargetOption,
+  decodeCheckpointFile,
+  encodeCheckpointFile,
+  finiteFloats,
+  readCheckpointSource,
+  resumeOption,
+  storeCheckpoint,
   type OutSection,
 } from '../../src/train/checkpoint-file.js';
 
@@ -17,12 +23,20 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   for await (const c of chunks) parts.push(c.slice());
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 const encode = (header: Record<string, unknown>, sections: OutSection[]) => collect(encodeCheckpointFile(kind, header, sections));
 const reader = (data: Uint8Array, calls: [number, number][] = []): OutSection & { read: unknown } => ({
-  name: 'matrix', bytes: data.length, read: async (offset, bytes) => { calls.push([offset, bytes]); return data.slice(offset, offset + bytes); },
+  name: 'matrix',
+  bytes: data.length,
+  read: async (offset, bytes) => {
+    calls.push([offset, bytes]);
+    return data.slice(offset, offset + bytes);
+  },
 });
 /** FNV-1a over little-endian u32 words, written out independently of the module. */
 function fnv(b: Uint8Array): number {
@@ -31,14 +45,22 @@ function fnv(b: Uint8Array): number {
   return h;
 }
 function failure(f: () => unknown): Wasm2VecError {
-  try { f(); } catch (e) { expect(e).toBeInstanceOf(Wasm2VecError); return e as Wasm2VecError; }
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(Wasm2VecError);
+    return e as Wasm2VecError;
+  }
   throw new Error('did not fail');
 }
 const decode = (b: Uint8Array, known = ['a', 'b', 'matrix']) => decodeCheckpointFile(kind, b, 'ck.bin', known);
 
 describe('checkpoint container: layout', () => {
   it('magic, version, header length, JSON header with the section list, 8-byte padding, checksum (byte for byte)', async () => {
-    const file = await encode({ epoch: 2 }, [{ name: 'a', data: Uint8Array.of(1, 2, 3) }, { name: 'b', data: new Uint8Array(0) }]);
+    const file = await encode({ epoch: 2 }, [
+      { name: 'a', data: Uint8Array.of(1, 2, 3) },
+      { name: 'b', data: new Uint8Array(0) },
+    ]);
     const json = '{"epoch":2,"sections":[{"name":"a","bytes":3},{"name":"b","bytes":0}]}';
     const headerEnd = 16 + json.length;
     const aAt = Math.ceil(headerEnd / 8) * 8;
@@ -57,7 +79,14 @@ describe('checkpoint container: layout', () => {
       const data = Uint8Array.from({ length: n }, (_, i) => (i * 37 + 11) & 0xff);
       const file = await encode({ n, nested: { x: [1, 'two'] } }, [{ name: 'a', data: data.slice(0, n >> 1) }, reader(data)]);
       const d = decode(file);
-      expect(d.header).toEqual({ n, nested: { x: [1, 'two'] }, sections: [{ name: 'a', bytes: n >> 1 }, { name: 'matrix', bytes: n }] });
+      expect(d.header).toEqual({
+        n,
+        nested: { x: [1, 'two'] },
+        sections: [
+          { name: 'a', bytes: n >> 1 },
+          { name: 'matrix', bytes: n },
+        ],
+      });
       expect([...d.sections.get('a')!]).toEqual([...data.slice(0, n >> 1)]);
       expect([...d.sections.get('matrix')!]).toEqual([...data]);
       expect(d.sections.get('matrix')!.buffer).toBe(file.buffer); // views, not copies
@@ -68,7 +97,10 @@ describe('checkpoint container: layout', () => {
     const data = new Uint8Array((1 << 24) + 12);
     data[1 << 24] = 7;
     const file = await encode({}, [reader(data, calls)]);
-    expect(calls).toEqual([[0, 1 << 24], [1 << 24, 12]]);
+    expect(calls).toEqual([
+      [0, 1 << 24],
+      [1 << 24, 12],
+    ]);
     expect(decode(file).sections.get('matrix')![1 << 24]).toBe(7);
   });
   it('decodes from a misaligned view (byteOffset not a multiple of 4)', async () => {
@@ -81,7 +113,10 @@ describe('checkpoint container: layout', () => {
 
 describe('checkpoint container: every corruption is a clear error naming the file', () => {
   it('every single-bit flip of a valid file is refused (FNV-1a over words detects any one-word change)', async () => {
-    const file = await encode({ epoch: 1, words: ['a', 'b'] }, [{ name: 'a', data: Uint8Array.of(1, 2, 3, 4, 5) }, { name: 'b', data: Uint8Array.of(6) }]);
+    const file = await encode({ epoch: 1, words: ['a', 'b'] }, [
+      { name: 'a', data: Uint8Array.of(1, 2, 3, 4, 5) },
+      { name: 'b', data: Uint8Array.of(6) },
+    ]);
     for (let i = 0; i < file.length; i++) {
       for (let bit = 0; bit < 8; bit++) {
         const bad = file.slice();
@@ -113,8 +148,13 @@ describe('checkpoint container: every corruption is a clear error naming the fil
       return out;
     };
     expect(decode(build('{"sections":[]}')).sections.size).toBe(0);
-    expect(failure(() => decode(Uint8Array.from([0x88, ...build('{"sections":[]}').subarray(1)]))).message).toBe('Test checkpoint ck.bin: not a Test checkpoint file (bad magic bytes)');
-    expect(failure(() => decode(build('{"sections":[]}', undefined, 4)))).toMatchObject({ code: 'UNSUPPORTED', message: 'Test checkpoint ck.bin: format version 4; this wasm2vec reads version 3' });
+    expect(failure(() => decode(Uint8Array.from([0x88, ...build('{"sections":[]}').subarray(1)]))).message).toBe(
+      'Test checkpoint ck.bin: not a Test checkpoint file (bad magic bytes)',
+    );
+    expect(failure(() => decode(build('{"sections":[]}', undefined, 4)))).toMatchObject({
+      code: 'UNSUPPORTED',
+      message: 'Test checkpoint ck.bin: format version 4; this wasm2vec reads version 3',
+    });
     expect(failure(() => decode(build('{"sections":'))).message).toMatch(/unreadable header \(/);
     expect(failure(() => decode(build('[1]'))).message).toMatch(/the header is \[object Array\], expected an object/);
     expect(failure(() => decode(build('null'))).message).toMatch(/the header is null, expected an object/);
@@ -150,9 +190,15 @@ describe('finiteFloats', () => {
     const copy = finiteFloats(kind, 'ck.bin', 'syn0', shifted.subarray(1));
     expect(copy.buffer).not.toBe(shifted.buffer);
     expect([...copy]).toEqual([...f]);
-    expect(failure(() => finiteFloats(kind, 'ck.bin', 'syn0', b.subarray(0, 11))).message).toBe('Test checkpoint ck.bin: section syn0 holds 11 bytes, not whole float32 values');
-    expect(failure(() => finiteFloats(kind, 'ck.bin', 'syn0', new Uint8Array(Float32Array.of(0, 0, NaN).buffer))).message).toBe('Test checkpoint ck.bin: syn0: value 2 is NaN');
-    expect(failure(() => finiteFloats(kind, 'ck.bin', 'syn1', new Uint8Array(Float32Array.of(-Infinity).buffer))).message).toBe('Test checkpoint ck.bin: syn1: value 0 is -Infinity');
+    expect(failure(() => finiteFloats(kind, 'ck.bin', 'syn0', b.subarray(0, 11))).message).toBe(
+      'Test checkpoint ck.bin: section syn0 holds 11 bytes, not whole float32 values',
+    );
+    expect(failure(() => finiteFloats(kind, 'ck.bin', 'syn0', new Uint8Array(Float32Array.of(0, 0, NaN).buffer))).message).toBe(
+      'Test checkpoint ck.bin: syn0: value 2 is NaN',
+    );
+    expect(failure(() => finiteFloats(kind, 'ck.bin', 'syn1', new Uint8Array(Float32Array.of(-Infinity).buffer))).message).toBe(
+      'Test checkpoint ck.bin: syn1: value 0 is -Infinity',
+    );
   });
 });
 
@@ -163,7 +209,10 @@ describe('checkpoint options and sources', () => {
     expect(checkpointTargetOption(fn)).toBe(fn);
     expect(checkpointTargetOption('ck.bin')).toBe('ck.bin');
     for (const bad of ['', 5, null, {}]) {
-      expect(failure(() => checkpointTargetOption(bad))).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^option checkpoint: got .*, expected a function receiving \{ epoch, bytes \} or a file path$/) });
+      expect(failure(() => checkpointTargetOption(bad))).toMatchObject({
+        code: 'INVALID_OPTION',
+        message: expect.stringMatching(/^option checkpoint: got .*, expected a function receiving \{ epoch, bytes \} or a file path$/),
+      });
     }
     const bytes = new Uint8Array(4);
     expect(resumeOption(bytes)).toBe(bytes);
@@ -171,7 +220,9 @@ describe('checkpoint options and sources', () => {
     expect(resumeOption('x')).toBe('x');
     expect(resumeOption(undefined)).toBeUndefined();
     for (const bad of ['', 42, [1, 2], new Float32Array(1).buffer.constructor]) {
-      expect(failure(() => resumeOption(bad)).message).toMatch(/^option resumeFrom: got .*, expected a checkpoint's bytes \(Uint8Array or ArrayBuffer\) or a file path$/);
+      expect(failure(() => resumeOption(bad)).message).toMatch(
+        /^option resumeFrom: got .*, expected a checkpoint's bytes \(Uint8Array or ArrayBuffer\) or a file path$/,
+      );
     }
   });
   it('readCheckpointSource: bytes as they are, a path read (IO error naming it), anything else INVALID_OPTION', async () => {
@@ -181,7 +232,10 @@ describe('checkpoint options and sources', () => {
     const path = join(dir, 'src.bin');
     writeFileSync(path, bytes);
     expect(await readCheckpointSource(path)).toEqual({ bytes, name: `"${path}"` });
-    await expect(readCheckpointSource(join(dir, 'missing.bin'))).rejects.toMatchObject({ code: 'IO', message: expect.stringContaining(`cannot read checkpoint "${join(dir, 'missing.bin')}"`) });
+    await expect(readCheckpointSource(join(dir, 'missing.bin'))).rejects.toMatchObject({
+      code: 'IO',
+      message: expect.stringContaining(`cannot read checkpoint "${join(dir, 'missing.bin')}"`),
+    });
     await expect(readCheckpointSource('')).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     await expect(readCheckpointSource(7)).rejects.toThrow(/option resumeFrom: got 7/);
   });
@@ -197,7 +251,14 @@ describe('storeCheckpoint', () => {
   }
   it('a callback receives the epoch and the whole file in one array', async () => {
     const seen: { epoch: number; bytes: number[] }[] = [];
-    await storeCheckpoint(kind, ({ epoch, bytes }) => { seen.push({ epoch, bytes: [...bytes] }); }, 4, chunks([Uint8Array.of(1, 2), Uint8Array.of(3)]));
+    await storeCheckpoint(
+      kind,
+      ({ epoch, bytes }) => {
+        seen.push({ epoch, bytes: [...bytes] });
+      },
+      4,
+      chunks([Uint8Array.of(1, 2), Uint8Array.of(3)]),
+    );
     expect(seen).toEqual([{ epoch: 4, bytes: [1, 2, 3] }]);
   });
   it('a path is replaced atomically; a failure leaves the previous checkpoint and no .partial file', async () => {
@@ -209,7 +270,8 @@ describe('storeCheckpoint', () => {
     expect(existsSync(`${path}.partial`)).toBe(false);
     const nowhere = join(dir, 'no-such-dir', 'x.ck');
     await expect(storeCheckpoint(kind, nowhere, 3, chunks([Uint8Array.of(1)]))).rejects.toMatchObject({
-      code: 'IO', message: expect.stringMatching(/^cannot write the Test checkpoint ".*x\.ck" after epoch 3: .*; the previous checkpoint \(if any\) is unchanged$/),
+      code: 'IO',
+      message: expect.stringMatching(/^cannot write the Test checkpoint ".*x\.ck" after epoch 3: .*; the previous checkpoint \(if any\) is unchanged$/),
     });
   });
 });

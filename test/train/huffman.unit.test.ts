@@ -81,7 +81,7 @@ describe('buildHuffman (word2vec.c CreateBinaryTree)', () => {
     expect([...h.codeLength].every((l) => l === 6)).toBe(true);
     checkTree(new Array(64).fill(10), h);
   });
-  it('Fibonacci counts build the deepest tree: depth v - 1, beyond word2vec.c\'s cap of 40', () => {
+  it("Fibonacci counts build the deepest tree: depth v - 1, beyond word2vec.c's cap of 40", () => {
     const fib = [1, 1];
     while (fib.length < 60) fib.push(fib[fib.length - 1] + fib[fib.length - 2]);
     const counts = fib.reverse();
@@ -92,15 +92,18 @@ describe('buildHuffman (word2vec.c CreateBinaryTree)', () => {
     checkTree(counts, h);
   });
   it('any descending counts: a full prefix code over all inner nodes, with the optimal total length', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 2, maxLength: 200 }), (raw) => {
-      const counts = raw.sort((a, b) => b - a);
-      const h = buildHuffman(counts);
-      checkTree(counts, h);
-      const cost = counts.reduce((s, c, w) => s + c * h.codeLength[w], 0);
-      expect(cost).toBe(optimalCost(counts));
-      expect(h.maxCode).toBe(Math.max(...h.codeLength));
-      // More frequent words never get longer codes.
-      for (let w = 1; w < counts.length; w++) expect(h.codeLength[w]).toBeGreaterThanOrEqual(h.codeLength[w - 1]);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 2, maxLength: 200 }), (raw) => {
+        const counts = raw.sort((a, b) => b - a);
+        const h = buildHuffman(counts);
+        checkTree(counts, h);
+        const cost = counts.reduce((s, c, w) => s + c * h.codeLength[w], 0);
+        expect(cost).toBe(optimalCost(counts));
+        expect(h.maxCode).toBe(Math.max(...h.codeLength));
+        // More frequent words never get longer codes.
+        for (let w = 1; w < counts.length; w++) expect(h.codeLength[w]).toBeGreaterThanOrEqual(h.codeLength[w - 1]);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

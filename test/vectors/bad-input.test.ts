@@ -30,15 +30,23 @@ function binary(header: string, entries: [string | Uint8Array, number[]][], newl
   }
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 
-const good = binary('3 2\n', [['a', [1, 2]], ['b', [3, 4]], ['c', [5, 6]]]);
+const good = binary('3 2\n', [
+  ['a', [1, 2]],
+  ['b', [3, 4]],
+  ['c', [5, 6]],
+]);
 
 describe('word2vec binary', () => {
   it('truncated at any point: a clear error with the file and byte offset', async () => {
-    for (const cut of [1, 3, 4, 6, 9, good.length - 2]) { // (the final '\n' is optional)
+    for (const cut of [1, 3, 4, 6, 9, good.length - 2]) {
+      // (the final '\n' is optional)
       const e = await failure(good.subarray(0, cut), 'word2vec-binary', `cut${cut}.bin`);
       expect(e.code).toBe('BAD_FORMAT');
       expect(e.message).toContain(join(dir, `cut${cut}.bin`));
@@ -48,7 +56,15 @@ describe('word2vec binary', () => {
   it('a header claiming more words or dims than the file holds is refused before allocating', async () => {
     const more = await failure(binary('4000000 300\n', [['a', Array(300).fill(1)]]), undefined, 'more.bin');
     expect(more.message).toMatch(/more\.bin: header: claims 4000000 words × 300 dims .* but only 1203 bytes follow/);
-    const dims = await failure(binary('3 4\n', [['a', [1, 2]], ['b', [3, 4]], ['c', [5, 6]]]), 'word2vec-binary', 'dims.bin');
+    const dims = await failure(
+      binary('3 4\n', [
+        ['a', [1, 2]],
+        ['b', [3, 4]],
+        ['c', [5, 6]],
+      ]),
+      'word2vec-binary',
+      'dims.bin',
+    );
     expect(dims.message).toMatch(/dims\.bin: header: claims 3 words × 4 dims/);
   });
   it('dims of 0 or 1e9 and non-numeric headers', async () => {
@@ -57,12 +73,26 @@ describe('word2vec binary', () => {
     expect((await failure('three 2\n', 'word2vec-binary')).message).toMatch(/line 1: expected a "words dims" header, got "three 2"/);
   });
   it('NaN and infinite values name the word and byte', async () => {
-    const e = await failure(binary('2 2\n', [['a', [1, 2]], ['b', [3, NaN]]]), 'word2vec-binary', 'nan.bin');
+    const e = await failure(
+      binary('2 2\n', [
+        ['a', [1, 2]],
+        ['b', [3, NaN]],
+      ]),
+      'word2vec-binary',
+      'nan.bin',
+    );
     expect(e.message).toMatch(/nan\.bin: byte 21: NaN in dimension 2 of word "b" \(entry 2\)/);
     expect((await failure(binary('1 2\n', [['a', [Infinity, 2]]]), 'word2vec-binary')).message).toMatch(/infinite value in dimension 1/);
   });
   it('duplicate words are an error naming both places', async () => {
-    const e = await failure(binary('2 2\n', [['a', [1, 2]], ['a', [3, 4]]]), 'word2vec-binary', 'dup.bin');
+    const e = await failure(
+      binary('2 2\n', [
+        ['a', [1, 2]],
+        ['a', [3, 4]],
+      ]),
+      'word2vec-binary',
+      'dup.bin',
+    );
     expect(e.message).toMatch(/dup\.bin: byte 15: duplicate word "a" \(first at entry 1\)/);
   });
   it('a missing separator (not word2vec binary) stops within 64 KiB', async () => {
@@ -71,13 +101,23 @@ describe('word2vec binary', () => {
   });
   it('invalid UTF-8 in a word is replaced and reported, not fatal', async () => {
     const path = join(dir, 'utf8.bin');
-    writeFileSync(path, binary('2 2\n', [[Uint8Array.of(0x63, 0x61, 0x66, 0xc3), [1, 2]], ['ok', [3, 4]]]));
+    writeFileSync(
+      path,
+      binary('2 2\n', [
+        [Uint8Array.of(0x63, 0x61, 0x66, 0xc3), [1, 2]],
+        ['ok', [3, 4]],
+      ]),
+    );
     const e = await Embeddings.load(path);
     expect([...e.words]).toEqual(['caf\uFFFD', 'ok']);
     expect(e.warnings).toHaveLength(1);
     expect(e.warnings[0]).toMatch(/utf8\.bin: byte 4: word 1 is not valid UTF-8/);
     // Two words that differ only in their invalid bytes: the second is skipped, with a warning.
-    const twins = binary('3 1\n', [[Uint8Array.of(0x78, 0xff), [1]], [Uint8Array.of(0x78, 0xfe), [2]], ['y', [3]]]);
+    const twins = binary('3 1\n', [
+      [Uint8Array.of(0x78, 0xff), [1]],
+      [Uint8Array.of(0x78, 0xfe), [2]],
+      ['y', [3]],
+    ]);
     const t = await Embeddings.load(twins);
     expect([...t.words]).toEqual(['x\uFFFD', 'y']);
     expect([...t.vectors]).toEqual([1, 3]);
@@ -88,11 +128,21 @@ describe('word2vec binary', () => {
   });
   it('a lying header on a stream of unknown length fails at the end without a huge allocation', async () => {
     const bytes = binary('10000000 100\n', [['a', Array(100).fill(0.5)]]);
-    const stream = new ReadableStream<Uint8Array>({ start(c) { c.enqueue(bytes); c.close(); } });
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(bytes);
+        c.close();
+      },
+    });
     const before = process.memoryUsage().arrayBuffers;
     await expect(Embeddings.load(stream)).rejects.toThrow(/stream: byte 416: unexpected end of data: the header declares 10000000 words × 100 dims/);
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 2 ** 20);
-    const tooBig = new ReadableStream<Uint8Array>({ start(c) { c.enqueue(binary('100000000 300\n', [])); c.close(); } });
+    const tooBig = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(binary('100000000 300\n', []));
+        c.close();
+      },
+    });
     await expect(Embeddings.load(tooBig, { format: 'word2vec-binary' })).rejects.toMatchObject({ code: 'MEMORY_LIMIT' });
   });
 });
@@ -188,7 +238,9 @@ describe('wasm2vec format', () => {
       const err = await failure(bytes.subarray(0, cut), 'wasm2vec', 'cut.w2v');
       expect(err.message).toMatch(/cut\.w2v: (byte \d+|header)/);
     }
-    expect((await failure(Uint8Array.from([...bytes, 0]), 'wasm2vec')).message).toMatch(/header: declares 3 words × 2 dims \(68 bytes in all\) but the file has 69 bytes/);
+    expect((await failure(Uint8Array.from([...bytes, 0]), 'wasm2vec')).message).toMatch(
+      /header: declares 3 words × 2 dims \(68 bytes in all\) but the file has 69 bytes/,
+    );
   });
   it('corruption is caught by the checksum', async () => {
     const bad = bytes.slice();

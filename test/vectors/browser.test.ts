@@ -20,8 +20,13 @@ const pages: Record<string, ServedPage | undefined> = {};
 beforeAll(async () => {
   if (!chromiumAvailable) return;
   const out = await build({
-    stdin: { contents: `import * as api from './src/vectors/embeddings.ts'; globalThis.wasm2vec = api;`, resolveDir: repoRoot, loader: 'ts' },
-    bundle: true, format: 'esm', platform: 'browser', target: 'chrome120', write: false, logLevel: 'silent',
+    stdin: { contents: `import * as api from './src/index.ts'; globalThis.wasm2vec = api;`, resolveDir: repoRoot, loader: 'ts' },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    write: false,
+    logLevel: 'silent',
   });
   bundle = out.outputFiles[0].text;
   for (const isolated of [false, true]) {
@@ -50,11 +55,28 @@ async function work(api: any, fetchBytes: (p: string) => Promise<Response>, thre
   const back = await E.load(blob);
   const viaBuffer = await E.load(await (await e.save(Blob, { format: 'word2vec-text' })).arrayBuffer());
   let pathError = '';
-  try { await E.load('/some/file.bin'); } catch (err) { pathError = (err as Error).message; }
-  const hash = (v: Float32Array) => { let h = 2166136261; const u = new Uint32Array(v.buffer, v.byteOffset, v.length); for (const x of u) h = Math.imul(h ^ x, 16777619) >>> 0; return h; };
+  try {
+    await E.load('/some/file.bin');
+  } catch (err) {
+    pathError = (err as Error).message;
+  }
+  const hash = (v: Float32Array) => {
+    let h = 2166136261;
+    const u = new Uint32Array(v.buffer, v.byteOffset, v.length);
+    for (const x of u) h = Math.imul(h ^ x, 16777619) >>> 0;
+    return h;
+  };
   return {
-    single, batch, analogies, f16Size: back.size, f16Hash: hash(back.vectors), textHash: hash(viaBuffer.vectors), hash: hash(e.vectors),
-    pca: e.pca({ words: 30 }).points, pathError, isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ?? null,
+    single,
+    batch,
+    analogies,
+    f16Size: back.size,
+    f16Hash: hash(back.vectors),
+    textHash: hash(viaBuffer.vectors),
+    hash: hash(e.vectors),
+    pca: e.pca({ words: 30 }).points,
+    pathError,
+    isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ?? null,
   };
 }
 
@@ -62,7 +84,7 @@ describe.skipIf(!chromiumAvailable)('Embeddings in Chromium', () => {
   let node: Awaited<ReturnType<typeof work>>;
   beforeAll(async () => {
     const local = (p: string) => Promise.resolve(new Response(p === '/fixture.bin' ? fixture : questions));
-    node = await work(await import('../../src/vectors/embeddings.js'), local, 2);
+    node = await work(await import('../../src/index.js'), local, 2);
     node.pathError = '';
     node.isolated = null;
   });
@@ -70,7 +92,7 @@ describe.skipIf(!chromiumAvailable)('Embeddings in Chromium', () => {
   for (const isolated of [false, true]) {
     it(`${isolated ? 'cross-origin isolated (shared memory, workers)' : 'not isolated (unshared memory, one thread)'}: same results as Node`, async () => {
       const page = pages[String(isolated)]!.page;
-      const r = await page.evaluate(`(${work.toString()})(globalThis.wasm2vec, (p) => fetch(p), 2)`) as typeof node;
+      const r = (await page.evaluate(`(${work.toString()})(globalThis.wasm2vec, (p) => fetch(p), 2)`)) as typeof node;
       expect(r.isolated).toBe(isolated);
       expect(r.pathError).toMatch(/file paths need Node\.js; in a browser pass an ArrayBuffer, Blob\/File or fetch Response/);
       expect({ ...r, pathError: '', isolated: null }).toEqual(node);

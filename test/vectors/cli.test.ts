@@ -13,15 +13,27 @@ const dir = mkdtempSync(join(tmpdir(), 'w2v-vcli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await main(args, { out: (s) => { out += s; }, err: (s) => { err += s; }, tty: false });
+  let out = '',
+    err = '';
+  const code = await main(args, {
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+    tty: false,
+  });
   return { code, out, err };
 }
 
 describe('wasm2vec CLI: similar, analogy, eval, convert, plot', () => {
-  const golden = readJson<{ mostSimilar: { positive: string[]; negative?: string[]; restrictVocab?: number; result: [string, number][] }[]; analogies: { restrictVocab: number; accuracy: number; covered: number }[] }>(GOLDEN);
+  const golden = readJson<{
+    mostSimilar: { positive: string[]; negative?: string[]; restrictVocab?: number; result: [string, number][] }[];
+    analogies: { restrictVocab: number; accuracy: number; covered: number }[];
+  }>(GOLDEN);
 
-  it('similar prints gensim\'s neighbours, as text and as JSON', async () => {
+  it("similar prints gensim's neighbours, as text and as JSON", async () => {
     const q = golden.mostSimilar.find((g) => !g.negative && !g.restrictVocab)!;
     const r = await cli(['similar', FIXTURE, q.positive[0], '--json']);
     expect(r.code).toBe(0);
@@ -33,7 +45,8 @@ describe('wasm2vec CLI: similar, analogy, eval, convert, plot', () => {
 
   it('analogy answers like mostSimilar(b + c − a); unknown words exit 1 naming the word', async () => {
     const q = golden.mostSimilar.find((g) => g.negative)!;
-    const [b, c] = q.positive, [a] = q.negative!;
+    const [b, c] = q.positive,
+      [a] = q.negative!;
     const r = await cli(['analogy', FIXTURE, a, b, c, '--json', '--top', '10']);
     expect(JSON.parse(r.out).answers.map((x: { word: string }) => x.word)).toEqual(q.result.map(([w]) => w));
     const bad = await cli(['analogy', FIXTURE, 'king', 'xyzzy', 'queen']);
@@ -42,7 +55,7 @@ describe('wasm2vec CLI: similar, analogy, eval, convert, plot', () => {
     expect((await cli(['analogy', FIXTURE, 'a', 'b'])).code).toBe(2);
   });
 
-  it('eval reports gensim\'s numbers', async () => {
+  it("eval reports gensim's numbers", async () => {
     // With --pairs on WordSim-353 (not redistributable) in cli.data.test.ts.
     const r = await cli(['eval', FIXTURE, '--analogies', analogies, '--json', '--threads', '1']);
     expect(r.code).toBe(0);
@@ -56,7 +69,9 @@ describe('wasm2vec CLI: similar, analogy, eval, convert, plot', () => {
   });
 
   it('convert round-trips between formats (float16 for the compact format)', async () => {
-    const txt = join(dir, 'v.txt'), w2v = join(dir, 'v.w2v'), half = join(dir, 'v16.w2v');
+    const txt = join(dir, 'v.txt'),
+      w2v = join(dir, 'v.w2v'),
+      half = join(dir, 'v16.w2v');
     expect((await cli(['convert', FIXTURE, txt])).code).toBe(0);
     expect((await cli(['convert', txt, w2v, '--limit', '500'])).code).toBe(0);
     expect((await cli(['convert', FIXTURE, half, '--float16'])).code).toBe(0);

@@ -7,7 +7,8 @@ import { repoData } from '../helpers/data.js';
 describe('statistics (scipy semantics)', () => {
   it('average ranks for ties, Spearman and Pearson as scipy computes them', () => {
     expect([...averageRanks([10, 20, 20, 30, 20])]).toEqual([1, 3, 3, 5, 3]);
-    const x = [1, 2, 2, 3, 5, 5, 5, 8], y = [2.5, 1, 4, 4, 3, 9, 7, 7];
+    const x = [1, 2, 2, 3, 5, 5, 5, 8],
+      y = [2.5, 1, 4, 4, 3, 9, 7, 7];
     // scipy.stats 1.10: spearmanr(x, y).correlation, pearsonr(x, y)[0]
     expect(spearman(x, y)).toBeCloseTo(0.7144097497387378, 14);
     expect(pearson(x, y)).toBeCloseTo(0.6929299344411685, 14);
@@ -20,7 +21,11 @@ describe('evaluation file readers', () => {
   // Reading the WordSim sets (not redistributable) is in evaluation.data.test.ts.
   it('pairs: comments, invalid lines skipped (reported by line), Python float syntax, other delimiters', () => {
     const r = parseWordPairs('# header\na\tb\t1.5\nbad line\na\tb\tc\n x \ty\t 1_0 \r\nq\tr\t2e1\n\nz\tw\n');
-    expect(r.pairs).toEqual([['a', 'b', 1.5], [' x ', 'y', 10], ['q', 'r', 20]]);
+    expect(r.pairs).toEqual([
+      ['a', 'b', 1.5],
+      [' x ', 'y', 10],
+      ['q', 'r', 20],
+    ]);
     expect(r.skippedLines).toEqual([3, 4, 7, 8]);
     expect(parseWordPairs('a,b,3\n', { delimiter: ',' }).pairs).toEqual([['a', 'b', 3]]);
   });
@@ -41,7 +46,12 @@ describe('evaluation protocol details (as gensim)', () => {
   const e = new Embeddings(words, v, 2);
 
   it('word pairs: case-insensitive lookup takes the most frequent variant; OOV ratio is a percentage; dummy4unknown scores 0', async () => {
-    const pairs = [['PARIS', 'France', 3], ['rome', 'Italy', 2], ['rome', 'paris', 1], ['atlantis', 'rome', 0]] as const;
+    const pairs = [
+      ['PARIS', 'France', 3],
+      ['rome', 'Italy', 2],
+      ['rome', 'paris', 1],
+      ['atlantis', 'rome', 0],
+    ] as const;
     const r = await e.evaluateWordPairs(pairs as never);
     expect(r.pairs).toBe(3);
     expect(r.oovRatio).toBeCloseTo(25, 12);
@@ -55,11 +65,21 @@ describe('evaluation protocol details (as gensim)', () => {
 
   it('analogies: questions need all four words; a, b, c and their case variants are never the answer', async () => {
     const sections = [
-      { name: 'capitals', questions: [['paris', 'france', 'rome', 'italy'], ['Paris', 'France', 'Rome', 'Italy'], ['paris', 'france', 'atlantis', 'x']] as never },
+      {
+        name: 'capitals',
+        questions: [
+          ['paris', 'france', 'rome', 'italy'],
+          ['Paris', 'France', 'Rome', 'Italy'],
+          ['paris', 'france', 'atlantis', 'x'],
+        ] as never,
+      },
       { name: 'gram-empty', questions: [] },
     ];
     const r = await e.evaluateAnalogies(sections, { threads: 1 });
-    expect(r.sections).toEqual([{ name: 'capitals', correct: 2, total: 2 }, { name: 'gram-empty', correct: 0, total: 0 }]);
+    expect(r.sections).toEqual([
+      { name: 'capitals', correct: 2, total: 2 },
+      { name: 'gram-empty', correct: 0, total: 0 },
+    ]);
     expect([r.accuracy, r.semantic, r.syntactic, r.covered, r.total]).toEqual([1, 1, 0, 2, 3]);
     const d = await e.evaluateAnalogies(sections, { dummy4unknown: true, threads: 1 });
     expect(d.sections[0]).toEqual({ name: 'capitals', correct: 2, total: 3 });

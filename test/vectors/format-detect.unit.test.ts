@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Wasm2VecError } from '../../src/errors.js';
+import type { Wasm2VecError } from '../../src/errors.js';
 import { DETECT_BYTES, detectFormat } from '../../src/vectors/format-detect.js';
 import { MAGIC } from '../../src/vectors/formats/wasm2vec-format.js';
 
@@ -8,7 +8,10 @@ const bytes = (...parts: (string | number[] | Uint8Array)[]): Uint8Array => {
   const chunks = parts.map((p) => (typeof p === 'string' ? enc.encode(p) : Uint8Array.from(p)));
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let o = 0;
-  for (const c of chunks) { out.set(c, o); o += c.length; }
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
   return out;
 };
 const detect = (b: Uint8Array | string, name = 'f') => detectFormat(typeof b === 'string' ? enc.encode(b) : b, name);
@@ -95,8 +98,18 @@ describe('detectFormat: binary or text is decided by the bytes after the header'
   it('no header: GloVe when the first line is a word and numbers; otherwise an error naming the file and line 1', () => {
     expect(detect('the 0.1 -2e-3 .5\n')).toBe('glove');
     expect(detect('the 1\n')).toBe('glove');
-    const fail = (s: string) => { try { detect(s, 'name.txt'); } catch (e) { return e as Wasm2VecError; } throw new Error('no error'); };
-    expect(fail('the 0.1 abc\n')).toMatchObject({ code: 'BAD_FORMAT', message: expect.stringMatching(/^name\.txt: line 1: cannot tell the format.*"the 0\.1 abc"/) });
+    const fail = (s: string) => {
+      try {
+        detect(s, 'name.txt');
+      } catch (e) {
+        return e as Wasm2VecError;
+      }
+      throw new Error('no error');
+    };
+    expect(fail('the 0.1 abc\n')).toMatchObject({
+      code: 'BAD_FORMAT',
+      message: expect.stringMatching(/^name\.txt: line 1: cannot tell the format.*"the 0\.1 abc"/),
+    });
     expect(fail('the\n').message).toMatch(/cannot tell the format/);
     expect(fail('').message).toBe('name.txt: byte 0: the file is empty');
     expect(fail('\uFEFF').message).toBe('name.txt: byte 0: the file is empty');

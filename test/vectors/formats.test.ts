@@ -19,7 +19,9 @@ function awkward(): Embeddings {
   for (let i = 0; words.length < 150; i++) words.push(`w${i}`);
   const v = randomMatrix(words.length, dim, 7);
   const special = [0, -0, 1e-45, -1e-40, 3.4028234663852886e38, -3.4e38, 1e-30, 0.1, 1 / 3, 123456.789, 5e-324 * 0, 1.17549435e-38, 2 ** -126];
-  special.forEach((x, k) => { v[k] = x; });
+  special.forEach((x, k) => {
+    v[k] = x;
+  });
   v.fill(0, 7 * dim, 8 * dim); // an all-zero row ("zero")
   const counts = Float64Array.from(words, (_, i) => 1000 - i);
   return new Embeddings(words, v, dim, { counts });
@@ -47,8 +49,16 @@ describe('round trips: write -> read gives identical words and float32 bits', ()
     it(`${format} via bytes, ArrayBuffer, Blob, Response and a ReadableStream`, async () => {
       const bytes = e.toBytes({ format });
       const sources = [
-        bytes, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), new Blob([bytes as BlobPart]), new Response(bytes as BodyInit),
-        new ReadableStream<Uint8Array>({ start(c) { for (let o = 0; o < bytes.length; o += 777) c.enqueue(bytes.slice(o, o + 777)); c.close(); } }),
+        bytes,
+        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+        new Blob([bytes as BlobPart]),
+        new Response(bytes as BodyInit),
+        new ReadableStream<Uint8Array>({
+          start(c) {
+            for (let o = 0; o < bytes.length; o += 777) c.enqueue(bytes.slice(o, o + 777));
+            c.close();
+          },
+        }),
       ];
       for (const source of sources) expectSame(e, await Embeddings.load(source as never, { format }));
     });
@@ -76,7 +86,8 @@ describe('round trips: write -> read gives identical words and float32 bits', ()
     const f32 = small.toBytes({ format: 'wasm2vec' });
     expect(small.toBytes({ format: 'wasm2vec', dtype: 'float16' }).length).toBeLessThan(f32.length);
     for (let i = 0; i < 9; i++) {
-      const x = small.vectors[i], y = f16.vectors[i];
+      const x = small.vectors[i],
+        y = f16.vectors[i];
       expect(Math.abs(x - y)).toBeLessThanOrEqual(Math.max(Math.abs(x) * 2 ** -11, 2 ** -25));
     }
     expect(f16.vectors[2]).toBe(65504);
@@ -134,7 +145,7 @@ describe('files written by gensim load', () => {
 });
 
 describe('word2vec binary is still detected as binary, from its bytes alone', () => {
-  it('the fairytales fixture (word2vec.c layout), named .bin or .txt, and gensim\'s (no newlines)', async () => {
+  it("the fairytales fixture (word2vec.c layout), named .bin or .txt, and gensim's (no newlines)", async () => {
     const bytes = readFileSync('test/fixtures/vectors/fairytales-d24.bin');
     const asBin = await loadVectors(bytes);
     expect(asBin.format).toBe('word2vec-binary');

@@ -13,7 +13,9 @@ interface Golden {
 
 const golden = readJson<Golden>(GOLDEN);
 let e: Embeddings;
-beforeAll(async () => { e = await Embeddings.load(FIXTURE); });
+beforeAll(async () => {
+  e = await Embeddings.load(FIXTURE);
+});
 
 describe('gensim parity (fixture: 3000 words × 24 dims trained by wasm2vec on the demo corpus)', () => {
   it('evaluate_word_pairs: Pearson, Spearman and OOV ratio to 3 decimals (4 files × restrictions)', async () => {

@@ -13,7 +13,15 @@ type Scored = [string, number][];
 interface Golden {
   size: number;
   wordPairs: { file: string; restrictVocab: number; pearson: number; spearman: number; oovRatio: number }[];
-  analogies: { restrictVocab: number; accuracy: number; semantic: number; syntactic: number; sections: { name: string; correct: number; total: number }[]; covered: number; total: number }[];
+  analogies: {
+    restrictVocab: number;
+    accuracy: number;
+    semantic: number;
+    syntactic: number;
+    sections: { name: string; correct: number; total: number }[];
+    covered: number;
+    total: number;
+  }[];
   mostSimilar: { positive: string[]; negative?: string[]; topN: number; restrictVocab?: number; result: Scored }[];
   cosmul: { positive: string[]; negative: string[]; topN: number; result: Scored }[];
   similarity: [string, string, number][];
@@ -23,7 +31,9 @@ interface Golden {
 
 const golden = readJson<Golden>(GOLDEN);
 let e: Embeddings;
-beforeAll(async () => { e = await Embeddings.load(FIXTURE); });
+beforeAll(async () => {
+  e = await Embeddings.load(FIXTURE);
+});
 
 /** Same words in the same order, scores to 1e-5, except that words whose gensim scores lie within 1e-5 may swap. */
 function expectSameList(got: { word: string; score: number }[], want: Scored): void {
@@ -58,7 +68,6 @@ describe('gensim parity (fixture: 3000 words × 24 dims trained by wasm2vec on t
     for (const [ws, odd] of golden.doesntMatch) expect(e.doesntMatch(ws)).toBe(odd);
   });
 
-
   it('evaluate_word_analogies: same counts in every section, accuracies to 3 decimals', async () => {
     for (const g of golden.analogies) {
       const r = await e.evaluateAnalogies(repoData('en-google-analogy/questions-words.txt'), { restrictVocab: g.restrictVocab, threads: 1 });
@@ -75,9 +84,14 @@ describe('gensim parity (fixture: 3000 words × 24 dims trained by wasm2vec on t
 describe('one out-of-vocabulary convention', () => {
   it('word-taking methods throw NOT_FOUND naming the word; get() returns undefined; has() is false', () => {
     const calls = [
-      () => e.vector('xyzzy'), () => e.similarity('king', 'xyzzy'), () => e.mostSimilar({ positive: ['xyzzy'] }),
-      () => e.analogy('king', 'xyzzy', 'queen'), () => e.nSimilarity(['king'], ['xyzzy']), () => e.doesntMatch(['king', 'xyzzy']),
-      () => e.mostSimilarCosmul({ positive: ['xyzzy'] }), () => e.unitVector('xyzzy'),
+      () => e.vector('xyzzy'),
+      () => e.similarity('king', 'xyzzy'),
+      () => e.mostSimilar({ positive: ['xyzzy'] }),
+      () => e.analogy('king', 'xyzzy', 'queen'),
+      () => e.nSimilarity(['king'], ['xyzzy']),
+      () => e.doesntMatch(['king', 'xyzzy']),
+      () => e.mostSimilarCosmul({ positive: ['xyzzy'] }),
+      () => e.unitVector('xyzzy'),
     ];
     for (const c of calls) {
       expect(c).toThrow(Wasm2VecError);

@@ -21,16 +21,28 @@ function rotation(d: number, seed: number): Float64Array {
 
 describe('Jacobi SVD', () => {
   it('reconstructs A = U·S·Vᵀ with orthonormal U and V, also for a rank-deficient A', () => {
-    for (const [n, rank] of [[30, 30], [12, 7]]) {
-      const b = randomMatrix(n, rank, n), c = randomMatrix(rank, n, rank + 1);
+    for (const [n, rank] of [
+      [30, 30],
+      [12, 7],
+    ]) {
+      const b = randomMatrix(n, rank, n),
+        c = randomMatrix(rank, n, rank + 1);
       const a = new Float64Array(n * n);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < rank; k++) a[i * n + j] += b[i * rank + k] * c[k * n + j];
       const { u, s, v } = jacobiSvd(a, n);
-      let err = 0, orthU = 0, orthV = 0;
+      let err = 0,
+        orthU = 0,
+        orthV = 0;
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < n; j++) {
-          let x = 0, uu = 0, vv = 0;
-          for (let k = 0; k < n; k++) { x += u[i * n + k] * s[k] * v[j * n + k]; uu += u[k * n + i] * u[k * n + j]; vv += v[k * n + i] * v[k * n + j]; }
+          let x = 0,
+            uu = 0,
+            vv = 0;
+          for (let k = 0; k < n; k++) {
+            x += u[i * n + k] * s[k] * v[j * n + k];
+            uu += u[k * n + i] * u[k * n + j];
+            vv += v[k * n + i] * v[k * n + j];
+          }
           err = Math.max(err, Math.abs(x - a[i * n + j]));
           orthU = Math.max(orthU, Math.abs(uu - (i === j ? 1 : 0)));
           orthV = Math.max(orthV, Math.abs(vv - (i === j ? 1 : 0)));
@@ -46,17 +58,23 @@ describe('Jacobi SVD', () => {
 
 describe('PCA (power iteration in WASM)', () => {
   it('recovers known principal axes and variances of synthetic data', () => {
-    const d = 10, n = 4000;
+    const d = 10,
+      n = 4000;
     const r = rotation(d, 3);
     const sd = [3, 2, 1, 0.3, 0.2, 0.1, 0.1, 0.05, 0.05, 0.01];
     const z = randomMatrix(n, d, 17); // uniform(-1, 1): variance 1/3 per axis
     const x = new Float32Array(n * d);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) {
-      let s = 5; // an offset, removed by centring
-      for (let k = 0; k < d; k++) s += z[i * d + k] * sd[k] * r[j * d + k];
-      x[i * d + j] = s;
-    }
-    const e = new Embeddings(Array.from({ length: n }, (_, i) => `p${i}`), x, d);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < d; j++) {
+        let s = 5; // an offset, removed by centring
+        for (let k = 0; k < d; k++) s += z[i * d + k] * sd[k] * r[j * d + k];
+        x[i * d + j] = s;
+      }
+    const e = new Embeddings(
+      Array.from({ length: n }, (_, i) => `p${i}`),
+      x,
+      d,
+    );
     const p = e.pca({ components: 3, words: n });
     for (let c = 0; c < 3; c++) {
       let dot = 0;
@@ -67,7 +85,8 @@ describe('PCA (power iteration in WASM)', () => {
     }
     expect(p.explainedVarianceRatio[0]).toBeGreaterThan(p.explainedVarianceRatio[1]);
     // The projections are the centred data on the axes: their variance is the eigenvalue.
-    let m = 0, v = 0;
+    let m = 0,
+      v = 0;
     for (const pt of p.points) m += pt[0];
     m /= n;
     for (const pt of p.points) v += (pt[0] - m) ** 2;
@@ -83,7 +102,14 @@ describe('PCA (power iteration in WASM)', () => {
     expect(a.points).toHaveLength(6);
     expect(() => e.pca({ words: ['king', 'xyzzy'] })).toThrow(/"xyzzy" is not in the vocabulary/);
     expect(() => e.pca({ components: 0 })).toThrow(/components/);
-    const svg = scatterSvg([[0, 0], [1, 1]], ['<a&b>', 'x"y'], { title: 'T' });
+    const svg = scatterSvg(
+      [
+        [0, 0],
+        [1, 1],
+      ],
+      ['<a&b>', 'x"y'],
+      { title: 'T' },
+    );
     expect(svg).toContain('&lt;a&amp;b&gt;');
     expect(svg).toContain('x&quot;y');
   });

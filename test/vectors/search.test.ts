@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Embeddings } from '../../src/index.js';
 import { normalizeBaseline, topKBaseline } from '../../bench/baseline/search.js';
 import { SearchIndex } from '../../src/vectors/search-index.js';
 import { bitsEqual, randomMatrix, syntheticEmbeddings } from './vector-fixtures.js';
 
 describe('WASM search kernel', () => {
-  const rows = 2003, dim = 37; // odd sizes: scalar tails in every loop
+  const rows = 2003,
+    dim = 37; // odd sizes: scalar tails in every loop
   const raw = randomMatrix(rows, dim, 11);
   const index = SearchIndex.create(raw, rows, dim);
   const queries = Float32Array.from(normalizeBaseline(randomMatrix(13, dim, 5), 13, dim));
@@ -42,7 +42,7 @@ describe('WASM search kernel', () => {
       expect(bitsEqual(one.scores, all.scores.subarray(q * k, (q + 1) * k))).toBe(true);
     }
     const many = new Float32Array(200 * dim);
-    for (let i = 0; i < 200; i++) many.set(queries.subarray((i % 13) * dim, (i % 13 + 1) * dim), i * dim);
+    for (let i = 0; i < 200; i++) many.set(queries.subarray((i % 13) * dim, ((i % 13) + 1) * dim), i * dim);
     const serial = index.topK(many, 200, k, rows);
     const parallel = await index.topKParallel(many, 200, k, rows, 2);
     expect([...parallel.rows]).toEqual([...serial.rows]);

@@ -12,19 +12,28 @@ export function randomMatrix(rows: number, dim: number, seed = 1): Float32Array 
   let s = seed >>> 0 || 1;
   const out = new Float32Array(rows * dim);
   for (let i = 0; i < out.length; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     out[i] = s / 2 ** 31 - 1;
   }
   return out;
 }
 
 export function syntheticEmbeddings(rows: number, dim: number, seed = 1): Embeddings {
-  return new Embeddings(Array.from({ length: rows }, (_, i) => `w${i}`), randomMatrix(rows, dim, seed), dim);
+  return new Embeddings(
+    Array.from({ length: rows }, (_, i) => `w${i}`),
+    randomMatrix(rows, dim, seed),
+    dim,
+  );
 }
 
 export function bitsEqual(a: Float32Array, b: Float32Array): boolean {
   if (a.length !== b.length) return false;
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length), y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length),
+    y = new Uint32Array(b.buffer, b.byteOffset, b.length);
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   return true;
 }

@@ -45,8 +45,19 @@ export interface LinearCheckpointOptions {
   tokenizer: LinearTokenizerName | 'custom';
 }
 
-export const LINEAR_CHECKPOINT_OPTION_NAMES: readonly (keyof LinearCheckpointOptions)[] = ['dim', 'wordNgrams', 'buckets', 'epochs', 'learningRate',
-  'loss', 'negative', 'weighting', 'minCount', 'seed', 'tokenizer'];
+export const LINEAR_CHECKPOINT_OPTION_NAMES: readonly (keyof LinearCheckpointOptions)[] = [
+  'dim',
+  'wordNgrams',
+  'buckets',
+  'epochs',
+  'learningRate',
+  'loss',
+  'negative',
+  'weighting',
+  'minCount',
+  'seed',
+  'tokenizer',
+];
 
 export interface LinearCheckpointLabels {
   kind: LabelKind;
@@ -119,10 +130,21 @@ export function encodeLinearCheckpoint(s: LinearCheckpointState, weights: Weight
     ...weights,
     { name: 'unseenIdf', data: new Uint8Array(new Float32Array([s.unseenIdf]).buffer) },
   ];
-  return encodeCheckpointFile(LINEAR_CHECKPOINT, {
-    format: FORMAT, version: LINEAR_CHECKPOINT.version, options: s.options, ...(s.order === 'canonical' ? { order: s.order } : {}), epoch: s.epoch, words: s.words, labels: s.labels,
-    data: s.data, history: s.history,
-  }, sections);
+  return encodeCheckpointFile(
+    LINEAR_CHECKPOINT,
+    {
+      format: FORMAT,
+      version: LINEAR_CHECKPOINT.version,
+      options: s.options,
+      ...(s.order === 'canonical' ? { order: s.order } : {}),
+      epoch: s.epoch,
+      words: s.words,
+      labels: s.labels,
+      data: s.data,
+      history: s.history,
+    },
+    sections,
+  );
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -144,7 +166,7 @@ export function decodeLinearCheckpoint(bytes: Uint8Array, source: string): Decod
   for (const k of Object.keys(o)) if (!(LINEAR_CHECKPOINT_OPTION_NAMES as readonly string[]).includes(k)) bad(`options: unknown option ${JSON.stringify(k)}`);
   if (o.tokenizer !== 'default' && o.tokenizer !== 'whitespace' && o.tokenizer !== 'custom') bad(`options: tokenizer ${describe(o.tokenizer)}`);
   try {
-    resolveLinearOptions({ ...(o as Record<string, never>), tokenizer: o.tokenizer === 'custom' ? undefined : o.tokenizer as LinearTokenizerName });
+    resolveLinearOptions({ ...(o as Record<string, never>), tokenizer: o.tokenizer === 'custom' ? undefined : (o.tokenizer as LinearTokenizerName) });
   } catch (e) {
     bad(`options: ${(e as Error).message.replace(/^option /, '')}`);
   }
@@ -161,8 +183,15 @@ export function decodeLinearCheckpoint(bytes: Uint8Array, source: string): Decod
     if (typeof w !== 'string' || w === '' || seenWords.has(w)) bad(`word ${describe(w)} is not a non-empty string or is repeated`);
     seenWords.add(w);
   }
-  if (!isObject(labels) || (labels.kind !== 'string' && labels.kind !== 'number') || typeof labels.multiLabel !== 'boolean' ||
-    !Array.isArray(labels.values) || !Array.isArray(labels.counts) || labels.values.length < 2 || labels.counts.length !== labels.values.length) {
+  if (
+    !isObject(labels) ||
+    (labels.kind !== 'string' && labels.kind !== 'number') ||
+    typeof labels.multiLabel !== 'boolean' ||
+    !Array.isArray(labels.values) ||
+    !Array.isArray(labels.counts) ||
+    labels.values.length < 2 ||
+    labels.counts.length !== labels.values.length
+  ) {
     bad('labels must be { kind: "string" | "number", multiLabel, values, counts } with at least two labels');
   }
   const seenLabels = new Set<unknown>();
@@ -174,11 +203,23 @@ export function decodeLinearCheckpoint(bytes: Uint8Array, source: string): Decod
   for (const c of labels.counts as unknown[]) {
     if (!isCount(c) || c >= LABEL_COUNT_SENTINEL) bad(`label count ${describe(c)} (expected an integer in [0, 1e15))`);
   }
-  if (!isObject(data) || !isCount(data.examples) || data.examples < 1 || !isCount(data.tokensPerEpoch) || typeof data.hash !== 'string' || !/^[0-9a-f]{8}$/.test(data.hash)) {
+  if (
+    !isObject(data) ||
+    !isCount(data.examples) ||
+    data.examples < 1 ||
+    !isCount(data.tokensPerEpoch) ||
+    typeof data.hash !== 'string' ||
+    !/^[0-9a-f]{8}$/.test(data.hash)
+  ) {
     bad(`training-set fingerprint ${describe(data)}`);
   }
-  if (!Array.isArray(history) || history.length !== epoch ||
-    !history.every((h, i) => isObject(h) && h.epoch === i + 1 && typeof h.loss === 'number' && typeof h.learningRate === 'number' && typeof h.seconds === 'number')) {
+  if (
+    !Array.isArray(history) ||
+    history.length !== epoch ||
+    !history.every(
+      (h, i) => isObject(h) && h.epoch === i + 1 && typeof h.loss === 'number' && typeof h.learningRate === 'number' && typeof h.seconds === 'number',
+    )
+  ) {
     bad(`history ${describe(history)} for ${epoch} epochs`);
   }
 
@@ -205,7 +246,8 @@ export function decodeLinearCheckpoint(bytes: Uint8Array, source: string): Decod
     const b = need(name);
     if (b.length !== floats * 4) bad(`section ${name} holds ${b.length} bytes, expected ${floats} float32 values`);
     const w = finiteFloats(kind, source, name, b);
-    for (let i = 0; i < w.length; i++) if (!(Math.abs(w[i]) <= MAX_WEIGHT)) bad(`${name}: value ${i} is ${w[i]} (weights must be at most ${MAX_WEIGHT} in magnitude)`);
+    for (let i = 0; i < w.length; i++)
+      if (!(Math.abs(w[i]) <= MAX_WEIGHT)) bad(`${name}: value ${i} is ${w[i]} (weights must be at most ${MAX_WEIGHT} in magnitude)`);
     return w;
   };
   const input = weights('input', rows * options.dim);
@@ -216,7 +258,18 @@ export function decodeLinearCheckpoint(bytes: Uint8Array, source: string): Decod
   // Rows are averaged with weight idf / Σ idf: a weight <= 0 could make the sum 0 (NaN probabilities).
   if (tfidf && (!(unseenIdf > 0) || idf!.some((w) => !(w > 0)))) bad('idf weights must be positive');
   return {
-    options, order, epoch, words: words as string[], labels: labels as unknown as LinearCheckpointLabels, data: data as unknown as TrainingFingerprint,
-    history: history as LinearHistoryEntry[], usedBuckets, rng, unseenIdf, input, output, idf,
+    options,
+    order,
+    epoch,
+    words: words as string[],
+    labels: labels as unknown as LinearCheckpointLabels,
+    data: data as unknown as TrainingFingerprint,
+    history: history as LinearHistoryEntry[],
+    usedBuckets,
+    rng,
+    unseenIdf,
+    input,
+    output,
+    idf,
   };
 }

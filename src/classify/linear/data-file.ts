@@ -28,7 +28,9 @@ export function parseLabelledLines(content: string, source: string, labelsRequir
   const raw = content.split(/\r?\n/);
   if (raw.length > 0 && raw[raw.length - 1] === '') raw.pop();
   const lines: { text: string; line: number }[] = [];
-  raw.forEach((text, i) => { if (text.trim() !== '') lines.push({ text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, line: i + 1 }); });
+  raw.forEach((text, i) => {
+    if (text.trim() !== '') lines.push({ text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, line: i + 1 });
+  });
   if (lines.length === 0) throw new Wasm2VecError('EMPTY_CORPUS', `${source}: no non-empty lines`);
   const first = lines[0].text;
   const header = first.split('\t').map((c) => c.trim().toLowerCase());
@@ -36,8 +38,10 @@ export function parseLabelledLines(content: string, source: string, labelsRequir
   if (lines.some((l) => l.text.split(/\s+/).some((t) => t.startsWith(FASTTEXT_LABEL_PREFIX)))) return parseFastText(lines, source, labelsRequired);
   if (first.includes('\t')) return parseTsv(lines, source, null);
   if (labelsRequired) {
-    throw new Wasm2VecError('BAD_FORMAT',
-      `${source}: line ${lines[0].line}: no label found; expected fastText lines ("__label__pos some text"), a TSV with a "label" and a "text" column, or "label<TAB>text" lines`);
+    throw new Wasm2VecError(
+      'BAD_FORMAT',
+      `${source}: line ${lines[0].line}: no label found; expected fastText lines ("__label__pos some text"), a TSV with a "label" and a "text" column, or "label<TAB>text" lines`,
+    );
   }
   return { format: 'text', texts: lines.map((l) => l.text), labels: null, folds: null, lines: lines.map((l) => l.line) };
 }
@@ -55,14 +59,21 @@ function parseFastText(lines: { text: string; line: number }[], source: string, 
       else words.push(t);
     }
     if (ls.length === 0 && labelsRequired) {
-      throw new Wasm2VecError('BAD_FORMAT', `${source}: line ${line} has no ${FASTTEXT_LABEL_PREFIX} label (fastText format): ${JSON.stringify(text.slice(0, 60))}`);
+      throw new Wasm2VecError(
+        'BAD_FORMAT',
+        `${source}: line ${line} has no ${FASTTEXT_LABEL_PREFIX} label (fastText format): ${JSON.stringify(text.slice(0, 60))}`,
+      );
     }
     if (ls.length !== 1) multi = true;
     texts.push(words.join(' '));
     labelLists.push(ls);
   }
   return {
-    format: 'fasttext', texts, labels: multi ? labelLists : labelLists.map((l) => l[0]), folds: null, lines: lines.map((l) => l.line),
+    format: 'fasttext',
+    texts,
+    labels: multi ? labelLists : labelLists.map((l) => l[0]),
+    folds: null,
+    lines: lines.map((l) => l.line),
   };
 }
 
@@ -77,7 +88,10 @@ function parseTsv(lines: { text: string; line: number }[], source: string, heade
   for (const { text, line } of lines) {
     const cells = text.split('\t');
     if (cells.length < width) {
-      throw new Wasm2VecError('BAD_FORMAT', `${source}: line ${line} has ${cells.length} tab-separated fields, expected ${width}${header ? ` (${header.join(', ')})` : ' (label, text)'}`);
+      throw new Wasm2VecError(
+        'BAD_FORMAT',
+        `${source}: line ${line} has ${cells.length} tab-separated fields, expected ${width}${header ? ` (${header.join(', ')})` : ' (label, text)'}`,
+      );
     }
     const label = cells[labelAt].trim();
     if (label === '') throw new Wasm2VecError('BAD_FORMAT', `${source}: line ${line}: empty label`);

@@ -47,9 +47,17 @@ export class LinearEncoder {
   private hashes = new Int32Array(256);
   private readonly grams: number[] = [];
 
-  constructor(readonly words: readonly string[], readonly wordNgrams: number, readonly buckets: number, usedBuckets: ArrayLike<number> = []) {
+  constructor(
+    readonly words: readonly string[],
+    readonly wordNgrams: number,
+    readonly buckets: number,
+    usedBuckets: ArrayLike<number> = [],
+  ) {
     this.wordHashes = new Int32Array(words.length);
-    words.forEach((w, i) => { this.wordIds.set(w, i); this.wordHashes[i] = fastTextHash(w); });
+    words.forEach((w, i) => {
+      this.wordIds.set(w, i);
+      this.wordHashes[i] = fastTextHash(w);
+    });
     const flat = wordNgrams > 1 && buckets <= FLAT_BUCKET_TABLE_MAX;
     this.bucketTable = flat ? new Int32Array(buckets).fill(-1) : null;
     this.bucketMap = flat ? null : new Map();
@@ -101,7 +109,8 @@ export class LinearEncoder {
   encode(tokens: readonly string[], out: IntBuffer): number {
     const n = tokens.length + 1;
     this.reserve(n);
-    const ids = this.ids, hashes = this.hashes;
+    const ids = this.ids,
+      hashes = this.hashes;
     for (let i = 0; i < n; i++) {
       const token = i < tokens.length ? tokens[i] : EOS;
       const id = this.wordIds.get(token);

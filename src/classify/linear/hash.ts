@@ -24,10 +24,16 @@ export function fastTextHash(token: string): number {
   let h = FNV_OFFSET | 0;
   for (let i = 0; i < token.length; i++) {
     let c = token.charCodeAt(i);
-    if (c < 0x80) { h = fnvByte(h, c); continue; }
+    if (c < 0x80) {
+      h = fnvByte(h, c);
+      continue;
+    }
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < token.length) {
       const d = token.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++; }
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
     }
     if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // a lone surrogate encodes as U+FFFD, like TextEncoder
     if (c < 0x800) {
@@ -49,7 +55,7 @@ export function fastTextHash(token: string): number {
 function mulMod(a: number, b: number, m: number): number {
   const hi = Math.floor(b / 65536);
   const lo = b - hi * 65536;
-  return (((a * hi) % m) * 65536 % m + a * lo) % m;
+  return (((((a * hi) % m) * 65536) % m) + a * lo) % m;
 }
 
 /**
@@ -84,7 +90,7 @@ export function addWordNgramBuckets(hashes: ArrayLike<number>, n: number, bucket
       const s = lo + addLo;
       lo = s % TWO32;
       hi = (hi + (add < 0 ? 0xffffffff : 0) + (s >= TWO32 ? 1 : 0)) >>> 0;
-      out.push((mulMod(hi % buckets, two32ModB, buckets) + lo % buckets) % buckets);
+      out.push((mulMod(hi % buckets, two32ModB, buckets) + (lo % buckets)) % buckets);
     }
   }
 }
@@ -106,8 +112,9 @@ function addBigramBuckets(hashes: ArrayLike<number>, len: number, buckets: numbe
   }
   const kMod = NGRAM_MULTIPLIER % buckets;
   for (let i = 0; i + 1 < len; i++) {
-    const a = hashes[i], b = hashes[i + 1];
-    let r = (((a % buckets) * kMod) % buckets + b) % buckets;
+    const a = hashes[i],
+      b = hashes[i + 1];
+    let r = ((((a % buckets) * kMod) % buckets) + b) % buckets;
     if (r < 0) r += buckets;
     if (a * NGRAM_MULTIPLIER + b < 0) r = (r + wrap) % buckets;
     out.push(r | 0); // | 0 turns a -0 remainder into 0

@@ -2,8 +2,14 @@ import { Wasm2VecError, throwIfAborted } from '../../errors.js';
 import { KernelPool } from '../../runtime/kernel-pool.js';
 import type { LabelTree } from './label-tree.js';
 import {
-  EXAMPLE_SET_BYTES, LINEAR_DESCRIPTOR_BYTES, LINEAR_DESCRIPTOR_OFFSETS, LINEAR_SCRATCH_BYTES,
-  decodeLinearScratch, encodeExampleSet, encodeLinearDescriptor, type LinearDescriptor,
+  EXAMPLE_SET_BYTES,
+  LINEAR_DESCRIPTOR_BYTES,
+  LINEAR_DESCRIPTOR_OFFSETS,
+  LINEAR_SCRATCH_BYTES,
+  decodeLinearScratch,
+  encodeExampleSet,
+  encodeLinearDescriptor,
+  type LinearDescriptor,
 } from '../../runtime/abi/linear.generated.js';
 import { BATCH_IDS, planLinear, scratchPlan, type LinearRegions, type SetRegions } from './layout.js';
 
@@ -85,8 +91,16 @@ export class LinearKernel {
   static async create(spec: LinearSpec, threads: number, train: TrainingSet | null, signal?: AbortSignal): Promise<LinearKernel> {
     const labels = spec.labelCounts.length;
     const { layout, regions } = planLinear({
-      dim: spec.dim, rows: rowsOf(spec), nwords: spec.nwords, labels, outRows: outRowsOf(spec),
-      hs: spec.loss === 'hs', ns: spec.loss === 'ns', tfidf: spec.tfidf, maxDepth: spec.tree?.maxDepth ?? 0, threads,
+      dim: spec.dim,
+      rows: rowsOf(spec),
+      nwords: spec.nwords,
+      labels,
+      outRows: outRowsOf(spec),
+      hs: spec.loss === 'hs',
+      ns: spec.loss === 'ns',
+      tfidf: spec.tfidf,
+      maxDepth: spec.tree?.maxDepth ?? 0,
+      threads,
       train: train ? { examples: train.offsets.length - 1, ids: train.ids.length, labelIds: train.labels.length } : undefined,
     });
     throwIfAborted(signal, 'LinearClassifier training');
@@ -108,11 +122,32 @@ export class LinearKernel {
     const sp = scratchPlan(spec.dim, spec.labelCounts.length);
     const desc = new DataView(new ArrayBuffer(LINEAR_DESCRIPTOR_BYTES));
     encodeLinearDescriptor(desc, 0, {
-      dim: spec.dim, rows: this.rows, nwords: spec.nwords, labels: spec.labelCounts.length, outRows: this.outRows, loss: spec.loss,
-      negative: spec.negative, tfidf: spec.tfidf, input: r.input, output: r.output, idf: r.idf, buckets: r.buckets, sigmoid: r.sigmoid,
-      noise: r.noise, paths: r.paths, codes: r.codes, pathLengths: r.pathLength, maxDepth: spec.tree?.maxDepth ?? 0,
-      learningRate: spec.learningRate, totalTokens: 1, seed: BigInt(spec.seed), unseenIdf: 1,
-      hiddenOffset: sp.hidden, gradOffset: sp.grad, virtualRowOffset: sp.virtualRow, outOffset: sp.out,
+      dim: spec.dim,
+      rows: this.rows,
+      nwords: spec.nwords,
+      labels: spec.labelCounts.length,
+      outRows: this.outRows,
+      loss: spec.loss,
+      negative: spec.negative,
+      tfidf: spec.tfidf,
+      input: r.input,
+      output: r.output,
+      idf: r.idf,
+      buckets: r.buckets,
+      sigmoid: r.sigmoid,
+      noise: r.noise,
+      paths: r.paths,
+      codes: r.codes,
+      pathLengths: r.pathLength,
+      maxDepth: spec.tree?.maxDepth ?? 0,
+      learningRate: spec.learningRate,
+      totalTokens: 1,
+      seed: BigInt(spec.seed),
+      unseenIdf: 1,
+      hiddenOffset: sp.hidden,
+      gradOffset: sp.grad,
+      virtualRowOffset: sp.virtualRow,
+      outOffset: sp.out,
     });
     await pool.write(r.desc, desc);
     await pool.write(r.buckets, spec.usedBuckets);
@@ -192,25 +227,35 @@ export class LinearKernel {
    * keep only what they need (top k) even for many labels. With labels, also returns the summed
    * evaluation loss and the number of labelled examples.
    */
-  async forward(set: EncodedSet, withLabels: boolean, onBatch: (from: number, to: number, probs: Float32Array) => void,
-    signal?: AbortSignal): Promise<{ loss: number; counted: number }> {
+  async forward(
+    set: EncodedSet,
+    withLabels: boolean,
+    onBatch: (from: number, to: number, probs: Float32Array) => void,
+    signal?: AbortSignal,
+  ): Promise<{ loss: number; counted: number }> {
     const labels = this.spec.labelCounts.length;
     const n = set.offsets.length - 1;
     const per = this.regions.batchExamples;
     const labelCapacity = per * 8;
     // Cut batches that fit the per-thread regions.
     const batches: [number, number][] = [];
-    for (let from = 0; from < n;) {
+    for (let from = 0; from < n; ) {
       let to = from;
-      while (to < n && to - from < per
-        && set.offsets[to + 1] - set.offsets[from] <= BATCH_IDS
-        && set.labelOffsets[to + 1] - set.labelOffsets[from] <= labelCapacity) to++;
+      while (
+        to < n &&
+        to - from < per &&
+        set.offsets[to + 1] - set.offsets[from] <= BATCH_IDS &&
+        set.labelOffsets[to + 1] - set.labelOffsets[from] <= labelCapacity
+      )
+        to++;
       if (to === from) {
         const ids = set.offsets[from + 1] - set.offsets[from];
-        throw new Wasm2VecError('INVALID_OPTION',
+        throw new Wasm2VecError(
+          'INVALID_OPTION',
           ids > BATCH_IDS
             ? `text ${from} has ${ids} words and n-grams; at most ${BATCH_IDS} fit in one prediction batch (split the text)`
-            : `text ${from} has ${set.labelOffsets[from + 1] - set.labelOffsets[from]} labels; at most ${labelCapacity} fit in one batch`);
+            : `text ${from} has ${set.labelOffsets[from + 1] - set.labelOffsets[from]} labels; at most ${labelCapacity} fit in one batch`,
+        );
       }
       batches.push([from, to]);
       from = to;
@@ -265,7 +310,11 @@ export class LinearKernel {
   /** The trained state's matrices with piecewise readers, so a checkpoint streams them out of memory without a full copy. */
   weightReaders(): { name: 'input' | 'output' | 'idf'; bytes: number; read: (offset: number, bytes: number) => Promise<Uint8Array> }[] {
     const r = this.regions;
-    const reader = (name: 'input' | 'output' | 'idf', at: number, bytes: number) => ({ name, bytes, read: (offset: number, n: number) => this.pool.read(at + offset, n) });
+    const reader = (name: 'input' | 'output' | 'idf', at: number, bytes: number) => ({
+      name,
+      bytes,
+      read: (offset: number, n: number) => this.pool.read(at + offset, n),
+    });
     return [
       reader('input', r.input, this.rows * this.spec.dim * 4),
       reader('output', r.output, this.outRows * this.spec.dim * 4),
@@ -280,10 +329,12 @@ export class LinearKernel {
 
   /** Each worker's RNG state (LinearScratch.rng). */
   async readRngStates(): Promise<bigint[]> {
-    return Promise.all(this.regions.scratch.slice(0, this.pool.threads).map(async (at) => {
-      const b = await this.pool.read(at, LINEAR_SCRATCH_BYTES);
-      return decodeLinearScratch(new DataView(b.buffer, b.byteOffset, b.byteLength), 0).rng;
-    }));
+    return Promise.all(
+      this.regions.scratch.slice(0, this.pool.threads).map(async (at) => {
+        const b = await this.pool.read(at, LINEAR_SCRATCH_BYTES);
+        return decodeLinearScratch(new DataView(b.buffer, b.byteOffset, b.byteLength), 0).rng;
+      }),
+    );
   }
 
   /**
@@ -315,8 +366,14 @@ function sliceSet(set: EncodedSet, from: number, to: number, withLabels: boolean
 async function writeSet(pool: KernelPool<'linear'>, r: SetRegions, set: EncodedSet, count: number): Promise<void> {
   const d = new DataView(new ArrayBuffer(EXAMPLE_SET_BYTES));
   encodeExampleSet(d, 0, {
-    ids: r.ids, offsets: r.offsets, labels: set.labels.length > 0 || set.labelOffsets[count] > 0 ? r.labels : 0,
-    labelOffsets: r.labelOffsets, tokens: r.tokens, perm: r.perm, prefix: r.prefix, count,
+    ids: r.ids,
+    offsets: r.offsets,
+    labels: set.labels.length > 0 || set.labelOffsets[count] > 0 ? r.labels : 0,
+    labelOffsets: r.labelOffsets,
+    tokens: r.tokens,
+    perm: r.perm,
+    prefix: r.prefix,
+    count,
   });
   await pool.write(r.ids, set.ids);
   await pool.write(r.offsets, set.offsets);

@@ -41,7 +41,12 @@ export type LabelTieRule = 'canonical' | 'first-occurrence';
 export class LabelSet {
   private readonly index = new Map<Label, number>();
 
-  constructor(readonly values: readonly Label[], readonly counts: Float64Array, readonly kind: LabelKind, readonly multiLabel: boolean) {
+  constructor(
+    readonly values: readonly Label[],
+    readonly counts: Float64Array,
+    readonly kind: LabelKind,
+    readonly multiLabel: boolean,
+  ) {
     values.forEach((v, i) => this.index.set(v, i));
   }
 
@@ -61,12 +66,19 @@ export class LabelSet {
     // Array#sort is stable: for 'first-occurrence', equal counts keep the Map's insertion order.
     const sorted = [...counts].sort((a, b) => b[1] - a[1] || (ties === 'canonical' ? compareLabels(a[0], b[0]) : 0));
     if (sorted.length < 2) {
-      throw new Wasm2VecError('INVALID_OPTION',
+      throw new Wasm2VecError(
+        'INVALID_OPTION',
         sorted.length === 0
           ? 'fit: no example has a label (every label array is empty)'
-          : `fit: all labels are ${JSON.stringify(sorted[0][0])}; a classifier needs at least two classes`);
+          : `fit: all labels are ${JSON.stringify(sorted[0][0])}; a classifier needs at least two classes`,
+      );
     }
-    return new LabelSet(sorted.map(([l]) => l), Float64Array.from(sorted, ([, c]) => c), kind, multiLabel);
+    return new LabelSet(
+      sorted.map(([l]) => l),
+      Float64Array.from(sorted, ([, c]) => c),
+      kind,
+      multiLabel,
+    );
   }
 }
 
@@ -105,18 +117,24 @@ export function normalizeLabels(what: string, labels: unknown, count: number, ex
   for (let i = 0; i < count; i++) {
     const v = labels[i];
     if (Array.isArray(v) !== multiLabel) {
-      throw new Wasm2VecError('INVALID_OPTION',
+      throw new Wasm2VecError(
+        'INVALID_OPTION',
         `${what}: labels[${i}] is ${Array.isArray(v) ? 'an array' : 'a single label'} but ${multiLabel ? 'labels are arrays (multi-label)' : 'labels are single values'}` +
-        `${expect ? ' for this model' : ' (labels[0] decides)'}; use one form for all examples`);
+          `${expect ? ' for this model' : ' (labels[0] decides)'}; use one form for all examples`,
+      );
     }
     const list: Label[] = multiLabel ? (v as Label[]).slice() : [v as Label];
     for (let j = 0; j < list.length; j++) {
       const where = multiLabel ? `${what}: labels[${i}][${j}]` : `${what}: labels[${i}]`;
       const k = labelKind(list[j], where);
-      if (kind === undefined) { kind = k; kindAt = i; }
-      else if (k !== kind) {
-        throw new Wasm2VecError('INVALID_OPTION',
-          `${where} is a ${k} (${describe(list[j])}) but ${expect ? 'this model was trained on' : `labels[${kindAt}] is a`} ${kind}${expect ? ' labels' : ''}; labels of mixed types are ambiguous — use all strings or all integers`);
+      if (kind === undefined) {
+        kind = k;
+        kindAt = i;
+      } else if (k !== kind) {
+        throw new Wasm2VecError(
+          'INVALID_OPTION',
+          `${where} is a ${k} (${describe(list[j])}) but ${expect ? 'this model was trained on' : `labels[${kindAt}] is a`} ${kind}${expect ? ' labels' : ''}; labels of mixed types are ambiguous — use all strings or all integers`,
+        );
       }
     }
     lists[i] = list;

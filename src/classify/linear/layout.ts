@@ -28,12 +28,29 @@ export interface LinearShape {
 }
 
 export interface SetRegions {
-  set: number; ids: number; offsets: number; labels: number; labelOffsets: number; tokens: number; perm: number; prefix: number;
+  set: number;
+  ids: number;
+  offsets: number;
+  labels: number;
+  labelOffsets: number;
+  tokens: number;
+  perm: number;
+  prefix: number;
 }
 
 export interface LinearRegions {
-  desc: number; sigmoid: number; input: number; output: number; idf: number; df: number; buckets: number;
-  noise: number; labelCounts: number; paths: number; codes: number; pathLength: number;
+  desc: number;
+  sigmoid: number;
+  input: number;
+  output: number;
+  idf: number;
+  df: number;
+  buckets: number;
+  noise: number;
+  labelCounts: number;
+  paths: number;
+  codes: number;
+  pathLength: number;
   train: SetRegions | null;
   scratch: number[];
   batch: SetRegions[];
@@ -76,8 +93,11 @@ export function planLinear(s: LinearShape): { layout: MemoryLayout; regions: Lin
   const r: LinearRegions = {
     desc: L.alloc('descriptor', LINEAR_DESCRIPTOR_BYTES),
     sigmoid: L.alloc('sigmoid table', 513 * 4),
-    input: L.alloc('input rows', s.rows * s.dim * 4,
-      `(${s.nwords.toLocaleString('en-US')} words + ${buckets.toLocaleString('en-US')} used n-gram buckets) × dim ${s.dim} × 4 bytes`),
+    input: L.alloc(
+      'input rows',
+      s.rows * s.dim * 4,
+      `(${s.nwords.toLocaleString('en-US')} words + ${buckets.toLocaleString('en-US')} used n-gram buckets) × dim ${s.dim} × 4 bytes`,
+    ),
     output: L.alloc('output rows', s.outRows * s.dim * 4, `${s.outRows.toLocaleString('en-US')} × dim ${s.dim} × 4 bytes`),
     idf: s.tfidf ? L.alloc('idf weights', s.rows * 4) : 0,
     df: s.tfidf && s.train ? L.alloc('document frequencies', s.rows * 4) : 0,

@@ -1,12 +1,17 @@
-import { Wasm2VecError, describe, invalidOption, throwIfAborted } from '../../errors.js';
+import { Wasm2VecError, describe, throwIfAborted } from '../../errors.js';
 import { functionOption, intOption, knownOptions, numberOption, signalOption } from '../../options.js';
 import { availableCores, importNode } from '../../runtime/capabilities.js';
 import type { Tokenizer } from '../../text/tokenizer.js';
 import { readCheckpointSource, type CheckpointTarget } from '../../train/checkpoint-file.js';
 import { TrainingRun, disposedError, progressOption, resolveControls, threadsOption } from '../../train/lifecycle.js';
 import {
-  LINEAR_CHECKPOINT, LINEAR_CHECKPOINT_OPTION_NAMES, decodeLinearCheckpoint, encodeLinearCheckpoint, fingerprint,
-  type DecodedLinearCheckpoint, type LinearCheckpointOptions,
+  LINEAR_CHECKPOINT,
+  LINEAR_CHECKPOINT_OPTION_NAMES,
+  decodeLinearCheckpoint,
+  encodeLinearCheckpoint,
+  fingerprint,
+  type DecodedLinearCheckpoint,
+  type LinearCheckpointOptions,
 } from './checkpoint.js';
 import { IntBuffer, LinearEncoder } from './encoder.js';
 import { decodeLinearModel, encodeLinearModel, LINEAR_FORMAT_VERSION, type LinearModelHeader } from './model-file.js';
@@ -170,7 +175,8 @@ export class LinearClassifier {
 
   private trained(what: string): TrainedModel {
     if (this.disposed) throw disposedError(`LinearClassifier.${what}`, 'classifier');
-    if (!this.model) throw new Wasm2VecError('UNSUPPORTED', `LinearClassifier.${what}: the classifier is not trained; call fit() or LinearClassifier.load() first`);
+    if (!this.model)
+      throw new Wasm2VecError('UNSUPPORTED', `LinearClassifier.${what}: the classifier is not trained; call fit() or LinearClassifier.load() first`);
     return this.model;
   }
 
@@ -203,12 +209,17 @@ export class LinearClassifier {
 
     this.model?.runtime.dispose();
     this.model = null;
-    const threads = o.threads ?? await availableCores();
+    const threads = o.threads ?? (await availableCores());
     const runtime = await LinearKernel.create(spec, threads, train, signal);
     const run = new TrainingRun({
-      model: 'LinearClassifier', controls, kind: LINEAR_CHECKPOINT, epochs: o.epochs, completed: resume?.checkpoint.epoch ?? 0,
+      model: 'LinearClassifier',
+      controls,
+      kind: LINEAR_CHECKPOINT,
+      epochs: o.epochs,
+      completed: resume?.checkpoint.epoch ?? 0,
       // fastText has no divergence rule beyond non-finite values; neither does this model (its loss scale varies with the loss function).
-      untrainedLoss: 0, advice: `lower learningRate (${o.learningRate})`,
+      untrainedLoss: 0,
+      advice: `lower learningRate (${o.learningRate})`,
     });
     try {
       if (resume) {
@@ -230,8 +241,10 @@ export class LinearClassifier {
           const r = await runtime.trainEpoch(epoch - 1, o.epochs, signal);
           epochLoss = r.loss;
           history.push({
-            epoch, loss: r.examples > 0 ? r.loss / r.examples : 0,
-            learningRate: o.learningRate * (1 - epoch / o.epochs), seconds: (performance.now() - epochStart) / 1000,
+            epoch,
+            loss: r.examples > 0 ? r.loss / r.examples : 0,
+            learningRate: o.learningRate * (1 - epoch / o.epochs),
+            seconds: (performance.now() - epochStart) / 1000,
           });
           return { meanLoss: r.examples > 0 ? r.loss / r.examples : 0 };
         },
@@ -239,12 +252,21 @@ export class LinearClassifier {
         // checkpoint and after the last epoch, since a scan reads every weight and costs as much as a quarter epoch.
         nonFinite: (epoch) => (!Number.isFinite(epochLoss) || epoch === o.epochs || run.checkpointDue(epoch) ? runtime.nonFiniteWeights() : Promise.resolve(0)),
         checkpoint: (epoch) => this.checkpointChunks(runtime, data, trainPrint!, epoch, history),
-        afterEpoch: () => { onEpochEnd?.(history[history.length - 1]); },
+        afterEpoch: () => {
+          onEpochEnd?.(history[history.length - 1]);
+        },
       });
       this.model = { encoder, labels: labelSet, runtime, spec };
       const result: LinearFitResult = {
-        history, examples: n, tokens: tokensPerEpoch, words: spec.nwords, ngramBuckets: spec.usedBuckets.length,
-        labels: labelSet.size, threads: runtime.threads, seconds: (performance.now() - trainStart) / 1000, prepareSeconds,
+        history,
+        examples: n,
+        tokens: tokensPerEpoch,
+        words: spec.nwords,
+        ngramBuckets: spec.usedBuckets.length,
+        labels: labelSet.size,
+        threads: runtime.threads,
+        seconds: (performance.now() - trainStart) / 1000,
+        prepareSeconds,
         warnings: emptyWarning ? [emptyWarning] : [],
       };
       if (runtime.fallbackReason) result.note = runtime.fallbackReason;
@@ -259,8 +281,17 @@ export class LinearClassifier {
   private checkpointOptions(loss: LinearLoss): LinearCheckpointOptions {
     const o = this.options;
     return {
-      dim: o.dim, wordNgrams: o.wordNgrams, buckets: o.buckets, epochs: o.epochs, learningRate: o.learningRate, loss, negative: o.negative,
-      weighting: o.weighting, minCount: o.minCount, seed: o.seed, tokenizer: o.tokenizerName,
+      dim: o.dim,
+      wordNgrams: o.wordNgrams,
+      buckets: o.buckets,
+      epochs: o.epochs,
+      learningRate: o.learningRate,
+      loss,
+      negative: o.negative,
+      weighting: o.weighting,
+      minCount: o.minCount,
+      seed: o.seed,
+      tokenizer: o.tokenizerName,
     };
   }
 
@@ -274,22 +305,40 @@ export class LinearClassifier {
     const mine = this.checkpointOptions(this.options.loss ?? (multiLabel ? 'ova' : 'softmax'));
     for (const k of LINEAR_CHECKPOINT_OPTION_NAMES) {
       if (checkpoint.options[k] !== mine[k]) {
-        throw new Wasm2VecError('INVALID_OPTION', `option ${k}: got ${describe(mine[k])}, but the checkpointed fit used ${describe(checkpoint.options[k])}; ` +
-          'construct the classifier with the checkpointed fit\'s options to resume it');
+        throw new Wasm2VecError(
+          'INVALID_OPTION',
+          `option ${k}: got ${describe(mine[k])}, but the checkpointed fit used ${describe(checkpoint.options[k])}; ` +
+            "construct the classifier with the checkpointed fit's options to resume it",
+        );
       }
     }
     return { checkpoint, name };
   }
 
   /** Writes a checkpoint after `epoch`, refusing to replace a good one with non-finite weights. */
-  private async checkpointChunks(runtime: LinearKernel, data: LinearTrainingData, trainPrint: ReturnType<typeof fingerprint>,
-    epoch: number, history: LinearEpoch[]): Promise<AsyncIterable<Uint8Array>> {
+  private async checkpointChunks(
+    runtime: LinearKernel,
+    data: LinearTrainingData,
+    trainPrint: ReturnType<typeof fingerprint>,
+    epoch: number,
+    history: LinearEpoch[],
+  ): Promise<AsyncIterable<Uint8Array>> {
     const { labels, spec, encoder } = data;
-    return encodeLinearCheckpoint({
-      options: this.checkpointOptions(spec.loss), order: data.exampleOrder, epoch, words: encoder.words,
-      labels: { kind: labels.kind, multiLabel: labels.multiLabel, values: labels.values.slice(), counts: Array.from(labels.counts) },
-      data: trainPrint, history, usedBuckets: spec.usedBuckets, rng: await runtime.readRngStates(), unseenIdf: await runtime.readUnseenIdf(),
-    }, runtime.weightReaders());
+    return encodeLinearCheckpoint(
+      {
+        options: this.checkpointOptions(spec.loss),
+        order: data.exampleOrder,
+        epoch,
+        words: encoder.words,
+        labels: { kind: labels.kind, multiLabel: labels.multiLabel, values: labels.values.slice(), counts: Array.from(labels.counts) },
+        data: trainPrint,
+        history,
+        usedBuckets: spec.usedBuckets,
+        rng: await runtime.readRngStates(),
+        unseenIdf: await runtime.readUnseenIdf(),
+      },
+      runtime.weightReaders(),
+    );
   }
 
   /** Tokenises and encodes texts, letting the event loop turn (and an abort land) while it works. */
@@ -334,12 +383,17 @@ export class LinearClassifier {
     const signal = signalOption(options.signal);
     const C = m.labels.size;
     const out: LinearPrediction[][] = new Array(list.length);
-    await m.runtime.forward(await this.encodeTexts('predict', list, null, signal), false, (from, to, probs) => {
-      for (let i = from; i < to; i++) {
-        const base = (i - from) * C;
-        out[i] = topK(probs, base, C, k, threshold).map((c) => ({ label: m.labels.values[c], probability: probs[base + c] }));
-      }
-    }, signal);
+    await m.runtime.forward(
+      await this.encodeTexts('predict', list, null, signal),
+      false,
+      (from, to, probs) => {
+        for (let i = from; i < to; i++) {
+          const base = (i - from) * C;
+          out[i] = topK(probs, base, C, k, threshold).map((c) => ({ label: m.labels.values[c], probability: probs[base + c] }));
+        }
+      },
+      signal,
+    );
     return out;
   }
 
@@ -352,9 +406,14 @@ export class LinearClassifier {
     const signal = signalOption(options.signal);
     const C = m.labels.size;
     let correct = 0;
-    const { loss, counted } = await m.runtime.forward(await this.encodeTexts('evaluate', list, gold, signal), true, (from, to, probs) => {
-      for (let i = from; i < to; i++) if (gold[i].length > 0 && gold[i].includes(topK(probs, (i - from) * C, C, 1, 0)[0])) correct++;
-    }, signal);
+    const { loss, counted } = await m.runtime.forward(
+      await this.encodeTexts('evaluate', list, gold, signal),
+      true,
+      (from, to, probs) => {
+        for (let i = from; i < to; i++) if (gold[i].length > 0 && gold[i].includes(topK(probs, (i - from) * C, C, 1, 0)[0])) correct++;
+      },
+      signal,
+    );
     return { accuracy: counted > 0 ? correct / counted : 0, loss: counted > 0 ? loss / counted : 0, examples: counted };
   }
 
@@ -368,18 +427,26 @@ export class LinearClassifier {
     const threshold = numberOption('threshold', options.threshold, 0, 0, 1);
     const signal = signalOption(options.signal);
     const C = m.labels.size;
-    let examples = 0, predicted = 0, goldCount = 0, correct = 0;
-    await m.runtime.forward(await this.encodeTexts('test', list, null, signal), false, (from, to, probs) => {
-      for (let i = from; i < to; i++) {
-        if (gold[i].length === 0) continue;
-        examples++;
-        goldCount += gold[i].length;
-        for (const c of topK(probs, (i - from) * C, C, k, threshold)) {
-          predicted++;
-          if (gold[i].includes(c)) correct++;
+    let examples = 0,
+      predicted = 0,
+      goldCount = 0,
+      correct = 0;
+    await m.runtime.forward(
+      await this.encodeTexts('test', list, null, signal),
+      false,
+      (from, to, probs) => {
+        for (let i = from; i < to; i++) {
+          if (gold[i].length === 0) continue;
+          examples++;
+          goldCount += gold[i].length;
+          for (const c of topK(probs, (i - from) * C, C, k, threshold)) {
+            predicted++;
+            if (gold[i].includes(c)) correct++;
+          }
         }
-      }
-    }, signal);
+      },
+      signal,
+    );
     return { examples, k, precision: predicted > 0 ? correct / predicted : 0, recall: goldCount > 0 ? correct / goldCount : 0 };
   }
 
@@ -396,9 +463,20 @@ export class LinearClassifier {
     const w = await m.runtime.readWeights();
     const o = this.options;
     const header: LinearModelHeader = {
-      format: 'wasm2vec-linear', version: LINEAR_FORMAT_VERSION, dim: m.spec.dim, wordNgrams: o.wordNgrams, buckets: o.buckets,
-      loss: m.spec.loss, negative: o.negative, weighting: o.weighting, seed: o.seed, learningRate: o.learningRate, epochs: o.epochs,
-      minCount: o.minCount, tokenizer: o.tokenizerName, words: m.encoder.words.slice(),
+      format: 'wasm2vec-linear',
+      version: LINEAR_FORMAT_VERSION,
+      dim: m.spec.dim,
+      wordNgrams: o.wordNgrams,
+      buckets: o.buckets,
+      loss: m.spec.loss,
+      negative: o.negative,
+      weighting: o.weighting,
+      seed: o.seed,
+      learningRate: o.learningRate,
+      epochs: o.epochs,
+      minCount: o.minCount,
+      tokenizer: o.tokenizerName,
+      words: m.encoder.words.slice(),
       labels: { kind: m.labels.kind, multiLabel: m.labels.multiLabel, values: m.labels.values.slice(), counts: Array.from(m.labels.counts) },
     };
     return encodeLinearModel({ header, input: w.input, output: w.output, usedBuckets: m.spec.usedBuckets, idf: w.idf, unseenIdf: w.unseenIdf });
@@ -432,9 +510,13 @@ export class LinearClassifier {
         throw new Wasm2VecError('IO', `load: cannot read ${source}: ${(e as Error).message}`, { cause: e });
       }
       name = source;
-    } else if (source instanceof Uint8Array) { bytes = source; name = 'model bytes'; }
-    else if (source instanceof ArrayBuffer) { bytes = new Uint8Array(source); name = 'model bytes'; }
-    else throw new Wasm2VecError('INVALID_OPTION', `load: expected a file path, Uint8Array or ArrayBuffer, got ${describe(source)}`);
+    } else if (source instanceof Uint8Array) {
+      bytes = source;
+      name = 'model bytes';
+    } else if (source instanceof ArrayBuffer) {
+      bytes = new Uint8Array(source);
+      name = 'model bytes';
+    } else throw new Wasm2VecError('INVALID_OPTION', `load: expected a file path, Uint8Array or ArrayBuffer, got ${describe(source)}`);
     const data = decodeLinearModel(bytes, name);
     const h = data.header;
     const threads = threadsOption(options.threads);
@@ -443,19 +525,35 @@ export class LinearClassifier {
       throw new Wasm2VecError('INVALID_OPTION', `load: ${name} was trained with a custom tokenizer function; pass it again as load(source, { tokenizer })`);
     }
     const clf = new LinearClassifier({
-      dim: h.dim, wordNgrams: h.wordNgrams, buckets: h.buckets, epochs: h.epochs, learningRate: h.learningRate, loss: h.loss,
-      negative: h.negative, weighting: h.weighting, minCount: h.minCount, seed: h.seed, threads,
-      tokenizer: h.tokenizer === 'custom' ? customTokenizer : customTokenizer ?? h.tokenizer,
+      dim: h.dim,
+      wordNgrams: h.wordNgrams,
+      buckets: h.buckets,
+      epochs: h.epochs,
+      learningRate: h.learningRate,
+      loss: h.loss,
+      negative: h.negative,
+      weighting: h.weighting,
+      minCount: h.minCount,
+      seed: h.seed,
+      threads,
+      tokenizer: h.tokenizer === 'custom' ? customTokenizer : (customTokenizer ?? h.tokenizer),
     });
     const labels = new LabelSet(h.labels.values, Float64Array.from(h.labels.counts), h.labels.kind, h.labels.multiLabel);
     const spec: LinearSpec = {
-      dim: h.dim, nwords: h.words.length, usedBuckets: data.usedBuckets, labelCounts: labels.counts, loss: h.loss,
-      negative: h.negative, tfidf: h.weighting === 'tfidf', seed: h.seed, learningRate: h.learningRate,
+      dim: h.dim,
+      nwords: h.words.length,
+      usedBuckets: data.usedBuckets,
+      labelCounts: labels.counts,
+      loss: h.loss,
+      negative: h.negative,
+      tfidf: h.weighting === 'tfidf',
+      seed: h.seed,
+      learningRate: h.learningRate,
       tree: h.loss === 'hs' ? buildLabelTree(labels.counts) : null,
     };
     const encoder = new LinearEncoder(h.words, h.wordNgrams, h.buckets, data.usedBuckets);
     encoder.freeze();
-    const runtime = await LinearKernel.create(spec, threads ?? await availableCores(), null);
+    const runtime = await LinearKernel.create(spec, threads ?? (await availableCores()), null);
     try {
       await runtime.writeWeights({ input: data.input, output: data.output, idf: data.idf, unseenIdf: data.unseenIdf });
     } catch (e) {
@@ -495,16 +593,25 @@ function topK(probs: Float32Array, base: number, C: number, k: number, threshold
  */
 function checkResumeData(c: DecodedLinearCheckpoint, name: string, data: LinearTrainingData, print: ReturnType<typeof fingerprint>): void {
   const { encoder, labels, spec } = data;
-  const sameList = (a: ArrayLike<unknown>, b: ArrayLike<unknown>) => a.length === b.length && Array.prototype.every.call(a, (v: unknown, i: number) => v === b[i]);
-  const differs = !sameList(c.words, encoder.words) ? `a vocabulary of ${encoder.words.length} words, the checkpoint's has ${c.words.length}${c.words.length === encoder.words.length ? ' other' : ''}`
-    : !sameList(c.usedBuckets, spec.usedBuckets) ? `${spec.usedBuckets.length} n-gram buckets, the checkpoint's ${c.usedBuckets.length}${c.usedBuckets.length === spec.usedBuckets.length ? ' other' : ''}`
-      : c.labels.kind !== labels.kind || c.labels.multiLabel !== labels.multiLabel || !sameList(c.labels.values, labels.values) || !sameList(c.labels.counts, labels.counts)
+  const sameList = (a: ArrayLike<unknown>, b: ArrayLike<unknown>) =>
+    a.length === b.length && Array.prototype.every.call(a, (v: unknown, i: number) => v === b[i]);
+  const differs = !sameList(c.words, encoder.words)
+    ? `a vocabulary of ${encoder.words.length} words, the checkpoint's has ${c.words.length}${c.words.length === encoder.words.length ? ' other' : ''}`
+    : !sameList(c.usedBuckets, spec.usedBuckets)
+      ? `${spec.usedBuckets.length} n-gram buckets, the checkpoint's ${c.usedBuckets.length}${c.usedBuckets.length === spec.usedBuckets.length ? ' other' : ''}`
+      : c.labels.kind !== labels.kind ||
+          c.labels.multiLabel !== labels.multiLabel ||
+          !sameList(c.labels.values, labels.values) ||
+          !sameList(c.labels.counts, labels.counts)
         ? `labels ${JSON.stringify(labels.values.slice(0, 5))}${labels.size > 5 ? '…' : ''}, the checkpoint's ${JSON.stringify(c.labels.values.slice(0, 5))}${c.labels.values.length > 5 ? '…' : ''} (or other counts)`
         : c.data.examples !== print.examples || c.data.tokensPerEpoch !== print.tokensPerEpoch || c.data.hash !== print.hash
           ? `${print.examples} examples of ${print.tokensPerEpoch} tokens per epoch (fingerprint ${print.hash}), the checkpoint's ${c.data.examples} of ${c.data.tokensPerEpoch} (${c.data.hash})`
           : null;
   if (differs) {
-    throw new Wasm2VecError('INVALID_OPTION', `option resumeFrom: these texts and labels give ${differs}; resume checkpoint ${name} with the texts, labels and tokenizer of its fit`);
+    throw new Wasm2VecError(
+      'INVALID_OPTION',
+      `option resumeFrom: these texts and labels give ${differs}; resume checkpoint ${name} with the texts, labels and tokenizer of its fit`,
+    );
   }
 }
 

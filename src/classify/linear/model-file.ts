@@ -78,7 +78,13 @@ export function encodeLinearModel(m: LinearModelData): Uint8Array {
  */
 export const MAX_WEIGHT = 1e15;
 
-const SECTION_TYPES = new Map<string, Section['type']>([['input', 'f32'], ['output', 'f32'], ['usedBuckets', 'i32'], ['unseenIdf', 'f32'], ['idf', 'f32']]);
+const SECTION_TYPES = new Map<string, Section['type']>([
+  ['input', 'f32'],
+  ['output', 'f32'],
+  ['usedBuckets', 'i32'],
+  ['unseenIdf', 'f32'],
+  ['idf', 'f32'],
+]);
 
 /**
  * Everything load() builds a classifier from, checked before it is trusted: the options through the
@@ -90,8 +96,16 @@ function checkHeader(h: LinearModelHeader, source: string): void {
   }
   try {
     resolveLinearOptions({
-      dim: h.dim, wordNgrams: h.wordNgrams, buckets: h.buckets, epochs: h.epochs, learningRate: h.learningRate, loss: h.loss,
-      negative: h.negative, weighting: h.weighting, minCount: h.minCount, seed: h.seed,
+      dim: h.dim,
+      wordNgrams: h.wordNgrams,
+      buckets: h.buckets,
+      epochs: h.epochs,
+      learningRate: h.learningRate,
+      loss: h.loss,
+      negative: h.negative,
+      weighting: h.weighting,
+      minCount: h.minCount,
+      seed: h.seed,
       tokenizer: h.tokenizer === 'custom' ? undefined : h.tokenizer,
     });
   } catch (e) {
@@ -105,8 +119,14 @@ function checkHeader(h: LinearModelHeader, source: string): void {
     words.add(w);
   }
   const { kind, multiLabel, values, counts } = h.labels;
-  if ((kind !== 'string' && kind !== 'number') || typeof multiLabel !== 'boolean' || !Array.isArray(values) || !Array.isArray(counts) ||
-    counts.length !== values.length || values.length < 2) {
+  if (
+    (kind !== 'string' && kind !== 'number') ||
+    typeof multiLabel !== 'boolean' ||
+    !Array.isArray(values) ||
+    !Array.isArray(counts) ||
+    counts.length !== values.length ||
+    values.length < 2
+  ) {
     bad(source, 'header: labels must be { kind: "string" | "number", multiLabel, values, counts } with at least two labels');
   }
   const seen = new Set<Label>();
@@ -117,7 +137,9 @@ function checkHeader(h: LinearModelHeader, source: string): void {
   }
   // Training counts are integers far below 1e15, the sentinel of fastText's Huffman construction (a
   // count at or above it makes the label tree cyclic: building it would never end).
-  for (const c of counts) if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= LABEL_COUNT_SENTINEL) bad(source, `header: label count ${describe(c)} (expected an integer in [0, 1e15))`);
+  for (const c of counts)
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= LABEL_COUNT_SENTINEL)
+      bad(source, `header: label count ${describe(c)} (expected an integer in [0, 1e15))`);
 }
 
 function bad(source: string, what: string): never {
@@ -141,8 +163,15 @@ export function decodeLinearModel(bytes: Uint8Array, source: string): LinearMode
   } catch (e) {
     bad(source, `unreadable header: ${(e as Error).message}`);
   }
-  if (typeof header !== 'object' || header === null || header.format !== 'wasm2vec-linear' || !Array.isArray(header.sections) ||
-    !Array.isArray(header.words) || typeof header.labels !== 'object' || header.labels === null) {
+  if (
+    typeof header !== 'object' ||
+    header === null ||
+    header.format !== 'wasm2vec-linear' ||
+    !Array.isArray(header.sections) ||
+    !Array.isArray(header.words) ||
+    typeof header.labels !== 'object' ||
+    header.labels === null
+  ) {
     bad(source, 'header is not a wasm2vec linear classifier header');
   }
   checkHeader(header, source);
@@ -160,7 +189,8 @@ export function decodeLinearModel(bytes: Uint8Array, source: string): LinearMode
     const values = s.type === 'i32' ? new Int32Array(copy.buffer) : new Float32Array(copy.buffer);
     if (s.type === 'f32') {
       for (let i = 0; i < values.length; i++) {
-        if (!(Math.abs(values[i]) <= MAX_WEIGHT)) bad(source, `section ${s.name}: value ${i} is ${values[i]} (weights must be finite and at most ${MAX_WEIGHT} in magnitude)`);
+        if (!(Math.abs(values[i]) <= MAX_WEIGHT))
+          bad(source, `section ${s.name}: value ${i} is ${values[i]} (weights must be finite and at most ${MAX_WEIGHT} in magnitude)`);
       }
     }
     got.set(s.name, values);

@@ -39,14 +39,37 @@ export interface LinearClassifierOptions {
 }
 
 export interface ResolvedLinearOptions {
-  dim: number; wordNgrams: number; buckets: number; epochs: number; learningRate: number;
-  loss: LinearLoss | undefined; negative: number; weighting: LinearWeighting; minCount: number;
-  threads: number | undefined; seed: number; pretrained: Embeddings | undefined;
-  tokenizerName: LinearTokenizerName | 'custom'; tokenizer: Tokenizer;
+  dim: number;
+  wordNgrams: number;
+  buckets: number;
+  epochs: number;
+  learningRate: number;
+  loss: LinearLoss | undefined;
+  negative: number;
+  weighting: LinearWeighting;
+  minCount: number;
+  threads: number | undefined;
+  seed: number;
+  pretrained: Embeddings | undefined;
+  tokenizerName: LinearTokenizerName | 'custom';
+  tokenizer: Tokenizer;
 }
 
-const KNOWN = new Set(['dim', 'wordNgrams', 'buckets', 'epochs', 'learningRate', 'loss', 'negative', 'weighting', 'minCount',
-  'threads', 'seed', 'pretrained', 'tokenizer']);
+const KNOWN = new Set([
+  'dim',
+  'wordNgrams',
+  'buckets',
+  'epochs',
+  'learningRate',
+  'loss',
+  'negative',
+  'weighting',
+  'minCount',
+  'threads',
+  'seed',
+  'pretrained',
+  'tokenizer',
+]);
 
 export function tokenizerByName(name: LinearTokenizerName): Tokenizer {
   return name === 'whitespace' ? whitespaceTokenizer : createTokenizer();
@@ -68,8 +91,13 @@ export function resolveLinearOptions(o: LinearClassifierOptions = {}): ResolvedL
   }
   let tokenizerName: LinearTokenizerName | 'custom';
   let tokenizer: Tokenizer;
-  if (typeof o.tokenizer === 'function') { tokenizerName = o.tokenizer === whitespaceTokenizer ? 'whitespace' : 'custom'; tokenizer = o.tokenizer; }
-  else { tokenizerName = enumOption('tokenizer', o.tokenizer, 'default', ['default', 'whitespace'] as const); tokenizer = tokenizerByName(tokenizerName); }
+  if (typeof o.tokenizer === 'function') {
+    tokenizerName = o.tokenizer === whitespaceTokenizer ? 'whitespace' : 'custom';
+    tokenizer = o.tokenizer;
+  } else {
+    tokenizerName = enumOption('tokenizer', o.tokenizer, 'default', ['default', 'whitespace'] as const);
+    tokenizer = tokenizerByName(tokenizerName);
+  }
   return {
     dim: pretrained && o.dim === undefined ? pretrained.dim : dim,
     wordNgrams: intOption('wordNgrams', o.wordNgrams, 1, 1, 5),

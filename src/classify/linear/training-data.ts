@@ -44,16 +44,26 @@ type DataOptions = Pick<ResolvedLinearOptions, 'dim' | 'wordNgrams' | 'buckets' 
  * the same multiset of examples gives the same model whatever order it came in.
  */
 export function buildTrainingData(
-  texts: readonly string[], norm: NormalizedLabels, o: DataOptions, tokenizer: Tokenizer,
-  pretrained?: Embeddings, signal?: AbortSignal, exampleOrder: ExampleOrder = 'canonical',
+  texts: readonly string[],
+  norm: NormalizedLabels,
+  o: DataOptions,
+  tokenizer: Tokenizer,
+  pretrained?: Embeddings,
+  signal?: AbortSignal,
+  exampleOrder: ExampleOrder = 'canonical',
 ): LinearTrainingData {
   return runToEnd(trainingDataSteps(texts, norm, o, tokenizer, pretrained, exampleOrder), signal, 'LinearClassifier training');
 }
 
 /** buildTrainingData that lets the event loop turn while it tokenises, so an abort lands within ~25 ms. */
 export function buildTrainingDataCooperatively(
-  texts: readonly string[], norm: NormalizedLabels, o: DataOptions, tokenizer: Tokenizer,
-  pretrained?: Embeddings, signal?: AbortSignal, exampleOrder: ExampleOrder = 'canonical',
+  texts: readonly string[],
+  norm: NormalizedLabels,
+  o: DataOptions,
+  tokenizer: Tokenizer,
+  pretrained?: Embeddings,
+  signal?: AbortSignal,
+  exampleOrder: ExampleOrder = 'canonical',
 ): Promise<LinearTrainingData> {
   return runCooperatively(trainingDataSteps(texts, norm, o, tokenizer, pretrained, exampleOrder), signal, 'LinearClassifier training');
 }
@@ -63,7 +73,12 @@ export function buildTrainingDataCooperatively(
  * hash) in order, which is all that training reads of a text (a hash of it compared first, for speed),
  * then labels. Examples equal in both are identical samples, so their relative order cannot matter.
  */
-function* canonicalExampleOrder(textPids: readonly Int32Array[], finalId: Int32Array, pidHash: Int32Array, lists: readonly (readonly Label[])[]): Steps<Uint32Array> {
+function* canonicalExampleOrder(
+  textPids: readonly Int32Array[],
+  finalId: Int32Array,
+  pidHash: Int32Array,
+  lists: readonly (readonly Label[])[],
+): Steps<Uint32Array> {
   const n = textPids.length;
   const keys = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
@@ -72,20 +87,28 @@ function* canonicalExampleOrder(textPids: readonly Int32Array[], finalId: Int32A
     for (const pid of textPids[i]) h = Math.imul(Math.imul(h ^ finalId[pid], 0x01000193) ^ pidHash[pid], 0x01000193);
     keys[i] = h >>> 0;
   }
-  return yield* sortSteps(Uint32Array.from({ length: n }, (_, i) => i), (a, b) => {
-    if (keys[a] !== keys[b]) return keys[a] - keys[b];
-    const pa = textPids[a], pb = textPids[b];
-    for (let j = 0; j < pa.length && j < pb.length; j++) {
-      const d = finalId[pa[j]] - finalId[pb[j]] || pidHash[pa[j]] - pidHash[pb[j]];
-      if (d !== 0) return d;
-    }
-    return pa.length - pb.length || compareLabelLists(lists[a], lists[b]);
-  });
+  return yield* sortSteps(
+    Uint32Array.from({ length: n }, (_, i) => i),
+    (a, b) => {
+      if (keys[a] !== keys[b]) return keys[a] - keys[b];
+      const pa = textPids[a],
+        pb = textPids[b];
+      for (let j = 0; j < pa.length && j < pb.length; j++) {
+        const d = finalId[pa[j]] - finalId[pb[j]] || pidHash[pa[j]] - pidHash[pb[j]];
+        if (d !== 0) return d;
+      }
+      return pa.length - pb.length || compareLabelLists(lists[a], lists[b]);
+    },
+  );
 }
 
 /** The work of buildTrainingData, pausing (yield) every 1024 texts. */
 function* trainingDataSteps(
-  texts: readonly string[], norm: NormalizedLabels, o: DataOptions, tokenizer: Tokenizer, pretrained: Embeddings | undefined,
+  texts: readonly string[],
+  norm: NormalizedLabels,
+  o: DataOptions,
+  tokenizer: Tokenizer,
+  pretrained: Embeddings | undefined,
   exampleOrder: ExampleOrder,
 ): Steps<LinearTrainingData> {
   if (texts.length === 0) throw new Wasm2VecError('EMPTY_CORPUS', 'fit: no texts given (texts is an empty array)');
@@ -107,7 +130,11 @@ function* trainingDataSteps(
       pid = pidWords.length;
       pidOf.set(w, pid);
       pidWords.push(w);
-      if (pid === pidCounts.length) { const next = new Float64Array(pid * 2); next.set(pidCounts); pidCounts = next; }
+      if (pid === pidCounts.length) {
+        const next = new Float64Array(pid * 2);
+        next.set(pidCounts);
+        pidCounts = next;
+      }
     }
     pidCounts[pid]++;
     return pid;
@@ -135,7 +162,9 @@ function* trainingDataSteps(
   kept.sort((a, b) => pidCounts[b] - pidCounts[a] || (canonical ? compareCodeUnits(pidWords[a], pidWords[b]) : a - b));
   const words = kept.map((pid) => pidWords[pid]);
   const finalId = new Int32Array(pidWords.length).fill(-1);
-  kept.forEach((pid, id) => { finalId[pid] = id; });
+  kept.forEach((pid, id) => {
+    finalId[pid] = id;
+  });
   let pretrainedRows: Int32Array | null = null;
   if (pretrained) {
     if (pretrained.dim !== o.dim) throw new Wasm2VecError('INVALID_OPTION', `option pretrained: vectors have dim ${pretrained.dim} but option dim is ${o.dim}`);
@@ -167,13 +196,20 @@ function* trainingDataSteps(
   const labelOffsets = new Int32Array(n + 1);
   const tokenCounts = new Int32Array(n);
   const order = canonical ? yield* canonicalExampleOrder(textPids, finalId, pidHash, norm.lists) : Uint32Array.from({ length: n }, (_, i) => i);
-  let rowIds = new Int32Array(256), hashes = new Int32Array(256);
+  let rowIds = new Int32Array(256),
+    hashes = new Int32Array(256);
   for (let e = 0; e < n; e++) {
     if ((e & 1023) === 1023) yield;
     const i = order[e];
     const pids = textPids[i];
-    if (pids.length > rowIds.length) { rowIds = new Int32Array(pids.length * 2); hashes = new Int32Array(pids.length * 2); }
-    for (let j = 0; j < pids.length; j++) { rowIds[j] = finalId[pids[j]]; hashes[j] = pidHash[pids[j]]; }
+    if (pids.length > rowIds.length) {
+      rowIds = new Int32Array(pids.length * 2);
+      hashes = new Int32Array(pids.length * 2);
+    }
+    for (let j = 0; j < pids.length; j++) {
+      rowIds[j] = finalId[pids[j]];
+      hashes[j] = pidHash[pids[j]];
+    }
     encoder.encodeIds(rowIds, hashes, pids.length, ids);
     offsets[e + 1] = ids.length;
     for (const l of norm.lists[i]) labelIds.push(labels.id(l));
@@ -183,12 +219,23 @@ function* trainingDataSteps(
   encoder.freeze();
   const flatIds = ids.toArray();
   const train: TrainingSet = {
-    ids: flatIds, offsets, labels: labelIds.toArray(), labelOffsets, tokens: tokenCounts,
+    ids: flatIds,
+    offsets,
+    labels: labelIds.toArray(),
+    labelOffsets,
+    tokens: tokenCounts,
     df: o.weighting === 'tfidf' ? documentFrequencies(flatIds, offsets, encoder.rows) : null,
   };
   const spec: LinearSpec = {
-    dim: o.dim, nwords: words.length, usedBuckets: encoder.usedBuckets(), labelCounts: labels.counts, loss,
-    negative: o.negative, tfidf: o.weighting === 'tfidf', seed: o.seed, learningRate: o.learningRate,
+    dim: o.dim,
+    nwords: words.length,
+    usedBuckets: encoder.usedBuckets(),
+    labelCounts: labels.counts,
+    loss,
+    negative: o.negative,
+    tfidf: o.weighting === 'tfidf',
+    seed: o.seed,
+    learningRate: o.learningRate,
     tree: loss === 'hs' ? buildLabelTree(labels.counts) : null,
   };
   return { encoder, labels, spec, train, pretrainedRows, exampleOrder, emptyTexts };
@@ -201,7 +248,10 @@ function documentFrequencies(ids: Int32Array, offsets: Int32Array, rows: number)
   for (let e = 0; e + 1 < offsets.length; e++) {
     for (let j = offsets[e]; j < offsets[e + 1]; j++) {
       const id = ids[j];
-      if (seen[id] !== e) { seen[id] = e; df[id]++; }
+      if (seen[id] !== e) {
+        seen[id] = e;
+        df[id]++;
+      }
     }
   }
   return df;

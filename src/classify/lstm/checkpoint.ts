@@ -49,10 +49,20 @@ export interface ClassifierCheckpoint {
 }
 
 export function encodeClassifierCheckpoint(c: ClassifierCheckpoint): AsyncGenerator<Uint8Array> {
-  return encodeCheckpointFile(TEXT_CLASSIFIER_CHECKPOINT, {
-    format: FORMAT, version: TEXT_CLASSIFIER_CHECKPOINT.version, config: c.config, vocabulary: c.vocabulary ? c.vocabulary.toJSON() : null,
-    fit: c.fit, step: c.step, epochsTrained: c.epochsTrained, history: c.history,
-  }, STATE_SECTIONS.map((name, i) => ({ name, data: new Uint8Array(c.state[i].buffer, c.state[i].byteOffset, c.state[i].byteLength) })));
+  return encodeCheckpointFile(
+    TEXT_CLASSIFIER_CHECKPOINT,
+    {
+      format: FORMAT,
+      version: TEXT_CLASSIFIER_CHECKPOINT.version,
+      config: c.config,
+      vocabulary: c.vocabulary ? c.vocabulary.toJSON() : null,
+      fit: c.fit,
+      step: c.step,
+      epochsTrained: c.epochsTrained,
+      history: c.history,
+    },
+    STATE_SECTIONS.map((name, i) => ({ name, data: new Uint8Array(c.state[i].buffer, c.state[i].byteOffset, c.state[i].byteLength) })),
+  );
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -79,14 +89,29 @@ export function decodeClassifierCheckpoint(bytes: Uint8Array, source: string): C
     if (vocabulary.size > config.vocabSize - 2) bad(`${vocabulary.size} vocabulary words do not fit vocabSize ${config.vocabSize}`);
   }
   const fit = header.fit as Partial<FitRun> | null;
-  if (typeof fit !== 'object' || fit === null || !isCount(fit.epoch) || !isCount(fit.epochs) || fit.epoch > fit.epochs || !isCount(fit.batchSize) ||
-    fit.batchSize < 1 || typeof fit.shuffle !== 'boolean' || !isCount(fit.seed) || typeof fit.validationSplit !== 'number' || !(fit.validationSplit >= 0 && fit.validationSplit < 1) ||
-    (fit.order !== undefined && fit.order !== 'canonical')) {
+  if (
+    typeof fit !== 'object' ||
+    fit === null ||
+    !isCount(fit.epoch) ||
+    !isCount(fit.epochs) ||
+    fit.epoch > fit.epochs ||
+    !isCount(fit.batchSize) ||
+    fit.batchSize < 1 ||
+    typeof fit.shuffle !== 'boolean' ||
+    !isCount(fit.seed) ||
+    typeof fit.validationSplit !== 'number' ||
+    !(fit.validationSplit >= 0 && fit.validationSplit < 1) ||
+    (fit.order !== undefined && fit.order !== 'canonical')
+  ) {
     bad(`fit settings ${describe(fit)}`);
   }
   const { step, epochsTrained, history } = header;
   if (!isCount(step) || !isCount(epochsTrained) || epochsTrained < fit.epoch) bad(`step ${describe(step)} / epochsTrained ${describe(epochsTrained)}`);
-  if (!Array.isArray(history) || history.length !== fit.epoch || !history.every((h) => typeof h === 'object' && h !== null && typeof (h as EpochLogs).loss === 'number')) {
+  if (
+    !Array.isArray(history) ||
+    history.length !== fit.epoch ||
+    !history.every((h) => typeof h === 'object' && h !== null && typeof (h as EpochLogs).loss === 'number')
+  ) {
     bad(`history ${describe(history)} for ${fit.epoch} epochs`);
   }
   const emb = config.vocabSize * config.embeddingDim;

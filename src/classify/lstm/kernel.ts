@@ -1,12 +1,13 @@
 import { Wasm2VecError } from '../../errors.js';
 import { KernelPool, type KernelCall } from '../../runtime/kernel-pool.js';
 import {
-  LSTM_DESCRIPTOR_BYTES, LSTM_DESCRIPTOR_OFFSETS, LSTM_THREAD_DESCRIPTOR_BYTES, encodeLstmDescriptor, encodeLstmThreadDescriptor,
+  LSTM_DESCRIPTOR_BYTES,
+  LSTM_DESCRIPTOR_OFFSETS,
+  LSTM_THREAD_DESCRIPTOR_BYTES,
+  encodeLstmDescriptor,
+  encodeLstmThreadDescriptor,
 } from '../../runtime/abi/lstm.generated.js';
-import {
-  DENSE_CHUNK, EMB_CHUNK_FLOATS, SHARD_ROWS, planClassifier,
-  type NetworkShape, type ClassifierRegions, type TensorSlot,
-} from './layout.js';
+import { DENSE_CHUNK, EMB_CHUNK_FLOATS, SHARD_ROWS, planClassifier, type NetworkShape, type ClassifierRegions, type TensorSlot } from './layout.js';
 
 export interface OptimizerSettings {
   trainEmbeddings: boolean;
@@ -23,7 +24,11 @@ export interface EngineCapacity {
 }
 
 /** A named weight tensor in Keras get_weights() order and shape (row-major). */
-export interface WeightTensor { name: string; shape: number[]; values: Float32Array }
+export interface WeightTensor {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
 
 export interface BatchResult {
   /** Sum of the rows' losses (f64, summed in shard order). */
@@ -98,15 +103,20 @@ export class LstmKernel {
 
   /** The tensor layout setWeights expects (names and shapes in order). */
   get tensorSlots(): { name: string; shape: number[] }[] {
-    return [{ name: 'embedding/embeddings', shape: [this.shape.vocabSize, this.shape.embeddingDim] },
-      ...this.regions.plan.tensors.map((t) => ({ name: t.name, shape: t.shape }))];
+    return [
+      { name: 'embedding/embeddings', shape: [this.shape.vocabSize, this.shape.embeddingDim] },
+      ...this.regions.plan.tensors.map((t) => ({ name: t.name, shape: t.shape })),
+    ];
   }
 
   /** Replaces all weights; arrays in getWeights() order with exactly those lengths. */
   async setWeights(values: ArrayLike<number>[]): Promise<void> {
     const slots = this.tensorSlots;
     if (!Array.isArray(values) || values.length !== slots.length) {
-      throw new Wasm2VecError('INVALID_OPTION', `setWeights: expected ${slots.length} arrays (${slots.map((s) => s.name).join(', ')}), got ${Array.isArray(values) ? values.length : typeof values}`);
+      throw new Wasm2VecError(
+        'INVALID_OPTION',
+        `setWeights: expected ${slots.length} arrays (${slots.map((s) => s.name).join(', ')}), got ${Array.isArray(values) ? values.length : typeof values}`,
+      );
     }
     slots.forEach((s, i) => {
       const n = s.shape.reduce((a, b) => a * b, 1);
@@ -127,9 +137,10 @@ export class LstmKernel {
 
   /** Raw weights and Adam state, for moving the model into an engine with more capacity. */
   async exportState(): Promise<Float32Array[]> {
-    const r = this.regions, E = this.embeddingFloats, P = r.plan.floats;
-    return Promise.all([r.emb, r.embM, r.embV].map((o) => this.pool.readF32(o, E))
-      .concat([r.params, r.pm, r.pv].map((o) => this.pool.readF32(o, P))));
+    const r = this.regions,
+      E = this.embeddingFloats,
+      P = r.plan.floats;
+    return Promise.all([r.emb, r.embM, r.embV].map((o) => this.pool.readF32(o, E)).concat([r.params, r.pm, r.pv].map((o) => this.pool.readF32(o, P))));
   }
 
   async importState(state: Float32Array[]): Promise<void> {
@@ -155,8 +166,12 @@ export class LstmKernel {
   private async shardTotals(shards: number): Promise<BatchResult> {
     const loss = new Float64Array((await this.pool.read(this.regions.shardLoss, shards * 8)).buffer);
     const correct = new Int32Array((await this.pool.read(this.regions.shardCorrect, shards * 4)).buffer);
-    let lossSum = 0, c = 0;
-    for (let s = 0; s < shards; s++) { lossSum += loss[s]; c += correct[s]; }
+    let lossSum = 0,
+      c = 0;
+    for (let s = 0; s < shards; s++) {
+      lossSum += loss[s];
+      c += correct[s];
+    }
     return { lossSum, correct: c };
   }
 
@@ -196,10 +211,12 @@ export class LstmKernel {
    * (rows × outputs) and, with labels, the loss sum and correct count.
    */
   async predict(ids: Int32Array, rows: number, labels: Int32Array | null, signal?: AbortSignal): Promise<{ probs: Float32Array } & BatchResult> {
-    const T = this.shape.sequenceLength, OUT = this.shape.outputs;
+    const T = this.shape.sequenceLength,
+      OUT = this.shape.outputs;
     const chunk = this.regions.maxRows;
     const probs = new Float32Array(rows * OUT);
-    let lossSum = 0, correct = 0;
+    let lossSum = 0,
+      correct = 0;
     for (let start = 0; start < rows; start += chunk) {
       if (signal?.aborted) throw new Wasm2VecError('ABORTED', 'TextClassifier inference was aborted');
       const n = Math.min(chunk, rows - start);
@@ -235,14 +252,42 @@ function encodeModel(s: NetworkShape, r: ClassifierRegions, o: OptimizerSettings
   const d = new DataView(new ArrayBuffer(LSTM_DESCRIPTOR_BYTES));
   const param = (name: string) => r.params + 4 * r.plan.tensors.find((t) => t.name === name)!.offset;
   encodeLstmDescriptor(d, 0, {
-    sequenceLength: s.sequenceLength, embeddingDim: s.embeddingDim, vocabSize: s.vocabSize, layerCount: s.units.length,
-    outputs: s.outputs, shardRows: SHARD_ROWS, trainEmbeddings: o.trainEmbeddings,
-    embedding: r.emb, embeddingGrad: r.embGrad, embeddingM: r.embM, embeddingV: r.embV,
-    params: r.params, paramCount: r.plan.floats, paramsM: r.pm, paramsV: r.pv, denseKernel: param('dense/kernel'), denseBias: param('dense/bias'),
-    grads: r.grads, gradStride: r.gradStride, dx: r.dx, dxStride: r.dxStride, shardLoss: r.shardLoss, shardCorrect: r.shardCorrect,
-    ids: r.ids, labels: r.labels, probs: r.probs, rowLoss: r.rowLoss, counter: r.counter, batchRows: 0,
-    learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon, initScratch: r.initScratch,
-    denseChunk: DENSE_CHUNK, embeddingChunk: Math.max(1, Math.floor(EMB_CHUNK_FLOATS / s.embeddingDim)),
+    sequenceLength: s.sequenceLength,
+    embeddingDim: s.embeddingDim,
+    vocabSize: s.vocabSize,
+    layerCount: s.units.length,
+    outputs: s.outputs,
+    shardRows: SHARD_ROWS,
+    trainEmbeddings: o.trainEmbeddings,
+    embedding: r.emb,
+    embeddingGrad: r.embGrad,
+    embeddingM: r.embM,
+    embeddingV: r.embV,
+    params: r.params,
+    paramCount: r.plan.floats,
+    paramsM: r.pm,
+    paramsV: r.pv,
+    denseKernel: param('dense/kernel'),
+    denseBias: param('dense/bias'),
+    grads: r.grads,
+    gradStride: r.gradStride,
+    dx: r.dx,
+    dxStride: r.dxStride,
+    shardLoss: r.shardLoss,
+    shardCorrect: r.shardCorrect,
+    ids: r.ids,
+    labels: r.labels,
+    probs: r.probs,
+    rowLoss: r.rowLoss,
+    counter: r.counter,
+    batchRows: 0,
+    learningRate: o.learningRate,
+    beta1: o.beta1,
+    beta2: o.beta2,
+    epsilon: o.epsilon,
+    initScratch: r.initScratch,
+    denseChunk: DENSE_CHUNK,
+    embeddingChunk: Math.max(1, Math.floor(EMB_CHUNK_FLOATS / s.embeddingDim)),
     layers: s.units.map((H, l) => ({
       inputDim: l === 0 ? s.embeddingDim : s.units[l - 1],
       units: H,

@@ -1,6 +1,9 @@
 import { MemoryLayout } from '../../runtime/memory-layout.js';
 import {
-  LSTM_DESCRIPTOR_BYTES, LSTM_DESCRIPTOR_LAYERS_COUNT, LSTM_THREAD_DESCRIPTOR_BYTES, LSTM_THREAD_DESCRIPTOR_LAYERS_COUNT,
+  LSTM_DESCRIPTOR_BYTES,
+  LSTM_DESCRIPTOR_LAYERS_COUNT,
+  LSTM_THREAD_DESCRIPTOR_BYTES,
+  LSTM_THREAD_DESCRIPTOR_LAYERS_COUNT,
   type LstmThreadDescriptor,
 } from '../../runtime/abi/lstm.generated.js';
 
@@ -26,7 +29,12 @@ export interface NetworkShape {
 }
 
 /** Where one parameter tensor lives inside the dense parameter block (float offsets). */
-export interface TensorSlot { name: string; shape: number[]; offset: number; length: number }
+export interface TensorSlot {
+  name: string;
+  shape: number[];
+  offset: number;
+  length: number;
+}
 
 export interface ParamPlan {
   /** Dense parameters (all but the embedding), in Keras get_weights() order. */
@@ -66,11 +74,25 @@ export interface Capacity {
 
 export interface ClassifierRegions {
   desc: number;
-  emb: number; embGrad: number; embM: number; embV: number;
-  params: number; pm: number; pv: number;
-  grads: number; gradStride: number; dx: number; dxStride: number;
-  shardLoss: number; shardCorrect: number;
-  ids: number; labels: number; probs: number; rowLoss: number; counter: number; initScratch: number;
+  emb: number;
+  embGrad: number;
+  embM: number;
+  embV: number;
+  params: number;
+  pm: number;
+  pv: number;
+  grads: number;
+  gradStride: number;
+  dx: number;
+  dxStride: number;
+  shardLoss: number;
+  shardCorrect: number;
+  ids: number;
+  labels: number;
+  probs: number;
+  rowLoss: number;
+  counter: number;
+  initScratch: number;
   /** Per worker: its descriptor's address and contents. */
   threads: { desc: number; descriptor: LstmThreadDescriptor }[];
   plan: ParamPlan;
@@ -83,7 +105,11 @@ const f32 = (n: number) => n * 4;
 /** Lays out one classifier (weights, Adam state, shard gradients, batches, thread scratch) in one memory. */
 export function planClassifier(s: NetworkShape, cap: Capacity): { layout: MemoryLayout; regions: ClassifierRegions } {
   const L = new MemoryLayout();
-  const T = s.sequenceLength, E = s.embeddingDim, V = s.vocabSize, R = SHARD_ROWS, S = R + 1;
+  const T = s.sequenceLength,
+    E = s.embeddingDim,
+    V = s.vocabSize,
+    R = SHARD_ROWS,
+    S = R + 1;
   const Hmax = Math.max(...s.units);
   const plan = planParams(s);
   const trainShards = Math.ceil(cap.batchRows / R);

@@ -66,8 +66,23 @@ export interface TextClassifierConfig {
   tokenizer: { lowercase: boolean; locale: string };
 }
 
-const KNOWN = new Set(['vocabSize', 'minCount', 'sequenceLength', 'embeddingDim', 'lstm', 'classes', 'seed', 'threads', 'pretrained',
-  'trainEmbeddings', 'learningRate', 'beta1', 'beta2', 'epsilon', 'tokenizer']);
+const KNOWN = new Set([
+  'vocabSize',
+  'minCount',
+  'sequenceLength',
+  'embeddingDim',
+  'lstm',
+  'classes',
+  'seed',
+  'threads',
+  'pretrained',
+  'trainEmbeddings',
+  'learningRate',
+  'beta1',
+  'beta2',
+  'epsilon',
+  'tokenizer',
+]);
 
 /** Keras users cut rare words with a frequency threshold; 2 sends every word seen once to OOV. */
 export const DEFAULT_MIN_COUNT = 2;
@@ -78,28 +93,36 @@ const MIN_COUNT_OF_OLD_FILES = 1;
 export function resolveClassifierOptions(o: TextClassifierOptions = {}): { config: TextClassifierConfig; threads?: number; pretrained?: Embeddings } {
   if (typeof o !== 'object' || o === null) throw new Wasm2VecError('INVALID_OPTION', `TextClassifier: options must be an object, got ${describe(o)}`);
   for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new Wasm2VecError('INVALID_OPTION', `TextClassifier: unknown option ${JSON.stringify(k)}`);
-  const config = checkConfig({
-    vocabSize: o.vocabSize ?? 20000,
-    minCount: o.minCount ?? DEFAULT_MIN_COUNT,
-    sequenceLength: o.sequenceLength ?? 50,
-    embeddingDim: o.embeddingDim ?? 64,
-    lstm: o.lstm ?? [{ units: 128, returnSequences: true }, { units: 128 }],
-    classes: o.classes ?? 2,
-    seed: o.seed ?? 1,
-    trainEmbeddings: o.trainEmbeddings ?? true,
-    learningRate: o.learningRate ?? 1e-3,
-    beta1: o.beta1 ?? 0.9,
-    beta2: o.beta2 ?? 0.999,
-    epsilon: o.epsilon ?? 1e-7,
-    tokenizer: o.tokenizer ?? {},
-  }, 'INVALID_OPTION');
+  const config = checkConfig(
+    {
+      vocabSize: o.vocabSize ?? 20000,
+      minCount: o.minCount ?? DEFAULT_MIN_COUNT,
+      sequenceLength: o.sequenceLength ?? 50,
+      embeddingDim: o.embeddingDim ?? 64,
+      lstm: o.lstm ?? [{ units: 128, returnSequences: true }, { units: 128 }],
+      classes: o.classes ?? 2,
+      seed: o.seed ?? 1,
+      trainEmbeddings: o.trainEmbeddings ?? true,
+      learningRate: o.learningRate ?? 1e-3,
+      beta1: o.beta1 ?? 0.9,
+      beta2: o.beta2 ?? 0.999,
+      epsilon: o.epsilon ?? 1e-7,
+      tokenizer: o.tokenizer ?? {},
+    },
+    'INVALID_OPTION',
+  );
   const threads = o.threads === undefined ? undefined : intOption('threads', o.threads, 1, 1, 256);
   let pretrained: Embeddings | undefined;
   if (o.pretrained !== undefined) {
-    if (!(o.pretrained instanceof Embeddings)) invalidOption('pretrained', o.pretrained, 'an Embeddings instance (e.g. from Word2Vec.train or Embeddings.load)');
+    if (!(o.pretrained instanceof Embeddings))
+      invalidOption('pretrained', o.pretrained, 'an Embeddings instance (e.g. from Word2Vec.train or Embeddings.load)');
     pretrained = o.pretrained;
     if (pretrained.dim !== config.embeddingDim) {
-      invalidOption('pretrained', `Embeddings of dim ${pretrained.dim}`, `vectors of embeddingDim ${config.embeddingDim} (set embeddingDim: ${pretrained.dim})`);
+      invalidOption(
+        'pretrained',
+        `Embeddings of dim ${pretrained.dim}`,
+        `vectors of embeddingDim ${config.embeddingDim} (set embeddingDim: ${pretrained.dim})`,
+      );
     }
   }
   return { config, threads, pretrained };
@@ -173,8 +196,11 @@ export function checkConfig(c: Record<string, unknown>, code: 'INVALID_OPTION' |
 
 export function networkShape(c: TextClassifierConfig): NetworkShape {
   return {
-    vocabSize: c.vocabSize, sequenceLength: c.sequenceLength, embeddingDim: c.embeddingDim,
-    units: c.lstm.map((l) => l.units), outputs: c.classes === 2 ? 1 : c.classes,
+    vocabSize: c.vocabSize,
+    sequenceLength: c.sequenceLength,
+    embeddingDim: c.embeddingDim,
+    units: c.lstm.map((l) => l.units),
+    outputs: c.classes === 2 ? 1 : c.classes,
   };
 }
 

@@ -49,17 +49,34 @@ export class SequenceEncoder {
   }
 
   /** Builds the vocabulary from training texts (already validated as strings); minCount 1 by default, a plain vocabSize cut. */
-  static fit(texts: readonly string[], vocabSize: number, sequenceLength: number, tokenizerOptions: { lowercase: boolean; locale: string }, minCount = 1): SequenceEncoder {
+  static fit(
+    texts: readonly string[],
+    vocabSize: number,
+    sequenceLength: number,
+    tokenizerOptions: { lowercase: boolean; locale: string },
+    minCount = 1,
+  ): SequenceEncoder {
     return runToEnd(SequenceEncoder.fitSteps(texts, { vocabSize, minCount }, sequenceLength, tokenizerOptions));
   }
 
   /** fit() that lets the event loop turn while it tokenises, so an abort lands within ~25 ms. */
-  static fitCooperatively(texts: readonly string[], settings: VocabularySettings, sequenceLength: number, tokenizerOptions: { lowercase: boolean; locale: string },
-    signal: AbortSignal | undefined, what: string): Promise<SequenceEncoder> {
+  static fitCooperatively(
+    texts: readonly string[],
+    settings: VocabularySettings,
+    sequenceLength: number,
+    tokenizerOptions: { lowercase: boolean; locale: string },
+    signal: AbortSignal | undefined,
+    what: string,
+  ): Promise<SequenceEncoder> {
     return runCooperatively(SequenceEncoder.fitSteps(texts, settings, sequenceLength, tokenizerOptions), signal, what);
   }
 
-  private static *fitSteps(texts: readonly string[], settings: VocabularySettings, sequenceLength: number, tokenizerOptions: { lowercase: boolean; locale: string }): Steps<SequenceEncoder> {
+  private static *fitSteps(
+    texts: readonly string[],
+    settings: VocabularySettings,
+    sequenceLength: number,
+    tokenizerOptions: { lowercase: boolean; locale: string },
+  ): Steps<SequenceEncoder> {
     const tokenize = createTokenizer(tokenizerOptions);
     const counts = new Map<string, number>();
     for (let i = 0; i < texts.length; i++) {
@@ -70,8 +87,11 @@ export class SequenceEncoder {
     let best = 0;
     for (const c of counts.values()) if (c > best) best = c;
     if (best < settings.minCount) {
-      throw new Wasm2VecError('EMPTY_VOCABULARY', `TextClassifier.fit: no word occurs minCount=${settings.minCount} times in the training texts ` +
-        `(${counts.size} distinct words, the most frequent ${best} times); lower minCount or train on more texts`);
+      throw new Wasm2VecError(
+        'EMPTY_VOCABULARY',
+        `TextClassifier.fit: no word occurs minCount=${settings.minCount} times in the training texts ` +
+          `(${counts.size} distinct words, the most frequent ${best} times); lower minCount or train on more texts`,
+      );
     }
     const vocabulary = Vocabulary.fromCounts(counts, { minCount: settings.minCount, maxVocab: settings.vocabSize - FIRST_WORD_ID });
     return new SequenceEncoder(vocabulary, sequenceLength, tokenizerOptions);
@@ -120,7 +140,10 @@ export function encodeIdSequences(seqs: readonly unknown[], vocabSize: number, s
     for (let k = 0; k < a.length; k++) {
       const id = a[k];
       if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= vocabSize) {
-        throw new Wasm2VecError('INVALID_OPTION', `${what}[${i}][${k}] is ${describe(id)}, expected a token id in [0, ${vocabSize - 1}] (vocabSize ${vocabSize})`);
+        throw new Wasm2VecError(
+          'INVALID_OPTION',
+          `${what}[${i}][${k}] is ${describe(id)}, expected a token id in [0, ${vocabSize - 1}] (vocabSize ${vocabSize})`,
+        );
       }
     }
     return a;

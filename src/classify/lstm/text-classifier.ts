@@ -1,5 +1,5 @@
 import { Wasm2VecError, describe, invalidOption, throwIfAborted } from '../../errors.js';
-import { functionOption, intOption, knownOptions, signalOption } from '../../options.js';
+import { functionOption, knownOptions, signalOption } from '../../options.js';
 import { availableCores, importNode, isNode } from '../../runtime/capabilities.js';
 import { runCooperatively } from '../../runtime/cooperative.js';
 import type { Vocabulary } from '../../text/vocabulary.js';
@@ -12,13 +12,8 @@ import { MAX_WARNING_INDICES, emptyTextsOption, emptyTextsWarning, type EmptyTex
 import { decodeClassifierFile, encodeClassifierFile, expectedTensors } from './model-file.js';
 import { readCheckpointSource, type CheckpointTarget } from '../../train/checkpoint-file.js';
 import { TrainingRun, disposedError, resolveControls, seedOption, threadsOption } from '../../train/lifecycle.js';
-import {
-  TEXT_CLASSIFIER_CHECKPOINT, decodeClassifierCheckpoint, encodeClassifierCheckpoint, type ClassifierCheckpoint, type FitRun,
-} from './checkpoint.js';
-import {
-  fitSettings, networkShape, resolveClassifierOptions,
-  type TextClassifierConfig, type TextClassifierOptions,
-} from './options.js';
+import { TEXT_CLASSIFIER_CHECKPOINT, decodeClassifierCheckpoint, encodeClassifierCheckpoint, type ClassifierCheckpoint, type FitRun } from './checkpoint.js';
+import { fitSettings, networkShape, resolveClassifierOptions, type TextClassifierConfig, type TextClassifierOptions } from './options.js';
 import { EarlyStopping, type BatchLogs, type EarlyStoppingOptions, type EpochLogs } from './training-history.js';
 
 export type { TextClassifierOptions, TextClassifierConfig, EpochLogs, BatchLogs, EarlyStoppingOptions, WeightTensor, FitWarning, EmptyTextsPolicy };
@@ -85,10 +80,24 @@ export interface Evaluation {
   accuracy: number;
 }
 
-const FIT_KEYS = new Set(['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'seed', 'onEpochEnd', 'onBatchEnd', 'signal', 'earlyStopping',
-  'checkpoint', 'checkpointEvery', 'resumeFrom', 'emptyTexts']);
+const FIT_KEYS = new Set([
+  'epochs',
+  'batchSize',
+  'validationSplit',
+  'validationData',
+  'shuffle',
+  'seed',
+  'onEpochEnd',
+  'onBatchEnd',
+  'signal',
+  'earlyStopping',
+  'checkpoint',
+  'checkpointEvery',
+  'resumeFrom',
+  'emptyTexts',
+]);
 /** How fit treats a text without words, in a warning or an error. */
-const EMPTY_TREATMENT = 'all-padding inputs (Keras\' pad_sequences of an empty sequence)';
+const EMPTY_TREATMENT = "all-padding inputs (Keras' pad_sequences of an empty sequence)";
 /** Rows per inference call into the kernels. */
 const PREDICT_ROWS = 256;
 
@@ -137,7 +146,11 @@ export class TextClassifier {
 
   private async run<T>(what: string, fn: () => Promise<T>): Promise<T> {
     if (this.disposed) throw disposedError(`TextClassifier.${what}`, 'classifier');
-    if (this.busy) throw new Wasm2VecError('INVALID_OPTION', `TextClassifier.${what}: another fit, evaluate or predict call on this classifier is still running; await it first`);
+    if (this.busy)
+      throw new Wasm2VecError(
+        'INVALID_OPTION',
+        `TextClassifier.${what}: another fit, evaluate or predict call on this classifier is still running; await it first`,
+      );
     this.busy = true;
     try {
       return await fn();
@@ -149,7 +162,7 @@ export class TextClassifier {
   /** The engine with room for `batchRows` training rows; created (and initialised) on first use. */
   private async engineFor(batchRows: number): Promise<LstmKernel> {
     if (this.engine && this.engine.capacity.batchRows >= batchRows) return this.engine;
-    const threads = this.threadsOption ?? await availableCores();
+    const threads = this.threadsOption ?? (await availableCores());
     const shape = networkShape(this.config);
     const capacity = { threads, batchRows: Math.max(batchRows, SHARD_ROWS), predictRows: PREDICT_ROWS };
     const engine = await LstmKernel.create(shape, capacity, this.config);
@@ -177,7 +190,11 @@ export class TextClassifier {
     const { vocabSize: V, embeddingDim: E } = this.config;
     const rows = new Float32Array(V * E);
     const vocab = this.encoder?.vocabulary;
-    if (!vocab) throw new Wasm2VecError('INVALID_OPTION', 'option pretrained: pretrained embeddings need text input (the vocabulary maps words to embedding rows), not id sequences');
+    if (!vocab)
+      throw new Wasm2VecError(
+        'INVALID_OPTION',
+        'option pretrained: pretrained embeddings need text input (the vocabulary maps words to embedding rows), not id sequences',
+      );
     for (let w = 0; w < vocab.size; w++) {
       const i = p.indexOf(vocab.words[w]);
       if (i >= 0) rows.set(p.vectors.subarray(i * E, (i + 1) * E), (w + FIRST_WORD_ID) * E);
@@ -189,19 +206,29 @@ export class TextClassifier {
   private async encodeInputs(inputs: ClassifierInput, what: string, fitting: boolean, signal?: AbortSignal): Promise<Int32Array> {
     const ids = inputs.length > 0 && isIdInput(inputs);
     if (this.idInput !== null && ids !== this.idInput) {
-      throw new Wasm2VecError('INVALID_OPTION', `${what}: this classifier was trained on ${this.idInput ? 'token-id sequences' : 'texts'}; pass ${this.idInput ? 'id arrays' : 'strings'}`);
+      throw new Wasm2VecError(
+        'INVALID_OPTION',
+        `${what}: this classifier was trained on ${this.idInput ? 'token-id sequences' : 'texts'}; pass ${this.idInput ? 'id arrays' : 'strings'}`,
+      );
     }
     if (ids) {
       if (fitting) this.idInput = true;
       return encodeIdSequences(inputs, this.config.vocabSize, this.config.sequenceLength, `${what}: texts`);
     }
     if (!this.encoder) {
-      if (!fitting) throw new Wasm2VecError('INVALID_OPTION', `${what}: the classifier has no vocabulary yet; call fit with texts first (or load a trained model)`);
+      if (!fitting)
+        throw new Wasm2VecError('INVALID_OPTION', `${what}: the classifier has no vocabulary yet; call fit with texts first (or load a trained model)`);
       inputs.forEach((t, i) => {
         if (typeof t !== 'string') throw new Wasm2VecError('INVALID_OPTION', `${what}: texts[${i}] is ${describe(t)}, expected a string`);
       });
-      this.encoder = await SequenceEncoder.fitCooperatively(inputs as readonly string[], this.config, this.config.sequenceLength, this.config.tokenizer,
-        signal, `${what} (building the vocabulary)`);
+      this.encoder = await SequenceEncoder.fitCooperatively(
+        inputs as readonly string[],
+        this.config,
+        this.config.sequenceLength,
+        this.config.tokenizer,
+        signal,
+        `${what} (building the vocabulary)`,
+      );
       this.idInput = false;
     }
     return this.encoder.encodeCooperatively(inputs, `${what}: texts`, signal, `${what} (tokenising)`);
@@ -225,19 +252,32 @@ export class TextClassifier {
     const { signal, checkpoint, checkpointEvery } = resolveControls({ ...options, threads: undefined });
     const emptyTexts = emptyTextsOption(options.emptyTexts);
     const shuffleSeed = seedOption(options.seed, this.config.seed);
-    const run: FitRun = { epoch: 0, epochs: s.epochs, batchSize: s.batchSize, shuffle: s.shuffle, seed: shuffleSeed, validationSplit: s.validationSplit, order: 'canonical' };
+    const run: FitRun = {
+      epoch: 0,
+      epochs: s.epochs,
+      batchSize: s.batchSize,
+      shuffle: s.shuffle,
+      seed: shuffleSeed,
+      validationSplit: s.validationSplit,
+      order: 'canonical',
+    };
     const resume = options.resumeFrom === undefined ? null : await this.restoreCheckpoint(options.resumeFrom, run, options.earlyStopping);
     checkPair(texts, labels, what);
     if (texts.length === 0) throw new Wasm2VecError('INVALID_OPTION', `${what}: no texts to train on`);
     if (options.validationData !== undefined && s.validationSplit > 0) {
       throw new Wasm2VecError('INVALID_OPTION', `${what}: give validationSplit or validationData, not both`);
     }
-    let trainInputs: ClassifierInput = texts, trainLabels: ArrayLike<number> = labels;
-    let valInputs: ClassifierInput | null = null, valLabels: ArrayLike<number> | null = null;
+    let trainInputs: ClassifierInput = texts,
+      trainLabels: ArrayLike<number> = labels;
+    let valInputs: ClassifierInput | null = null,
+      valLabels: ArrayLike<number> | null = null;
     if (s.validationSplit > 0) {
       const splitAt = Math.floor(texts.length * (1 - s.validationSplit));
       if (splitAt < 1 || splitAt >= texts.length) {
-        throw new Wasm2VecError('INVALID_OPTION', `${what}: validationSplit ${s.validationSplit} of ${texts.length} texts leaves ${splitAt} to train on and ${texts.length - splitAt} to validate`);
+        throw new Wasm2VecError(
+          'INVALID_OPTION',
+          `${what}: validationSplit ${s.validationSplit} of ${texts.length} texts leaves ${splitAt} to train on and ${texts.length - splitAt} to validate`,
+        );
       }
       trainInputs = texts.slice(0, splitAt) as ClassifierInput;
       trainLabels = Array.prototype.slice.call(labels, 0, splitAt);
@@ -269,16 +309,22 @@ export class TextClassifier {
     const engine = await this.engineFor(s.batchSize);
     const n = yTrain.length;
     const batches = Math.ceil(n / s.batchSize);
-    const batchIds = new Int32Array(s.batchSize * T), batchLabels = new Int32Array(s.batchSize);
+    const batchIds = new Int32Array(s.batchSize * T),
+      batchLabels = new Int32Array(s.batchSize);
     const history: EpochLogs[] = [];
     let bestWeights: Float32Array[] | null = null;
     let stoppedEarly = false;
-    let trainSeconds = 0, trainSamples = 0;
+    let trainSeconds = 0,
+      trainSamples = 0;
     const training = new TrainingRun({
-      model: what, controls: { checkpoint, checkpointEvery }, kind: TEXT_CLASSIFIER_CHECKPOINT, epochs: s.epochs,
+      model: what,
+      controls: { checkpoint, checkpointEvery },
+      kind: TEXT_CLASSIFIER_CHECKPOINT,
+      epochs: s.epochs,
       completed: resume?.fit.epoch ?? 0,
       // An untrained model's mean loss is ln(classes); Adam that diverged shows far above it even with finite weights.
-      untrainedLoss: Math.log(this.config.classes), advice: `lower learningRate (now ${this.config.learningRate})`,
+      untrainedLoss: Math.log(this.config.classes),
+      advice: `lower learningRate (now ${this.config.learningRate})`,
     });
     if (resume) {
       await engine.importState(resume.state);
@@ -292,8 +338,10 @@ export class TextClassifier {
     const inputOrder = Uint32Array.from({ length: n }, (_, i) => i);
     // Checkpoints written before shuffles were canonical carry no order: they resume in theirs, the caller's.
     const shuffleOrder = resume ? resume.fit.order : run.order;
-    const shuffleBase = s.shuffle && shuffleOrder === 'canonical'
-      ? await runCooperatively(canonicalOrder(xTrain, yTrain, T), signal, 'TextClassifier training (ordering the samples)') : inputOrder;
+    const shuffleBase =
+      s.shuffle && shuffleOrder === 'canonical'
+        ? await runCooperatively(canonicalOrder(xTrain, yTrain, T), signal, 'TextClassifier training (ordering the samples)')
+        : inputOrder;
     // Validation metrics belong to the epoch's logs, which a checkpoint stores: computed once, before either needs them.
     let finished = 0;
     const finishEpoch = async (logs: EpochLogs, t0: number) => {
@@ -312,16 +360,22 @@ export class TextClassifier {
         trainEpoch: async (e) => {
           const t0 = performance.now();
           const order = s.shuffle ? shuffledRows(shuffleBase, shuffleSeed, this.epochsTrained) : inputOrder;
-          let lossSum = 0, correct = 0;
+          let lossSum = 0,
+            correct = 0;
           for (let b = 0; b < batches; b++) {
             throwIfAborted(signal, `TextClassifier training (epoch ${e}, batch ${b + 1} of ${batches})`);
-            const from = b * s.batchSize, to = Math.min(n, from + s.batchSize), rows = to - from;
+            const from = b * s.batchSize,
+              to = Math.min(n, from + s.batchSize),
+              rows = to - from;
             gatherBatch(xTrain, yTrain, T, order, from, to, batchIds, batchLabels);
             const r = await engine.forwardBackward(batchIds, batchLabels, rows);
             if (!Number.isFinite(r.lossSum)) {
-              throw new Wasm2VecError('NUMERIC', `${what}: the loss is ${r.lossSum} in epoch ${e}, batch ${b + 1} of ${batches} ` +
-                `(rows ${from}–${to - 1} of this epoch's shuffled order); training stopped before applying it, so the weights are those ` +
-                `of the previous batch. Lower learningRate (now ${this.config.learningRate}) or check the inputs. ${training.keptSentence()}`);
+              throw new Wasm2VecError(
+                'NUMERIC',
+                `${what}: the loss is ${r.lossSum} in epoch ${e}, batch ${b + 1} of ${batches} ` +
+                  `(rows ${from}–${to - 1} of this epoch's shuffled order); training stopped before applying it, so the weights are those ` +
+                  `of the previous batch. Lower learningRate (now ${this.config.learningRate}) or check the inputs. ${training.keptSentence()}`,
+              );
             }
             await engine.applyUpdate(++this.step);
             lossSum += r.lossSum;
@@ -338,8 +392,13 @@ export class TextClassifier {
         checkpoint: async (e, r) => {
           await finishEpoch(r.logs, r.t0);
           return encodeClassifierCheckpoint({
-            config: this.config, vocabulary: this.vocabulary, fit: { ...run, order: shuffleOrder, epoch: e }, step: this.step,
-            epochsTrained: this.epochsTrained, history, state: await engine.exportState(),
+            config: this.config,
+            vocabulary: this.vocabulary,
+            fit: { ...run, order: shuffleOrder, epoch: e },
+            step: this.step,
+            epochsTrained: this.epochsTrained,
+            history,
+            state: await engine.exportState(),
           });
         },
         afterEpoch: async (_e, r) => {
@@ -355,9 +414,13 @@ export class TextClassifier {
     }
     if (stopper?.restoreBestWeights && bestWeights) await engine.setWeights(bestWeights);
     return {
-      history, stoppedEarly, bestEpoch: stopper ? stopper.bestEpoch : undefined,
+      history,
+      stoppedEarly,
+      bestEpoch: stopper ? stopper.bestEpoch : undefined,
       samplesPerSecond: trainSeconds > 0 ? trainSamples / trainSeconds : 0,
-      threads: engine.threads, note: engine.fallbackReason ?? undefined, warnings,
+      threads: engine.threads,
+      note: engine.fallbackReason ?? undefined,
+      warnings,
     };
   }
 
@@ -366,8 +429,16 @@ export class TextClassifier {
    * own) and a validationSplit tail of one class: warnings, or with emptyTexts 'error' the error
    * naming the first text without words.
    */
-  private dataWarnings(what: string, policy: EmptyTextsPolicy, texts: ClassifierInput, xTrain: Int32Array, yTrain: Int32Array,
-    xVal: Int32Array | null, yVal: Int32Array | null, validationTexts: ClassifierInput | null): FitWarning[] {
+  private dataWarnings(
+    what: string,
+    policy: EmptyTextsPolicy,
+    texts: ClassifierInput,
+    xTrain: Int32Array,
+    yTrain: Int32Array,
+    xVal: Int32Array | null,
+    yVal: Int32Array | null,
+    validationTexts: ClassifierInput | null,
+  ): FitWarning[] {
     const T = this.config.sequenceLength;
     const warnings: FitWarning[] = [];
     const empty = allPaddingRows(xTrain, T);
@@ -384,7 +455,8 @@ export class TextClassifier {
         const from = yTrain.length;
         warnings.push({
           code: 'SINGLE_CLASS_VALIDATION',
-          message: `validationSplit held out the last ${yVal.length} texts (from [${from}]), and all of them have label ${yVal[0]} while training has ` +
+          message:
+            `validationSplit held out the last ${yVal.length} texts (from [${from}]), and all of them have label ${yVal[0]} while training has ` +
             `${classes(yTrain)} classes: valLoss and valAccuracy measure that class only. The split takes the end of the data before shuffling, ` +
             'as in Keras; shuffle the data before fit, or pass validationData',
           count: yVal.length,
@@ -403,16 +475,25 @@ export class TextClassifier {
     const { bytes, name } = await readCheckpointSource(source);
     const c = decodeClassifierCheckpoint(bytes, name);
     if (JSON.stringify(c.config) !== JSON.stringify(this.config)) {
-      throw new Wasm2VecError('INVALID_OPTION', `option resumeFrom: the checkpoint's model (${JSON.stringify(c.config)}) differs from this classifier's ` +
-        `(${JSON.stringify(this.config)}); construct the classifier with the same options`);
+      throw new Wasm2VecError(
+        'INVALID_OPTION',
+        `option resumeFrom: the checkpoint's model (${JSON.stringify(c.config)}) differs from this classifier's ` +
+          `(${JSON.stringify(this.config)}); construct the classifier with the same options`,
+      );
     }
     for (const k of ['epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit'] as const) {
       if (c.fit[k] !== run[k]) {
-        throw new Wasm2VecError('INVALID_OPTION', `option ${k}: got ${describe(run[k])}, but the checkpointed fit used ${describe(c.fit[k])}; repeat the fit's settings when resuming`);
+        throw new Wasm2VecError(
+          'INVALID_OPTION',
+          `option ${k}: got ${describe(run[k])}, but the checkpointed fit used ${describe(c.fit[k])}; repeat the fit's settings when resuming`,
+        );
       }
     }
     if ((earlyStopping as { restoreBestWeights?: unknown } | undefined)?.restoreBestWeights === true) {
-      throw new Wasm2VecError('UNSUPPORTED', 'option resumeFrom: earlyStopping.restoreBestWeights cannot be resumed (the best weights are not in the checkpoint)');
+      throw new Wasm2VecError(
+        'UNSUPPORTED',
+        'option resumeFrom: earlyStopping.restoreBestWeights cannot be resumed (the best weights are not in the checkpoint)',
+      );
     }
     this.encoder = c.vocabulary ? new SequenceEncoder(c.vocabulary, this.config.sequenceLength, this.config.tokenizer) : null;
     this.idInput = c.vocabulary ? false : null;
@@ -470,8 +551,10 @@ export class TextClassifier {
   /** The model as one file's bytes (config, vocabulary, weights). */
   toBytes(): Promise<Uint8Array> {
     return this.run('save', async () => {
-      const tensors = this.engine ? await this.engine.getWeights()
-        : this.pendingWeights ? expectedTensors(this.config).map((t, i) => ({ ...t, values: this.pendingWeights![i] }))
+      const tensors = this.engine
+        ? await this.engine.getWeights()
+        : this.pendingWeights
+          ? expectedTensors(this.config).map((t, i) => ({ ...t, values: this.pendingWeights![i] }))
           : await (await this.engineFor(1)).getWeights();
       return encodeClassifierFile({ config: this.config, vocabulary: this.vocabulary, tensors, epochsTrained: this.epochsTrained });
     });

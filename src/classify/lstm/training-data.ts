@@ -4,9 +4,11 @@ import { sortSteps } from '../cooperative-sort.js';
 
 /** Checks inputs and labels are arrays of one length (at least one item). */
 export function checkPair(inputs: unknown, labels: unknown, what: string): void {
-  if (!Array.isArray(inputs)) throw new Wasm2VecError('INVALID_OPTION', `${what}: texts must be an array of strings (or of token-id arrays), got ${describe(inputs)}`);
+  if (!Array.isArray(inputs))
+    throw new Wasm2VecError('INVALID_OPTION', `${what}: texts must be an array of strings (or of token-id arrays), got ${describe(inputs)}`);
   if (labels === undefined) return;
-  if (!Array.isArray(labels) && !ArrayBuffer.isView(labels)) throw new Wasm2VecError('INVALID_OPTION', `${what}: labels must be an array of numbers, got ${describe(labels)}`);
+  if (!Array.isArray(labels) && !ArrayBuffer.isView(labels))
+    throw new Wasm2VecError('INVALID_OPTION', `${what}: labels must be an array of numbers, got ${describe(labels)}`);
   const n = (labels as ArrayLike<number>).length;
   if (n !== inputs.length) throw new Wasm2VecError('INVALID_OPTION', `${what}: ${inputs.length} texts but ${n} labels; they must have the same length`);
 }
@@ -54,7 +56,9 @@ export function shuffledOrder(n: number, seed: number, epoch: number): Uint32Arr
   };
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor((next() * (i + 1)) / 4294967296);
-    const tmp = order[i]; order[i] = order[j]; order[j] = tmp;
+    const tmp = order[i];
+    order[i] = order[j];
+    order[j] = tmp;
   }
   return order;
 }
@@ -67,14 +71,18 @@ export function shuffledOrder(n: number, seed: number, epoch: number): Uint32Arr
  * interchangeable, whatever their order, and token-id input gets the same rule.
  */
 export function canonicalOrder(ids: Int32Array, labels: Int32Array, T: number): Steps<Uint32Array> {
-  return sortSteps(Uint32Array.from({ length: labels.length }, (_, i) => i), (a, b) => {
-    const ra = a * T, rb = b * T;
-    for (let k = 0; k < T; k++) {
-      const d = ids[ra + k] - ids[rb + k];
-      if (d !== 0) return d;
-    }
-    return labels[a] - labels[b];
-  });
+  return sortSteps(
+    Uint32Array.from({ length: labels.length }, (_, i) => i),
+    (a, b) => {
+      const ra = a * T,
+        rb = b * T;
+      for (let k = 0; k < T; k++) {
+        const d = ids[ra + k] - ids[rb + k];
+        if (d !== 0) return d;
+      }
+      return labels[a] - labels[b];
+    },
+  );
 }
 
 /** `base` permuted by the seeded shuffle of (seed, epoch): the epoch's row order. */
@@ -85,8 +93,16 @@ export function shuffledRows(base: Uint32Array, seed: number, epoch: number): Ui
 }
 
 /** Rows `order[from..to)` of an id matrix and their labels, copied into the batch arrays. */
-export function gatherBatch(ids: Int32Array, labels: Int32Array, T: number, order: Uint32Array, from: number, to: number,
-  outIds: Int32Array, outLabels: Int32Array): void {
+export function gatherBatch(
+  ids: Int32Array,
+  labels: Int32Array,
+  T: number,
+  order: Uint32Array,
+  from: number,
+  to: number,
+  outIds: Int32Array,
+  outLabels: Int32Array,
+): void {
   for (let k = from; k < to; k++) {
     const r = order[k];
     outIds.set(ids.subarray(r * T, (r + 1) * T), (k - from) * T);

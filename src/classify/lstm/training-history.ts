@@ -47,7 +47,8 @@ export class EarlyStopping {
   bestEpoch = 0;
 
   constructor(options: EarlyStoppingOptions, hasValidation: boolean) {
-    if (typeof options !== 'object' || options === null) invalidOption('earlyStopping', options, 'an object { monitor?, patience?, minDelta?, restoreBestWeights? }');
+    if (typeof options !== 'object' || options === null)
+      invalidOption('earlyStopping', options, 'an object { monitor?, patience?, minDelta?, restoreBestWeights? }');
     knownOptions('earlyStopping', options, ['monitor', 'patience', 'minDelta', 'restoreBestWeights']);
     this.monitor = enumOption<MonitoredMetric>('earlyStopping.monitor', options.monitor, 'valLoss', ['loss', 'accuracy', 'valLoss', 'valAccuracy']);
     this.patience = intOption('earlyStopping.patience', options.patience, 0, 0);

@@ -10,16 +10,16 @@ function integer(value: number, min: number, max: number, type: string, field: s
 }
 
 export function writeU32(view: DataView, at: number, value: number, field: string): void {
-  view.setUint32(at, integer(value, 0, 0xFFFFFFFF, 'u32', field), true);
+  view.setUint32(at, integer(value, 0, 0xffffffff, 'u32', field), true);
 }
 
 /** An address in the WebAssembly memory (wasm32: a u32). */
 export function writePtr(view: DataView, at: number, value: number, field: string): void {
-  view.setUint32(at, integer(value, 0, 0xFFFFFFFF, 'wasm32 address', field), true);
+  view.setUint32(at, integer(value, 0, 0xffffffff, 'wasm32 address', field), true);
 }
 
 export function writeI32(view: DataView, at: number, value: number, field: string): void {
-  view.setInt32(at, integer(value, -0x80000000, 0x7FFFFFFF, 'i32', field), true);
+  view.setInt32(at, integer(value, -0x80000000, 0x7fffffff, 'i32', field), true);
 }
 
 export function writeBool(view: DataView, at: number, value: boolean, field: string): void {
@@ -38,13 +38,13 @@ export function writeF64(view: DataView, at: number, value: number, field: strin
 }
 
 export function writeU64(view: DataView, at: number, value: bigint, field: string): void {
-  if (typeof value !== 'bigint' || value < 0n || value > 0xFFFFFFFFFFFFFFFFn) throw new RangeError(`internal: ${field} = ${value} is not a u64`);
+  if (typeof value !== 'bigint' || value < 0n || value > 0xffffffffffffffffn) throw new RangeError(`internal: ${field} = ${value} is not a u64`);
   view.setBigUint64(at, value, true);
 }
 
 /** An enumerated u32 field: the name's code. */
 export function writeEnum<K extends string>(view: DataView, at: number, codes: Readonly<Record<K, number>>, value: K, field: string): void {
-  if (!Object.prototype.hasOwnProperty.call(codes, value)) {
+  if (!Object.hasOwn(codes, value)) {
     throw new RangeError(`internal: ${field} = ${String(value)} is not one of ${Object.keys(codes).join(', ')}`);
   }
   view.setUint32(at, codes[value], true);

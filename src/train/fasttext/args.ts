@@ -85,8 +85,20 @@ export function readArgs(cur: ByteCursor, version: number): FastTextArgs {
 export function argsBytes(a: FastTextArgs): Uint8Array {
   const out = new Uint8Array(ARGS_BYTES);
   const v = new DataView(out.buffer);
-  const ints = [a.dim, a.ws, a.epoch, a.minCount, a.neg, a.wordNgrams, LOSSES.indexOf(a.loss) + 1,
-    MODEL_KINDS.indexOf(a.model) + 1, a.bucket, a.minn, a.maxn, a.lrUpdateRate];
+  const ints = [
+    a.dim,
+    a.ws,
+    a.epoch,
+    a.minCount,
+    a.neg,
+    a.wordNgrams,
+    LOSSES.indexOf(a.loss) + 1,
+    MODEL_KINDS.indexOf(a.model) + 1,
+    a.bucket,
+    a.minn,
+    a.maxn,
+    a.lrUpdateRate,
+  ];
   ints.forEach((x, i) => v.setInt32(i * 4, x, true));
   v.setFloat64(48, a.t, true);
   return out;

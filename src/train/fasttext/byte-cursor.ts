@@ -56,7 +56,10 @@ export class ByteCursor {
   async more(): Promise<boolean> {
     while (!this.ended) {
       const r = await this.chunks.next();
-      if (r.done) { this.ended = true; break; }
+      if (r.done) {
+        this.ended = true;
+        break;
+      }
       if (r.value.length === 0) continue;
       const left = this.available;
       if (left === 0) {
@@ -82,8 +85,12 @@ export class ByteCursor {
   }
 
   truncated(field: string, missing: number): Wasm2VecError {
-    return badField(this.name, this.offset, field, `the file ends here, ${missing} byte${missing === 1 ? '' : 's'} short ` +
-      '(truncated, or a count in the header is wrong)');
+    return badField(
+      this.name,
+      this.offset,
+      field,
+      `the file ends here, ${missing} byte${missing === 1 ? '' : 's'} short ` + '(truncated, or a count in the header is wrong)',
+    );
   }
 
   /** True when the source has at least one more byte (reads ahead at most one chunk). */

@@ -7,7 +7,11 @@ import { type ByteCursor, badField } from './byte-cursor.js';
  */
 export class DenseMatrix {
   readonly kind = 'dense';
-  constructor(readonly rows: number, readonly dim: number, readonly data: Float32Array) {}
+  constructor(
+    readonly rows: number,
+    readonly dim: number,
+    readonly data: Float32Array,
+  ) {}
 
   /** x += row i (DenseMatrix::addRowToVector). */
   addRowToVector(x: Float32Array, i: number): void {
@@ -33,8 +37,14 @@ export class DenseMatrix {
  * one of unknown size they are collected first, so nothing of the claimed size is allocated before
  * the data has arrived.
  */
-export async function readDenseData(cur: ByteCursor, field: string, rows: number, dim: number,
-  allocate: () => Float32Array, rowName: (row: number) => string): Promise<DenseMatrix> {
+export async function readDenseData(
+  cur: ByteCursor,
+  field: string,
+  rows: number,
+  dim: number,
+  allocate: () => Float32Array,
+  rowName: (row: number) => string,
+): Promise<DenseMatrix> {
   const start = cur.offset;
   const n = rows * dim;
   const pieces = cur.size === undefined ? await cur.collect(n * 4, field) : null;
@@ -54,7 +64,10 @@ export async function readDenseData(cur: ByteCursor, field: string, rows: number
   };
   if (pieces) {
     let o = 0;
-    for (const p of pieces) { bytes.set(p, o); o += p.length; }
+    for (const p of pieces) {
+      bytes.set(p, o);
+      o += p.length;
+    }
     scan(o);
   } else {
     await cur.readInto(bytes, field, scan);

@@ -197,8 +197,12 @@ export async function readDictionary(cur: ByteCursor, bucket: number): Promise<F
   const remaining = cur.remaining;
   const least = size * MIN_ENTRY_BYTES + Math.max(0, pruneidxSize) * 8;
   if (remaining !== undefined && least > remaining) {
-    throw badField(name, start, 'dictionary.size', `${size} entries and ${Math.max(0, pruneidxSize)} pruneidx pairs need at least ` +
-      `${least} bytes, but only ${remaining} follow`);
+    throw badField(
+      name,
+      start,
+      'dictionary.size',
+      `${size} entries and ${Math.max(0, pruneidxSize)} pruneidx pairs need at least ` + `${least} bytes, but only ${remaining} follow`,
+    );
   }
 
   const words: string[] = [];
@@ -226,7 +230,11 @@ export async function readDictionary(cur: ByteCursor, bucket: number): Promise<F
     let text: string;
     let ascii = true;
     let valid = true;
-    for (let k = 0; k < raw.length; k++) if (raw[k] >= 0x80) { ascii = false; break; }
+    for (let k = 0; k < raw.length; k++)
+      if (raw[k] >= 0x80) {
+        ascii = false;
+        break;
+      }
     if (ascii) text = latin1.decode(raw);
     else {
       try {
@@ -256,8 +264,13 @@ export async function readDictionary(cur: ByteCursor, bucket: number): Promise<F
     const type = cur.uint8();
     const expected = i < nwords ? 0 : 1;
     if (type !== expected) {
-      throw badField(name, cur.offset - 1, `${what} type`, `${type}, expected ${expected} (${expected ? 'label' : 'word'}): ` +
-        `the header says the first ${nwords} entries are words and the other ${nlabels} labels`);
+      throw badField(
+        name,
+        cur.offset - 1,
+        `${what} type`,
+        `${type}, expected ${expected} (${expected ? 'label' : 'word'}): ` +
+          `the header says the first ${nwords} entries are words and the other ${nlabels} labels`,
+      );
     }
     words.push(text);
     counts.push(count);

@@ -10,8 +10,13 @@ export const PQ_HEADER_BYTES = 16;
  * Centroid layout: block m < nsubq-1 at (m·256 + code)·dsub, the last at m·256·dsub + code·lastdsub.
  */
 export class ProductQuantizer {
-  constructor(readonly dim: number, readonly nsubq: number, readonly dsub: number, readonly lastdsub: number,
-    readonly centroids: Float32Array) {}
+  constructor(
+    readonly dim: number,
+    readonly nsubq: number,
+    readonly dsub: number,
+    readonly lastdsub: number,
+    readonly centroids: Float32Array,
+  ) {}
 
   centroidOffset(m: number, code: number): number {
     return m === this.nsubq - 1 ? m * KSUB * this.dsub + code * this.lastdsub : (m * KSUB + code) * this.dsub;

@@ -18,8 +18,15 @@ export interface QuantHeader {
  */
 export class QuantMatrix {
   readonly kind = 'quantized';
-  constructor(readonly rows: number, readonly dim: number, readonly qnorm: boolean, readonly codes: Uint8Array,
-    readonly pq: ProductQuantizer, readonly normCodes: Uint8Array | null, readonly normPq: ProductQuantizer | null) {}
+  constructor(
+    readonly rows: number,
+    readonly dim: number,
+    readonly qnorm: boolean,
+    readonly codes: Uint8Array,
+    readonly pq: ProductQuantizer,
+    readonly normCodes: Uint8Array | null,
+    readonly normPq: ProductQuantizer | null,
+  ) {}
 
   /** The row's quantized norm, or 1 (QuantMatrix::addRowToVector / dotRow). */
   private norm(i: number): number {
@@ -67,8 +74,12 @@ export async function readQuantBody(cur: ByteCursor, field: string, h: QuantHead
   const remaining = cur.remaining;
   const need = quantBodyBytes(h);
   if (remaining !== undefined && need > remaining) {
-    throw badField(name, cur.offset, field, `${h.rows} rows × ${h.dim} columns quantized (${h.codesize} codes${h.qnorm ? ', with norms' : ''}) ` +
-      `need ${need} bytes, but only ${remaining} follow`);
+    throw badField(
+      name,
+      cur.offset,
+      field,
+      `${h.rows} rows × ${h.dim} columns quantized (${h.codesize} codes${h.qnorm ? ', with norms' : ''}) ` + `need ${need} bytes, but only ${remaining} follow`,
+    );
   }
   const codesAt = cur.offset;
   const codes = cur.size === undefined ? concat(await cur.collect(h.codesize, `${field} codes`), h.codesize) : new Uint8Array(h.codesize);
@@ -90,7 +101,10 @@ export async function readQuantBody(cur: ByteCursor, field: string, h: QuantHead
 function concat(pieces: Uint8Array[], n: number): Uint8Array {
   const out = new Uint8Array(n);
   let o = 0;
-  for (const p of pieces) { out.set(p, o); o += p.length; }
+  for (const p of pieces) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 

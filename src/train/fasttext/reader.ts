@@ -91,8 +91,12 @@ export class FastTextReader {
     await cur.need(8, 'magic number');
     const magic = cur.int32();
     if (magic !== FASTTEXT_MAGIC) {
-      throw badField(name, 0, 'magic number', `${magic} is not fastText's ${FASTTEXT_MAGIC}: not a fastText .bin/.ftz ` +
-        '(fastText before 0.1 wrote no magic number; such files are not supported)');
+      throw badField(
+        name,
+        0,
+        'magic number',
+        `${magic} is not fastText's ${FASTTEXT_MAGIC}: not a fastText .bin/.ftz ` + '(fastText before 0.1 wrote no magic number; such files are not supported)',
+      );
     }
     const version = cur.int32();
     if (version !== 11 && version !== 12) {
@@ -126,8 +130,12 @@ export class FastTextReader {
       const r = remaining();
       // The body, the qout flag and at least the smallest output matrix must follow.
       if (r !== undefined && quantBodyBytes(quantInput) + 1 > r) {
-        throw badField(name, cur.offset, 'input matrix', `${inputRows} rows × ${args.dim} quantized need ${quantBodyBytes(quantInput)} bytes, ` +
-          `but only ${r} follow`);
+        throw badField(
+          name,
+          cur.offset,
+          'input matrix',
+          `${inputRows} rows × ${args.dim} quantized need ${quantBodyBytes(quantInput)} bytes, ` + `but only ${r} follow`,
+        );
       }
     } else {
       const at = cur.offset;
@@ -140,12 +148,15 @@ export class FastTextReader {
       const r = remaining();
       const least = input.bytes + 1 + 16 + outputRows * args.dim * 4;
       if (r !== undefined && least > r) {
-        throw badField(name, cur.offset, 'input matrix', `${m} rows × ${n} dims (${m * n * 4} bytes) and the ${outputRows}-row output matrix ` +
-          `need ${least} bytes, but only ${r} follow`);
+        throw badField(
+          name,
+          cur.offset,
+          'input matrix',
+          `${m} rows × ${n} dims (${m * n * 4} bytes) and the ${outputRows}-row output matrix ` + `need ${least} bytes, but only ${r} follow`,
+        );
       }
     }
-    const output: MatrixPlan | null = options.output === false ? null
-      : { kind: 'dense', rows: outputRows, dim: args.dim, bytes: outputRows * args.dim * 4 };
+    const output: MatrixPlan | null = options.output === false ? null : { kind: 'dense', rows: outputRows, dim: args.dim, bytes: outputRows * args.dim * 4 };
     const plan: FastTextPlan = { input, output, bytes: input.bytes + (output?.bytes ?? 0) };
     checkPlanFits(name, plan, args, d);
     return new FastTextReader(cur, version, args, dictionary, quantInput, plan, options);
@@ -159,8 +170,14 @@ export class FastTextReader {
     try {
       const input: FastTextMatrix = this.quantInput
         ? await readQuantBody(cur, 'input matrix', this.quantInput)
-        : await readDenseData(cur, 'input matrix', this.plan.input.rows, args.dim, () => this.storage('input', this.plan.input),
-          (r) => (r < d.nwords ? `word ${JSON.stringify(d.words[r])}` : d.pruned ? `kept n-gram row ${r - d.nwords}` : `bucket ${r - d.nwords}`));
+        : await readDenseData(
+            cur,
+            'input matrix',
+            this.plan.input.rows,
+            args.dim,
+            () => this.storage('input', this.plan.input),
+            (r) => (r < d.nwords ? `word ${JSON.stringify(d.words[r])}` : d.pruned ? `kept n-gram row ${r - d.nwords}` : `bucket ${r - d.nwords}`),
+          );
       const qoutAt = cur.offset;
       await cur.need(1, 'qout flag');
       const qoutByte = cur.uint8();
@@ -194,8 +211,10 @@ export class FastTextReader {
       }
       if (await cur.hasMore()) {
         const extra = cur.remaining;
-        warnings.push(`${name}: byte ${cur.offset}: ${extra === undefined ? 'more' : extra} byte${extra === 1 ? '' : 's'} after the output matrix ignored ` +
-          '(fastText ignores them too)');
+        warnings.push(
+          `${name}: byte ${cur.offset}: ${extra === undefined ? 'more' : extra} byte${extra === 1 ? '' : 's'} after the output matrix ignored ` +
+            '(fastText ignores them too)',
+        );
       }
       return { name, version: this.version, args, dictionary: d, input, output, qout: qoutByte === 1, warnings };
     } finally {
@@ -213,8 +232,11 @@ export class FastTextReader {
     if (!this.options.allocate) return new Float32Array(n);
     const a = this.options.allocate(matrix, { rows: p.rows, dim: p.dim });
     if (!(a instanceof Float32Array) || a.length !== n) {
-      throw new Wasm2VecError('INVALID_OPTION', `option allocate: for the ${matrix} matrix (${p.rows} × ${p.dim}) it must return a ` +
-        `Float32Array of ${n} floats, got ${a instanceof Float32Array ? `one of ${a.length}` : describe(a)}`);
+      throw new Wasm2VecError(
+        'INVALID_OPTION',
+        `option allocate: for the ${matrix} matrix (${p.rows} × ${p.dim}) it must return a ` +
+          `Float32Array of ${n} floats, got ${a instanceof Float32Array ? `one of ${a.length}` : describe(a)}`,
+      );
     }
     return a;
   }
@@ -224,16 +246,19 @@ export class FastTextReader {
 function checkPlanFits(name: string, plan: FastTextPlan, args: FastTextArgs, d: FastTextDictionary): void {
   if (plan.bytes <= MAX_BYTES) return;
   const i = plan.input;
-  const rowsWhat = d.pruned ? `${d.nwords.toLocaleString('en-US')} words + ${d.pruneidxSize.toLocaleString('en-US')} kept buckets`
+  const rowsWhat = d.pruned
+    ? `${d.nwords.toLocaleString('en-US')} words + ${d.pruneidxSize.toLocaleString('en-US')} kept buckets`
     : `${d.nwords.toLocaleString('en-US')} words + ${args.bucket.toLocaleString('en-US')} buckets`;
-  const parts = [`the input matrix, ${i.rows.toLocaleString('en-US')} rows (${rowsWhat}) × ${i.dim} dims, ${formatBytes(i.bytes)}` +
-    (i.kind === 'dense' ? ' as float32' : ' quantized')];
+  const parts = [
+    `the input matrix, ${i.rows.toLocaleString('en-US')} rows (${rowsWhat}) × ${i.dim} dims, ${formatBytes(i.bytes)}` +
+      (i.kind === 'dense' ? ' as float32' : ' quantized'),
+  ];
   if (plan.output) parts.push(`the output matrix, ${plan.output.rows.toLocaleString('en-US')} × ${plan.output.dim}, ${formatBytes(plan.output.bytes)}`);
-  const hint = plan.output && i.bytes <= MAX_BYTES
-    ? '; word vectors need only the input matrix: load with { output: false }'
-    : '';
-  throw new Wasm2VecError('MEMORY_LIMIT', `${name}: ${parts.join(' and ')}: ${formatBytes(plan.bytes)} in all, more than the 4 GiB ` +
-    `a wasm32 memory can hold${hint}`);
+  const hint = plan.output && i.bytes <= MAX_BYTES ? '; word vectors need only the input matrix: load with { output: false }' : '';
+  throw new Wasm2VecError(
+    'MEMORY_LIMIT',
+    `${name}: ${parts.join(' and ')}: ${formatBytes(plan.bytes)} in all, more than the 4 GiB ` + `a wasm32 memory can hold${hint}`,
+  );
 }
 
 /** Opens, plans and reads in one call. */
@@ -241,4 +266,3 @@ export async function readFastText(source: EmbeddingsSource, options: FastTextRe
   const reader = await FastTextReader.open(source, options);
   return reader.read();
 }
-

@@ -11,8 +11,7 @@ import { fastTextHash } from '../../classify/linear/hash.js';
  * Order: by start character, then by length, as fastText emits them (a model's mean does not depend on
  * it, but ngrams() lists them in this order).
  */
-export function forEachNgram(word: string, minn: number, maxn: number, bucket: number,
-  emit: (bucketIndex: number, ngram: string) => void): void {
+export function forEachNgram(word: string, minn: number, maxn: number, bucket: number, emit: (bucketIndex: number, ngram: string) => void): void {
   if (maxn <= 0 || bucket <= 0) return;
   const s = '<' + word + '>';
   // Start index of every code point, plus the end.
@@ -41,8 +40,13 @@ export function forEachNgram(word: string, minn: number, maxn: number, bucket: n
  * bytes the training text had): characters are a lead byte and its continuation bytes, exactly as
  * fastText counts them. `word` is the entry without "<" and ">".
  */
-export function forEachNgramOfBytes(word: Uint8Array, minn: number, maxn: number, bucket: number,
-  emit: (bucketIndex: number, ngram: Uint8Array) => void): void {
+export function forEachNgramOfBytes(
+  word: Uint8Array,
+  minn: number,
+  maxn: number,
+  bucket: number,
+  emit: (bucketIndex: number, ngram: Uint8Array) => void,
+): void {
   if (maxn <= 0 || bucket <= 0) return;
   const b = new Uint8Array(word.length + 2);
   b[0] = 0x3c; // '<'

@@ -35,7 +35,19 @@ export function supervisedParts(model: FastTextModel): FastTextSupervised {
   const labels = [];
   for (let i = 0; i < d.nlabels; i++) labels.push({ label: d.label(i), count: d.counts[d.nwords + i] });
   const { wordNgrams, bucket, minn, maxn, loss, dim } = model.args;
-  return { labels, words: d.words.slice(0, d.nwords), wordNgrams, bucket, minn, maxn, loss, dim, input: model.input, output: model.output, labelPrefix: LABEL_PREFIX };
+  return {
+    labels,
+    words: d.words.slice(0, d.nwords),
+    wordNgrams,
+    bucket,
+    minn,
+    maxn,
+    loss,
+    dim,
+    input: model.input,
+    output: model.output,
+    labelPrefix: LABEL_PREFIX,
+  };
 }
 
 /** The bytes fastText's tokenizer splits on (Dictionary::readWord); '\n' also ends a line (EOS). */

@@ -78,7 +78,10 @@ function checkModel(m: FastTextModelData): void {
   if (m.output!.rows !== outputRows || m.output!.dim !== a.dim) {
     bad(`the output matrix is ${m.output!.rows} × ${m.output!.dim}, expected ${outputRows} (${a.model === 'supervised' ? 'labels' : 'words'}) × ${a.dim}`);
   }
-  if (m.output!.kind === 'quantized' && m.input.kind !== 'quantized') bad('a quantized output matrix needs a quantized input matrix (fastText reads it as dense otherwise)');
-  if (m.input.kind === 'dense' && m.input.data.length !== inputRows * a.dim) bad(`the input matrix holds ${m.input.data.length} floats, expected ${inputRows * a.dim}`);
-  if (m.output!.kind === 'dense' && m.output!.data.length !== outputRows * a.dim) bad(`the output matrix holds ${m.output!.data.length} floats, expected ${outputRows * a.dim}`);
+  if (m.output!.kind === 'quantized' && m.input.kind !== 'quantized')
+    bad('a quantized output matrix needs a quantized input matrix (fastText reads it as dense otherwise)');
+  if (m.input.kind === 'dense' && m.input.data.length !== inputRows * a.dim)
+    bad(`the input matrix holds ${m.input.data.length} floats, expected ${inputRows * a.dim}`);
+  if (m.output!.kind === 'dense' && m.output!.data.length !== outputRows * a.dim)
+    bad(`the output matrix holds ${m.output!.data.length} floats, expected ${outputRows * a.dim}`);
 }

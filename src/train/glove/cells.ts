@@ -12,9 +12,7 @@ import type { GloveKernel } from './kernel.js';
  * segments, then a merge that shuffles slices of every segment together. Training reads them back.
  */
 
-export type CellSource =
-  | { kind: 'memory'; at: number; records: number }
-  | { kind: 'disk'; file: TempFile; records: number };
+export type CellSource = { kind: 'memory'; at: number; records: number } | { kind: 'disk'; file: TempFile; records: number };
 
 /** Records per trainCells call: progress, abort and Hogwild hand-offs at a fine grain. */
 const TRAIN_CALL_RECORDS = 1 << 16;
@@ -26,13 +24,19 @@ export function threadRange(n: number, threads: number, t: number): [number, num
 }
 
 async function prepareInArena(pool: KernelPool<'glove'>, at: number, records: number): Promise<void> {
-  await Promise.all(Array.from({ length: pool.threads }, (_, t) => {
-    const [lo, hi] = threadRange(records, pool.threads, t);
-    return hi > lo ? pool.call(t, [['prepareCells', at + lo * RECORD_BYTES, hi - lo]]) : Promise.resolve([]);
-  }));
+  await Promise.all(
+    Array.from({ length: pool.threads }, (_, t) => {
+      const [lo, hi] = threadRange(records, pool.threads, t);
+      return hi > lo ? pool.call(t, [['prepareCells', at + lo * RECORD_BYTES, hi - lo]]) : Promise.resolve([]);
+    }),
+  );
 }
 
-export interface CellOptions { seed: number; tempDir?: string; signal?: AbortSignal }
+export interface CellOptions {
+  seed: number;
+  tempDir?: string;
+  signal?: AbortSignal;
+}
 
 /** Prepares and shuffles the counted cells for training. */
 export async function cellsFromCount(kernel: GloveKernel, count: CountResult, o: CellOptions): Promise<CellSource> {
@@ -127,43 +131,57 @@ async function shuffleMerge(pool: KernelPool<'glove'>, plan: GlovePlan, segments
  * One pass over all cells: thread t trains its contiguous share (glove.c's split), Hogwild on the
  * shared parameters. `onCalls` gets (cells, cost) after each kernel call. Returns the summed cost.
  */
-export async function trainEpoch(kernel: GloveKernel, cells: CellSource, onCall: (cells: number, cost: number) => void,
-  signal?: AbortSignal): Promise<{ cost: number; aborted: boolean }> {
+export async function trainEpoch(
+  kernel: GloveKernel,
+  cells: CellSource,
+  onCall: (cells: number, cost: number) => void,
+  signal?: AbortSignal,
+): Promise<{ cost: number; aborted: boolean }> {
   const { pool, plan } = kernel;
   let total = 0;
   let aborted = false;
   const threads = pool.threads;
   if (cells.kind === 'memory') {
-    await Promise.all(Array.from({ length: threads }, async (_, t) => {
-      const [lo, hi] = threadRange(cells.records, threads, t);
-      for (let r = lo; r < hi; r += TRAIN_CALL_RECORDS) {
-        if (signal?.aborted) { aborted = true; return; }
-        const n = Math.min(TRAIN_CALL_RECORDS, hi - r);
-        const [cost] = await pool.call(t, [['trainCells', cells.at + r * RECORD_BYTES, n]]);
-        total += cost;
-        onCall(n, cost);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: threads }, async (_, t) => {
+        const [lo, hi] = threadRange(cells.records, threads, t);
+        for (let r = lo; r < hi; r += TRAIN_CALL_RECORDS) {
+          if (signal?.aborted) {
+            aborted = true;
+            return;
+          }
+          const n = Math.min(TRAIN_CALL_RECORDS, hi - r);
+          const [cost] = await pool.call(t, [['trainCells', cells.at + r * RECORD_BYTES, n]]);
+          total += cost;
+          onCall(n, cost);
+        }
+      }),
+    );
     return { cost: total, aborted };
   }
   // From disk: each thread double-buffers blocks of its share through two arena slots.
   const block = Math.max(1, Math.floor(plan.regions.arenaBytes / RECORD_BYTES / (2 * threads)));
-  await Promise.all(Array.from({ length: threads }, async (_, t) => {
-    const [lo, hi] = threadRange(cells.records, threads, t);
-    const slot = (k: number) => plan.regions.arena + (2 * t + (k & 1)) * block * RECORD_BYTES;
-    const load = (r: number, k: number) => cells.file.readInto(pool, r * RECORD_BYTES, slot(k), Math.min(block, hi - r) * RECORD_BYTES);
-    let pending = lo < hi ? load(lo, 0) : null;
-    for (let r = lo, k = 0; r < hi; r += block, k++) {
-      await pending;
-      if (signal?.aborted) { aborted = true; return; }
-      const n = Math.min(block, hi - r);
-      const training = pool.call(t, [['trainCells', slot(k), n]]);
-      pending = r + block < hi ? load(r + block, k + 1) : null;
-      const [cost] = await training;
-      total += cost;
-      onCall(n, cost);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: threads }, async (_, t) => {
+      const [lo, hi] = threadRange(cells.records, threads, t);
+      const slot = (k: number) => plan.regions.arena + (2 * t + (k & 1)) * block * RECORD_BYTES;
+      const load = (r: number, k: number) => cells.file.readInto(pool, r * RECORD_BYTES, slot(k), Math.min(block, hi - r) * RECORD_BYTES);
+      let pending = lo < hi ? load(lo, 0) : null;
+      for (let r = lo, k = 0; r < hi; r += block, k++) {
+        await pending;
+        if (signal?.aborted) {
+          aborted = true;
+          return;
+        }
+        const n = Math.min(block, hi - r);
+        const training = pool.call(t, [['trainCells', slot(k), n]]);
+        pending = r + block < hi ? load(r + block, k + 1) : null;
+        const [cost] = await training;
+        total += cost;
+        onCall(n, cost);
+      }
+    }),
+  );
   return { cost: total, aborted };
 }
 
@@ -185,27 +203,43 @@ export async function rawCells(kernel: GloveKernel, count: CountResult): Promise
     const u32 = new Uint32Array(bytes.buffer, bytes.byteOffset, count.records * 4);
     const f64 = new Float64Array(bytes.buffer, bytes.byteOffset, count.records * 2);
     const order = Array.from({ length: count.records }, (_, k) => k);
-    order.sort((a, b) => (u32[4 * a + 1] - u32[4 * b + 1]) || (u32[4 * a] - u32[4 * b]));
+    order.sort((a, b) => u32[4 * a + 1] - u32[4 * b + 1] || u32[4 * a] - u32[4 * b]);
     const out: RawCells = { rows: new Uint32Array(count.records), cols: new Uint32Array(count.records), values: new Float64Array(count.records) };
-    order.forEach((k, n) => { out.rows[n] = u32[4 * k + 1]; out.cols[n] = u32[4 * k]; out.values[n] = f64[2 * k + 1]; });
+    order.forEach((k, n) => {
+      out.rows[n] = u32[4 * k + 1];
+      out.cols[n] = u32[4 * k];
+      out.values[n] = f64[2 * k + 1];
+    });
     return out;
   }
-  const rows: number[] = [], cols: number[] = [], values: number[] = [];
+  const rows: number[] = [],
+    cols: number[] = [],
+    values: number[] = [];
   try {
     for await (const block of count.runs.merge()) {
       const u32 = new Uint32Array(block.buffer, block.byteOffset, block.length / 4);
       const f64 = new Float64Array(block.buffer, block.byteOffset, block.length / 8);
       for (let k = 0; k < block.length / RECORD_BYTES; k++) {
-        const i = u32[4 * k + 1], j = u32[4 * k], x = f64[2 * k + 1];
-        rows.push(i); cols.push(j); values.push(x);
-        if (count.triangle && i !== j) { rows.push(j); cols.push(i); values.push(x); }
+        const i = u32[4 * k + 1],
+          j = u32[4 * k],
+          x = f64[2 * k + 1];
+        rows.push(i);
+        cols.push(j);
+        values.push(x);
+        if (count.triangle && i !== j) {
+          rows.push(j);
+          cols.push(i);
+          values.push(x);
+        }
       }
     }
   } finally {
     await count.runs.dispose();
   }
-  const order = Array.from(rows, (_, k) => k).sort((a, b) => (rows[a] - rows[b]) || (cols[a] - cols[b]));
+  const order = Array.from(rows, (_, k) => k).sort((a, b) => rows[a] - rows[b] || cols[a] - cols[b]);
   return {
-    rows: Uint32Array.from(order, (k) => rows[k]), cols: Uint32Array.from(order, (k) => cols[k]), values: Float64Array.from(order, (k) => values[k]),
+    rows: Uint32Array.from(order, (k) => rows[k]),
+    cols: Uint32Array.from(order, (k) => cols[k]),
+    values: Float64Array.from(order, (k) => values[k]),
   };
 }

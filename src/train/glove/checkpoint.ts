@@ -18,8 +18,19 @@ export const GLOVE_CHECKPOINT: FileKind = { magic: [0x89, 0x47, 0x4c, 0x43, 0x0d
 const FORMAT = 'wasm2vec-glove-checkpoint';
 
 /** Options that define the model and its training (threads, memory, output and callbacks may change on resume). */
-export const GLOVE_CHECKPOINT_OPTIONS = ['dim', 'window', 'xMax', 'alpha', 'learningRate', 'epochs', 'minCount', 'maxVocab', 'symmetric',
-  'seed', 'gradientClip'] as const;
+export const GLOVE_CHECKPOINT_OPTIONS = [
+  'dim',
+  'window',
+  'xMax',
+  'alpha',
+  'learningRate',
+  'epochs',
+  'minCount',
+  'maxVocab',
+  'symmetric',
+  'seed',
+  'gradientClip',
+] as const;
 
 export interface GloveCheckpointState {
   options: Record<(typeof GLOVE_CHECKPOINT_OPTIONS)[number], unknown>;
@@ -36,14 +47,25 @@ export interface DecodedGloveCheckpoint extends GloveCheckpointState {
   params: Uint8Array;
 }
 
-export function encodeGloveCheckpoint(state: GloveCheckpointState, params: { bytes: number; read: (offset: number, bytes: number) => Promise<Uint8Array> }): AsyncGenerator<Uint8Array> {
-  return encodeCheckpointFile(GLOVE_CHECKPOINT, {
-    format: FORMAT, version: GLOVE_CHECKPOINT.version, options: state.options, epochsCompleted: state.epochsCompleted,
-    epochCosts: state.epochCosts, tokens: state.tokens,
-  }, [
-    { name: 'vocabulary', data: new TextEncoder().encode(JSON.stringify(state.vocabulary.toJSON())) },
-    { name: 'params', ...params },
-  ]);
+export function encodeGloveCheckpoint(
+  state: GloveCheckpointState,
+  params: { bytes: number; read: (offset: number, bytes: number) => Promise<Uint8Array> },
+): AsyncGenerator<Uint8Array> {
+  return encodeCheckpointFile(
+    GLOVE_CHECKPOINT,
+    {
+      format: FORMAT,
+      version: GLOVE_CHECKPOINT.version,
+      options: state.options,
+      epochsCompleted: state.epochsCompleted,
+      epochCosts: state.epochCosts,
+      tokens: state.tokens,
+    },
+    [
+      { name: 'vocabulary', data: new TextEncoder().encode(JSON.stringify(state.vocabulary.toJSON())) },
+      { name: 'params', ...params },
+    ],
+  );
 }
 
 /**
@@ -61,7 +83,13 @@ export function decodeGloveCheckpoint(bytes: Uint8Array, source: string): Decode
   const dim = o.dim;
   if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 1 || dim > 100000) bad(`dim is ${describe(dim)}`);
   const epochs = o.epochs;
-  if (typeof epochs !== 'number' || typeof epochsCompleted !== 'number' || !Number.isInteger(epochsCompleted) || epochsCompleted < 0 || epochsCompleted > epochs) {
+  if (
+    typeof epochs !== 'number' ||
+    typeof epochsCompleted !== 'number' ||
+    !Number.isInteger(epochsCompleted) ||
+    epochsCompleted < 0 ||
+    epochsCompleted > epochs
+  ) {
     bad(`epochsCompleted ${describe(epochsCompleted)} of ${describe(epochs)} epochs`);
   }
   if (!Array.isArray(epochCosts) || epochCosts.length !== epochsCompleted || !epochCosts.every((c) => typeof c === 'number' && c >= 0 && Number.isFinite(c))) {
@@ -80,6 +108,11 @@ export function decodeGloveCheckpoint(bytes: Uint8Array, source: string): Decode
   if (vocabulary.totalCount !== tokens) bad(`tokens ${describe(tokens)} do not match the vocabulary's counts (${vocabulary.totalCount})`);
   finiteFloats(kind, source, 'params', params);
   return {
-    options: o as GloveCheckpointState['options'], vocabulary, epochsCompleted, epochCosts: epochCosts as number[], tokens: tokens as number, params,
+    options: o as GloveCheckpointState['options'],
+    vocabulary,
+    epochsCompleted,
+    epochCosts: epochCosts as number[],
+    tokens: tokens as number,
+    params,
   };
 }

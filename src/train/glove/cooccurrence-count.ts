@@ -33,7 +33,11 @@ export type CountResult =
    */
   | { kind: 'runs'; runs: RunStore; spills: number; triangle: boolean };
 
-interface Piece { ids: Int32Array; start: number; tokens: number }
+interface Piece {
+  ids: Int32Array;
+  start: number;
+  tokens: number;
+}
 
 /** Cuts the stream's chunks into pieces of PIECE_TOKENS ids, each with up to `window` ids of history. */
 async function* piecesOf(stream: IdStream, window: number): AsyncGenerator<Piece> {
@@ -62,11 +66,14 @@ export async function countCooccurrences(kernel: GloveKernel, stream: IdStream, 
   };
   let spills = 0;
 
-  const tooBig = () => new Wasm2VecError('MEMORY_LIMIT',
-    `GloVe: the co-occurrence table of this corpus (${stream.tokens.toLocaleString('en-US')} in-vocabulary tokens, ` +
-    `vocabulary ${(plan.lookup.length - 1).toLocaleString('en-US')}, window ${o.window}) does not fit in memoryBudget ${o.budget.toLocaleString('en-US')} bytes ` +
-    `(${formatBytes(o.budget)}), and spilling to temporary files needs Node.js; raise memoryBudget (wasm32 allows up to 4 GiB), ` +
-    'raise minCount, shorten the window or use a smaller corpus');
+  const tooBig = () =>
+    new Wasm2VecError(
+      'MEMORY_LIMIT',
+      `GloVe: the co-occurrence table of this corpus (${stream.tokens.toLocaleString('en-US')} in-vocabulary tokens, ` +
+        `vocabulary ${(plan.lookup.length - 1).toLocaleString('en-US')}, window ${o.window}) does not fit in memoryBudget ${o.budget.toLocaleString('en-US')} bytes ` +
+        `(${formatBytes(o.budget)}), and spilling to temporary files needs Node.js; raise memoryBudget (wasm32 allows up to 4 GiB), ` +
+        'raise minCount, shorten the window or use a smaller corpus',
+    );
 
   /** Sorts thread t's table into a run on disk and empties it. */
   const spill = async (t: number) => {
@@ -185,7 +192,7 @@ async function gatherInMemory(pool: KernelPool<'glove'>, plan: GlovePlan): Promi
     at += mirrored * RECORD_BYTES;
     await Promise.all(regions.tables.map((_, t) => pool.call(t, [['mirrorDense', pool.threads]])));
   }
-  const [, written] = await pool.call(0, [['denseRecords', at, 0xFFFFFFFF, 0, regions.denseCells, 0], ['lastRecordCount']]);
+  const [, written] = await pool.call(0, [['denseRecords', at, 0xffffffff, 0, regions.denseCells, 0], ['lastRecordCount']]);
   return (at - regions.arena) / RECORD_BYTES + written;
 }
 

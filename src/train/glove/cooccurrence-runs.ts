@@ -11,7 +11,10 @@ import { TempFile } from './cooccurrence-temp-file.js';
 const READ_RECORDS = 1 << 15;
 const OUT_RECORDS = 1 << 16;
 
-export interface Run { offset: number; records: number }
+export interface Run {
+  offset: number;
+  records: number;
+}
 
 export class RunStore {
   readonly runs: Run[] = [];
@@ -60,12 +63,14 @@ export class RunStore {
     // Binary min-heap of cursor indices by (row, column) of their current record.
     const heap: number[] = [];
     const less = (a: number, b: number) => {
-      const ca = cursors[a], cb = cursors[b];
+      const ca = cursors[a],
+        cb = cursors[b];
       return ca.row < cb.row || (ca.row === cb.row && ca.col < cb.col);
     };
     const siftDown = (i: number) => {
       for (;;) {
-        const l = 2 * i + 1, r = l + 1;
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < heap.length && less(heap[l], heap[m])) m = l;
         if (r < heap.length && less(heap[r], heap[m])) m = r;
@@ -81,19 +86,25 @@ export class RunStore {
     const u32 = new Uint32Array(out);
     const f64 = new Float64Array(out);
     let n = 0;
-    let row = -1, col = -1, sum = 0;
+    let row = -1,
+      col = -1,
+      sum = 0;
     while (heap.length > 0) {
       const c = cursors[heap[0]];
       if (c.row === row && c.col === col) sum += c.value;
       else {
         if (row >= 0) {
-          u32[4 * n] = col; u32[4 * n + 1] = row; f64[2 * n + 1] = sum;
+          u32[4 * n] = col;
+          u32[4 * n + 1] = row;
+          f64[2 * n + 1] = sum;
           if (++n === OUT_RECORDS) {
             yield new Uint8Array(out);
             n = 0;
           }
         }
-        row = c.row; col = c.col; sum = c.value;
+        row = c.row;
+        col = c.col;
+        sum = c.value;
       }
       if (!c.advance()) await c.fill();
       if (c.done) {
@@ -103,7 +114,9 @@ export class RunStore {
       if (heap.length > 0) siftDown(0);
     }
     if (row >= 0) {
-      u32[4 * n] = col; u32[4 * n + 1] = row; f64[2 * n + 1] = sum;
+      u32[4 * n] = col;
+      u32[4 * n + 1] = row;
+      f64[2 * n + 1] = sum;
       n++;
     }
     if (n > 0) yield new Uint8Array(out, 0, n * RECORD_BYTES);
@@ -128,12 +141,18 @@ class RunCursor {
   private pos = 0;
   private len = 0;
 
-  constructor(private readonly file: TempFile, private readonly run: Run) {}
+  constructor(
+    private readonly file: TempFile,
+    private readonly run: Run,
+  ) {}
 
   /** Loads the next block; sets done at the end of the run. */
   async fill(): Promise<void> {
     const left = this.run.records - this.next;
-    if (left <= 0) { this.done = true; return; }
+    if (left <= 0) {
+      this.done = true;
+      return;
+    }
     const n = Math.min(READ_RECORDS, left);
     await this.file.readAt(this.bytes.subarray(0, n * RECORD_BYTES), this.run.offset + this.next * RECORD_BYTES);
     this.next += n;
@@ -151,7 +170,10 @@ class RunCursor {
 
   /** Moves to the next record in the buffer; false when the buffer is used up (call fill()). */
   advance(): boolean {
-    if (++this.pos < this.len) { this.load(); return true; }
+    if (++this.pos < this.len) {
+      this.load();
+      return true;
+    }
     return false;
   }
 }

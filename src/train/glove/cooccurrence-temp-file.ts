@@ -20,7 +20,11 @@ export class TempFile {
   private size = 0;
   private disposed = false;
 
-  private constructor(readonly path: string, private handle: FileHandle | null, private readonly unlink: (p: string) => Promise<void>) {}
+  private constructor(
+    readonly path: string,
+    private handle: FileHandle | null,
+    private readonly unlink: (p: string) => Promise<void>,
+  ) {}
 
   /** Creates an empty temp file in `dir` (default os.tmpdir()); `purpose` goes into error messages. */
   static async create(purpose: string, dir?: string): Promise<TempFile> {
@@ -40,7 +44,11 @@ export class TempFile {
       hookInstalled = true;
       process.on('exit', () => {
         for (const f of live) {
-          try { fs.unlinkSync(f); } catch { /* already gone */ }
+          try {
+            fs.unlinkSync(f);
+          } catch {
+            /* already gone */
+          }
         }
       });
     }
@@ -114,7 +122,11 @@ export class TempFile {
     this.disposed = true;
     const h = this.handle;
     this.handle = null;
-    try { await h?.close(); } catch { /* the unlink below is what matters */ }
+    try {
+      await h?.close();
+    } catch {
+      /* the unlink below is what matters */
+    }
     try {
       await this.unlink(this.path);
     } catch (err) {

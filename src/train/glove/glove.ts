@@ -2,7 +2,7 @@ import { Wasm2VecError, invalidOption, throwIfAborted } from '../../errors.js';
 import { aliasedOption, boolOption, enumOption, functionOption, intOption, numberOption } from '../../options.js';
 import { availableCores, isNode } from '../../runtime/capabilities.js';
 import { MAX_BYTES } from '../../runtime/memory-layout.js';
-import { type CorpusInput } from '../../text/corpus.js';
+import type { CorpusInput } from '../../text/corpus.js';
 import { scanCorpus, type IdStream } from '../../text/id-stream.js';
 import { createTokenizer, type Tokenizer } from '../../text/tokenizer.js';
 import { Vocabulary } from '../../text/vocabulary.js';
@@ -11,10 +11,23 @@ import { countCooccurrences, type CountResult } from './cooccurrence-count.js';
 import { cellsFromCount, disposeCells, rawCells, trainEpoch, type CellSource, type RawCells } from './cells.js';
 import { readCheckpointSource, type CheckpointTarget } from '../checkpoint-file.js';
 import {
-  CONTROL_NAMES, ProgressThrottle, disposedError, TrainingRun, mergeResumedOptions, progressOption, resolveControls, seedOption, type TrainingControls,
+  CONTROL_NAMES,
+  ProgressThrottle,
+  disposedError,
+  TrainingRun,
+  mergeResumedOptions,
+  progressOption,
+  resolveControls,
+  seedOption,
+  type TrainingControls,
 } from '../lifecycle.js';
 import {
-  GLOVE_CHECKPOINT, GLOVE_CHECKPOINT_OPTIONS, decodeGloveCheckpoint, encodeGloveCheckpoint, type DecodedGloveCheckpoint, type GloveCheckpointState,
+  GLOVE_CHECKPOINT,
+  GLOVE_CHECKPOINT_OPTIONS,
+  decodeGloveCheckpoint,
+  encodeGloveCheckpoint,
+  type DecodedGloveCheckpoint,
+  type GloveCheckpointState,
 } from './checkpoint.js';
 import { GloveKernel } from './kernel.js';
 import { untilAborted } from '../../runtime/cooperative.js';
@@ -97,14 +110,46 @@ export interface GloVeOptions {
 }
 
 interface Resolved extends TrainingControls {
-  dim: number; window: number; xMax: number; alpha: number; learningRate: number; epochs: number; minCount: number;
-  maxVocab?: number; symmetric: boolean; seed: number; memoryBudget: number; gradientClip: number;
-  vectors: GloVeVectors; maxProduct?: number; tokenizer: Tokenizer; tempDir?: string;
+  dim: number;
+  window: number;
+  xMax: number;
+  alpha: number;
+  learningRate: number;
+  epochs: number;
+  minCount: number;
+  maxVocab?: number;
+  symmetric: boolean;
+  seed: number;
+  memoryBudget: number;
+  gradientClip: number;
+  vectors: GloVeVectors;
+  maxProduct?: number;
+  tokenizer: Tokenizer;
+  tempDir?: string;
   onProgress?: (p: GloVeProgress) => void;
 }
 
-const KNOWN = new Set(['dim', 'window', 'xMax', 'alpha', 'weightingExponent', 'learningRate', 'epochs', 'minCount', 'maxVocab', 'symmetric', 'seed',
-  'memoryBudget', 'gradientClip', 'vectors', 'maxProduct', 'tokenizer', 'tempDir', 'onProgress', ...CONTROL_NAMES]);
+const KNOWN = new Set([
+  'dim',
+  'window',
+  'xMax',
+  'alpha',
+  'weightingExponent',
+  'learningRate',
+  'epochs',
+  'minCount',
+  'maxVocab',
+  'symmetric',
+  'seed',
+  'memoryBudget',
+  'gradientClip',
+  'vectors',
+  'maxProduct',
+  'tokenizer',
+  'tempDir',
+  'onProgress',
+  ...CONTROL_NAMES,
+]);
 const DEFAULT_BUDGET = 2 * 1024 ** 3;
 /** The smallest budget worth trying; anything below is certainly a unit mistake. */
 const MIN_BUDGET = 1 << 20;
@@ -161,7 +206,14 @@ async function loadResume(options: GloVeOptions): Promise<{ o: Resolved; checkpo
   const exponent = aliasedOption(options, 'weightingExponent', ['alpha']).value;
   delete given.weightingExponent;
   if (exponent !== undefined) given.alpha = exponent;
-  const merged = mergeResumedOptions('GloVe', name, given as GloVeOptions, checkpoint.options as Record<string, unknown>, GLOVE_CHECKPOINT_OPTIONS, resolveOptions);
+  const merged = mergeResumedOptions(
+    'GloVe',
+    name,
+    given as GloVeOptions,
+    checkpoint.options as Record<string, unknown>,
+    GLOVE_CHECKPOINT_OPTIONS,
+    resolveOptions,
+  );
   return { o: resolveOptions(merged), checkpoint };
 }
 
@@ -208,27 +260,47 @@ interface Prepared {
 async function prepare(corpus: CorpusInput, o: Resolved, resumed?: Vocabulary): Promise<Prepared> {
   const started = performance.now();
   // The token cache takes at most a quarter of the budget in memory; the rest spills (Node).
-  const scanned = await scanCorpus(corpus, { tokenizer: o.tokenizer, signal: o.signal, memoryBudget: Math.min(512 * 1024 ** 2, Math.floor(o.memoryBudget / 4)), tempDir: o.tempDir });
+  const scanned = await scanCorpus(corpus, {
+    tokenizer: o.tokenizer,
+    signal: o.signal,
+    memoryBudget: Math.min(512 * 1024 ** 2, Math.floor(o.memoryBudget / 4)),
+    tempDir: o.tempDir,
+  });
   try {
     const vocab = resumed ?? Vocabulary.fromCounts(scanned.counts, { minCount: o.minCount, maxVocab: o.maxVocab });
     const stream = scanned.encode(vocab, { maxSentenceLength: MAX_LINE_TOKENS, chunkTokens: CHUNK_TOKENS });
     if (resumed && stream.tokens !== resumed.totalCount) {
-      throw new Wasm2VecError('INVALID_OPTION', `option resumeFrom: this corpus has ${stream.tokens} tokens of the checkpoint's vocabulary, ` +
-        `the checkpoint was trained on ${resumed.totalCount}; resume on the same corpus with the same tokenizer`);
+      throw new Wasm2VecError(
+        'INVALID_OPTION',
+        `option resumeFrom: this corpus has ${stream.tokens} tokens of the checkpoint's vocabulary, ` +
+          `the checkpoint was trained on ${resumed.totalCount}; resume on the same corpus with the same tokenizer`,
+      );
     }
-    return { o, vocab, stream, rawTokens: scanned.rawTokens, distinctWords: scanned.counts.size, scanSeconds: (performance.now() - started) / 1000, dispose: () => scanned.dispose() };
+    return {
+      o,
+      vocab,
+      stream,
+      rawTokens: scanned.rawTokens,
+      distinctWords: scanned.counts.size,
+      scanSeconds: (performance.now() - started) / 1000,
+      dispose: () => scanned.dispose(),
+    };
   } catch (e) {
     await scanned.dispose();
     throw e;
   }
 }
 
-interface Counted { kernel: GloveKernel; count: CountResult; countSeconds: number }
+interface Counted {
+  kernel: GloveKernel;
+  count: CountResult;
+  countSeconds: number;
+}
 
 /** Plans the memory, starts the workers and counts; the caller owns (and disposes) the kernel. */
 async function count(p: Prepared, report: (r: Partial<GloVeProgress>, force?: boolean) => void): Promise<Counted> {
   const { o, vocab, stream } = p;
-  const requested = o.threads ?? await availableCores();
+  const requested = o.threads ?? (await availableCores());
   // The budget covers the token cache, transient JavaScript buffers (id chunks, merge and I/O
   // buffers) and the WebAssembly memory; the engine itself (Node, worker isolates) comes on top.
   const cacheBytes = Math.min(p.rawTokens * 4, Math.floor(o.memoryBudget / 4));
@@ -239,18 +311,39 @@ async function count(p: Prepared, report: (r: Partial<GloVeProgress>, force?: bo
   const minimumBudget = (w: number) => (w + cacheBytes < jsEstimate ? 2 * (w + cacheBytes) : w + cacheBytes + jsEstimate);
   // An abort while workers start or count rejects at once; the caller disposes the kernel, which ends a long kernel call.
   const kernel = await GloveKernel.create({
-    counts: vocab.counts, dim: o.dim, window: o.window, symmetric: o.symmetric, threads: requested, budget,
-    reserved: cacheBytes + jsBytes, minimumBudget, maxProduct: o.maxProduct,
-    xMax: o.xMax, alpha: o.alpha, learningRate: o.learningRate, gradientClip: o.gradientClip, signal: o.signal,
+    counts: vocab.counts,
+    dim: o.dim,
+    window: o.window,
+    symmetric: o.symmetric,
+    threads: requested,
+    budget,
+    reserved: cacheBytes + jsBytes,
+    minimumBudget,
+    maxProduct: o.maxProduct,
+    xMax: o.xMax,
+    alpha: o.alpha,
+    learningRate: o.learningRate,
+    gradientClip: o.gradientClip,
+    signal: o.signal,
   });
   try {
     await kernel.initialise();
     const started = performance.now();
     report({ phase: 'counting', progress: 0, threads: kernel.threads, ...(kernel.fallbackReason ? { note: kernel.fallbackReason } : {}) }, true);
-    const result = await untilAborted(countCooccurrences(kernel, stream, {
-      window: o.window, budget: o.memoryBudget, signal: o.signal, spill: isNode ? { tempDir: o.tempDir } : null,
-      onTokens: (tokens) => report({ phase: 'counting', tokens, progress: stream.tokens ? tokens / stream.tokens : 1 }),
-    }), o.signal, 'GloVe co-occurrence counting', (late) => { if (late.kind === 'runs') void late.runs.dispose(); });
+    const result = await untilAborted(
+      countCooccurrences(kernel, stream, {
+        window: o.window,
+        budget: o.memoryBudget,
+        signal: o.signal,
+        spill: isNode ? { tempDir: o.tempDir } : null,
+        onTokens: (tokens) => report({ phase: 'counting', tokens, progress: stream.tokens ? tokens / stream.tokens : 1 }),
+      }),
+      o.signal,
+      'GloVe co-occurrence counting',
+      (late) => {
+        if (late.kind === 'runs') void late.runs.dispose();
+      },
+    );
     return { kernel, count: result, countSeconds: (performance.now() - started) / 1000 };
   } catch (e) {
     kernel.dispose();
@@ -292,14 +385,23 @@ export class GloVe {
     const zeroModelCost = 0.5 * Math.log(Math.max(Math.E, prepared.stream.tokens * (o.symmetric ? 2 : 1) * (1 + Math.log(o.window)))) ** 2;
     const epochCosts: number[] = resume ? [...resume.checkpoint.epochCosts] : [];
     const run = new TrainingRun({
-      model: 'GloVe', controls: o, kind: GLOVE_CHECKPOINT, epochs: o.epochs, completed: epochCosts.length, untrainedLoss: zeroModelCost,
-      lossName: 'a cost per cell of', advice: `lower learningRate (${o.learningRate}) or gradientClip (${o.gradientClip})`,
+      model: 'GloVe',
+      controls: o,
+      kind: GLOVE_CHECKPOINT,
+      epochs: o.epochs,
+      completed: epochCosts.length,
+      untrainedLoss: zeroModelCost,
+      lossName: 'a cost per cell of',
+      advice: `lower learningRate (${o.learningRate}) or gradientClip (${o.gradientClip})`,
     });
     // Counting and shuffling report through the same throttle; the pool's fallback note comes with the first report.
     const progress = new ProgressThrottle<GloVeProgress>(o.onProgress, () => state.note);
     const report = (r: Partial<GloVeProgress>, force = false) => {
       Object.assign(state, r);
-      progress.report(() => { const { note: _n, ...p } = state; return p; }, force);
+      progress.report(() => {
+        const { note: _n, ...p } = state;
+        return p;
+      }, force);
     };
     try {
       try {
@@ -313,12 +415,19 @@ export class GloVe {
       const shuffleStart = performance.now();
       report({ phase: 'shuffling', progress: 0 }, true);
       // Shuffling is one long kernel call: an abort rejects at once and disposing the kernel ends it.
-      cells = await untilAborted(cellsFromCount(kernel, counted.count, { seed: o.seed, tempDir: o.tempDir, signal: o.signal }), o.signal,
-        'GloVe shuffling', (late) => void disposeCells(late));
+      cells = await untilAborted(
+        cellsFromCount(kernel, counted.count, { seed: o.seed, tempDir: o.tempDir, signal: o.signal }),
+        o.signal,
+        'GloVe shuffling',
+        (late) => void disposeCells(late),
+      );
       const shuffleSeconds = (performance.now() - shuffleStart) / 1000;
       if (cells.records === 0) {
-        throw new Wasm2VecError('EMPTY_CORPUS', `GloVe: no two in-vocabulary words occur within window ${o.window} on one line ` +
-          `(${prepared.stream.tokens} in-vocabulary tokens, vocabulary ${prepared.vocab.size}); nothing to train`);
+        throw new Wasm2VecError(
+          'EMPTY_CORPUS',
+          `GloVe: no two in-vocabulary words occur within window ${o.window} on one line ` +
+            `(${prepared.stream.tokens} in-vocabulary tokens, vocabulary ${prepared.vocab.size}); nothing to train`,
+        );
       }
       report({ phase: 'shuffling', progress: 1, cells: cells.records }, true);
       throwIfAborted(o.signal, 'GloVe training');
@@ -336,20 +445,34 @@ export class GloVe {
       await run.run({
         trainEpoch: async (epoch) => {
           const epochStart = performance.now();
-          let done = 0, cost = 0;
+          let done = 0,
+            cost = 0;
           report({ phase: 'training', epoch, progress: (epoch - 1) / o.epochs, cost: 0 }, epoch === 1);
-          const r = await trainEpoch(kernel, source, (n, c) => {
-            done += n; cost += c;
-            const seconds = (performance.now() - epochStart) / 1000;
-            report({ progress: (epoch - 1 + done / total) / o.epochs, cost: cost / done, cellsPerSecond: seconds > 0 ? done / seconds : 0 });
-          }, o.signal);
+          const r = await trainEpoch(
+            kernel,
+            source,
+            (n, c) => {
+              done += n;
+              cost += c;
+              const seconds = (performance.now() - epochStart) / 1000;
+              report({ progress: (epoch - 1 + done / total) / o.epochs, cost: cost / done, cellsPerSecond: seconds > 0 ? done / seconds : 0 });
+            },
+            o.signal,
+          );
           return { meanLoss: r.cost / Math.max(1, done), aborted: r.aborted, cost: r.cost, seconds: () => (performance.now() - epochStart) / 1000 };
         },
         nonFinite: () => kernel.nonFiniteParams(),
-        checkpoint: (epoch, r) => encodeGloveCheckpoint({
-          options: Object.fromEntries(GLOVE_CHECKPOINT_OPTIONS.map((k) => [k, o[k]])) as GloveCheckpointState['options'],
-          vocabulary: prepared.vocab, epochsCompleted: epoch, epochCosts: [...epochCosts, r.cost / total], tokens: prepared.stream.tokens,
-        }, { bytes: paramBytes, read: (at, n) => kernel.readParams(at, n) }),
+        checkpoint: (epoch, r) =>
+          encodeGloveCheckpoint(
+            {
+              options: Object.fromEntries(GLOVE_CHECKPOINT_OPTIONS.map((k) => [k, o[k]])) as GloveCheckpointState['options'],
+              vocabulary: prepared.vocab,
+              epochsCompleted: epoch,
+              epochCosts: [...epochCosts, r.cost / total],
+              tokens: prepared.stream.tokens,
+            },
+            { bytes: paramBytes, read: (at, n) => kernel.readParams(at, n) },
+          ),
         afterEpoch: (epoch, r) => {
           epochCosts.push(r.cost / total);
           const seconds = r.seconds();
@@ -359,11 +482,21 @@ export class GloVe {
       const trainSeconds = (performance.now() - trainStart) / 1000;
       const embeddings = await readVectors(kernel, prepared.vocab, o.dim, o.vectors);
       const stats: GloVeStats = {
-        rawTokens: prepared.rawTokens, tokens: prepared.stream.tokens, cells: cells.records,
-        spilledRuns: counted.count.kind === 'runs' ? counted.count.runs.runs.length : 0, cellsOnDisk: cells.kind === 'disk',
-        scanSeconds: prepared.scanSeconds, countSeconds: counted.countSeconds, shuffleSeconds, trainSeconds,
-        secondsPerEpoch: epochCosts.length ? trainSeconds / epochCosts.length : 0, epochCosts, epochsCompleted: epochCosts.length,
-        threads: kernel.threads, aborted: run.aborted, memoryBytes: kernel.memoryBytes,
+        rawTokens: prepared.rawTokens,
+        tokens: prepared.stream.tokens,
+        cells: cells.records,
+        spilledRuns: counted.count.kind === 'runs' ? counted.count.runs.runs.length : 0,
+        cellsOnDisk: cells.kind === 'disk',
+        scanSeconds: prepared.scanSeconds,
+        countSeconds: counted.countSeconds,
+        shuffleSeconds,
+        trainSeconds,
+        secondsPerEpoch: epochCosts.length ? trainSeconds / epochCosts.length : 0,
+        epochCosts,
+        epochsCompleted: epochCosts.length,
+        threads: kernel.threads,
+        aborted: run.aborted,
+        memoryBytes: kernel.memoryBytes,
       };
       const { tokenizer: _t, onProgress: _p, signal: _s, checkpoint: _c, resumeFrom: _r, ...opts } = o;
       return new GloVe(embeddings, prepared.vocab, opts, stats, kernel);

@@ -56,9 +56,22 @@ export class GloveKernel {
     const { regions } = plan;
     const desc = new DataView(new ArrayBuffer(GLOVE_DESCRIPTOR_BYTES));
     encodeGloveDescriptor(desc, 0, {
-      vocab: this.vocab, dim: s.dim, stride: plan.stride, rowBytes: plan.rowBytes, window: s.window, symmetric: s.symmetric,
-      partitioned: pool.threads > 1, lookup: regions.lookup, dense: regions.dense, owner: regions.owner, invDist: regions.invDist,
-      params: regions.params, xMax: s.xMax, alpha: s.alpha, learningRate: s.learningRate, gradientClip: s.gradientClip,
+      vocab: this.vocab,
+      dim: s.dim,
+      stride: plan.stride,
+      rowBytes: plan.rowBytes,
+      window: s.window,
+      symmetric: s.symmetric,
+      partitioned: pool.threads > 1,
+      lookup: regions.lookup,
+      dense: regions.dense,
+      owner: regions.owner,
+      invDist: regions.invDist,
+      params: regions.params,
+      xMax: s.xMax,
+      alpha: s.alpha,
+      learningRate: s.learningRate,
+      gradientClip: s.gradientClip,
     });
     await pool.write(regions.desc, desc);
     await pool.write(regions.lookup, plan.lookup);

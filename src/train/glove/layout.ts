@@ -131,7 +131,8 @@ export function planGlove(s: GloveShape): GlovePlan {
   const rowBytes = (2 * stride + 4) * 4;
   const L = new MemoryLayout();
   const what = `vocabulary ${vocab.toLocaleString('en-US')} × 2 (word and context) × (dim ${s.dim} + bias) × 2 (AdaGrad) × 4 bytes`;
-  if (GLOVE_DESCRIPTOR_BYTES > DESCRIPTOR_REGION_BYTES) throw new Error(`internal: GloveDescriptor (${GLOVE_DESCRIPTOR_BYTES} bytes) outgrew its ${DESCRIPTOR_REGION_BYTES}-byte region`);
+  if (GLOVE_DESCRIPTOR_BYTES > DESCRIPTOR_REGION_BYTES)
+    throw new Error(`internal: GloveDescriptor (${GLOVE_DESCRIPTOR_BYTES} bytes) outgrew its ${DESCRIPTOR_REGION_BYTES}-byte region`);
   const desc = L.alloc('descriptor', DESCRIPTOR_REGION_BYTES);
   const lookupAt = L.alloc('dense row lookup', (vocab + 1) * 4);
   const ownerAt = L.alloc('row owners', vocab);
@@ -151,13 +152,15 @@ export function planGlove(s: GloveShape): GlovePlan {
   if (arenaBudget * (1 - DENSE_SHARE) < minTableBytes) {
     const reserved = s.reserved ?? 0;
     const user = s.budget + reserved;
-    throw new Wasm2VecError('MEMORY_LIMIT',
+    throw new Wasm2VecError(
+      'MEMORY_LIMIT',
       `GloVe: memoryBudget ${user.toLocaleString('en-US')} bytes (${formatBytes(user)}) is too small for this vocabulary: ` +
-      `${vocab.toLocaleString('en-US')} words × dim ${s.dim} need ${formatBytes(arena)} for vectors, AdaGrad sums and buffers ` +
-      `(${what}), plus at least ${formatBytes(Math.ceil(minTableBytes / (1 - DENSE_SHARE)))} for the co-occurrence table` +
-      `${reserved ? `, and ${formatBytes(reserved)} of the budget are kept for the corpus token cache and JavaScript buffers` : ''}; raise memoryBudget to at least ` +
-      `${atLeast((s.minimumBudget ?? ((w: number) => w + reserved))(arena + Math.ceil(minTableBytes / (1 - DENSE_SHARE))))} ` +
-      'or shrink the vocabulary (minCount/maxVocab) or dim');
+        `${vocab.toLocaleString('en-US')} words × dim ${s.dim} need ${formatBytes(arena)} for vectors, AdaGrad sums and buffers ` +
+        `(${what}), plus at least ${formatBytes(Math.ceil(minTableBytes / (1 - DENSE_SHARE)))} for the co-occurrence table` +
+        `${reserved ? `, and ${formatBytes(reserved)} of the budget are kept for the corpus token cache and JavaScript buffers` : ''}; raise memoryBudget to at least ` +
+        `${atLeast((s.minimumBudget ?? ((w: number) => w + reserved))(arena + Math.ceil(minTableBytes / (1 - DENSE_SHARE))))} ` +
+        'or shrink the vocabulary (minCount/maxVocab) or dim',
+    );
   }
 
   // Dense corner (cooccur.c's bigram_table for frequent pairs): row i keeps the columns j whose
@@ -171,21 +174,28 @@ export function planGlove(s: GloveShape): GlovePlan {
     for (let i = 0; i < vocab; i++) {
       const minCount = (threshold * tokens) / (perOccurrence * s.counts[i]);
       // counts are sorted descending: the columns with c_j >= minCount are a prefix.
-      let lo = 0, hi = vocab;
-      while (lo < hi) { const mid = (lo + hi) >>> 1; if (s.counts[mid] >= minCount) lo = mid + 1; else hi = mid; }
+      let lo = 0,
+        hi = vocab;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (s.counts[mid] >= minCount) lo = mid + 1;
+        else hi = mid;
+      }
       len[i] = s.maxProduct === undefined ? lo : Math.min(lo, Math.floor(s.maxProduct / (i + 1)));
     }
     return len;
   };
-  const denseCap = DENSE_SHARE * arenaBudget / 8;
+  const denseCap = (DENSE_SHARE * arenaBudget) / 8;
   let threshold = DENSE_MIN_EXPECTED;
   let len = rowLengths(threshold);
   if (len.reduce((a, b) => a + b, 0) > denseCap) {
-    let lo = threshold, hi = threshold;
+    let lo = threshold,
+      hi = threshold;
     while (rowLengths(hi).reduce((a, b) => a + b, 0) > denseCap) hi *= 2;
     for (let k = 0; k < 40; k++) {
       const mid = Math.sqrt(lo * hi);
-      if (rowLengths(mid).reduce((a, b) => a + b, 0) > denseCap) lo = mid; else hi = mid;
+      if (rowLengths(mid).reduce((a, b) => a + b, 0) > denseCap) lo = mid;
+      else hi = mid;
     }
     threshold = hi;
     len = rowLengths(threshold);
@@ -248,9 +258,28 @@ export function planGlove(s: GloveShape): GlovePlan {
   return {
     layout: L,
     regions: {
-      desc, lookup: lookupAt, owner: ownerAt, invDist, params, output, input, inputCapacity,
-      arena, arenaBytes: end - arena, tables, tablesEnd, dense, denseCells,
+      desc,
+      lookup: lookupAt,
+      owner: ownerAt,
+      invDist,
+      params,
+      output,
+      input,
+      inputCapacity,
+      arena,
+      arenaBytes: end - arena,
+      tables,
+      tablesEnd,
+      dense,
+      denseCells,
     },
-    lookup, owner, stride, rowBytes, denseThreshold: threshold, perOccurrence, triangle: s.symmetric, budgetLimited,
+    lookup,
+    owner,
+    stride,
+    rowBytes,
+    denseThreshold: threshold,
+    perOccurrence,
+    triangle: s.symmetric,
+    budgetLimited,
   };
 }

@@ -38,8 +38,22 @@ export interface CheckpointOptions {
   maxSentenceLength: number;
 }
 
-export const CHECKPOINT_OPTION_NAMES: readonly (keyof CheckpointOptions)[] = ['model', 'mode', 'dim', 'window', 'negative', 'hs', 'sample',
-  'minCount', 'maxVocab', 'epochs', 'alpha', 'minAlpha', 'seed', 'maxSentenceLength'];
+export const CHECKPOINT_OPTION_NAMES: readonly (keyof CheckpointOptions)[] = [
+  'model',
+  'mode',
+  'dim',
+  'window',
+  'negative',
+  'hs',
+  'sample',
+  'minCount',
+  'maxVocab',
+  'epochs',
+  'alpha',
+  'minAlpha',
+  'seed',
+  'maxSentenceLength',
+];
 
 export interface CheckpointState {
   options: CheckpointOptions;
@@ -62,16 +76,28 @@ export interface DecodedCheckpoint extends CheckpointState {
 export type { Checkpoint as Word2VecCheckpoint } from '../checkpoint-file.js';
 
 /** The checkpoint file as chunks; `matrices` read the weights out of the model's memory. */
-export function encodeCheckpoint(state: CheckpointState, matrices: { name: MatrixName; bytes: number; read: (offset: number, bytes: number) => Promise<Uint8Array> }[]): AsyncGenerator<Uint8Array> {
+export function encodeCheckpoint(
+  state: CheckpointState,
+  matrices: { name: MatrixName; bytes: number; read: (offset: number, bytes: number) => Promise<Uint8Array> }[],
+): AsyncGenerator<Uint8Array> {
   const sections: OutSection[] = [
     { name: 'vocabulary', data: new TextEncoder().encode(JSON.stringify(state.vocabulary.toJSON())) },
     { name: 'rng', data: new Uint8Array(new BigUint64Array(state.rng).buffer) },
     ...matrices,
   ];
-  return encodeCheckpointFile(WORD2VEC_CHECKPOINT, {
-    format: FORMAT, version: WORD2VEC_CHECKPOINT.version, options: state.options, epochsCompleted: state.epochsCompleted,
-    tokens: state.tokens, rawTokens: state.rawTokens, effectiveTokens: state.effectiveTokens,
-  }, sections);
+  return encodeCheckpointFile(
+    WORD2VEC_CHECKPOINT,
+    {
+      format: FORMAT,
+      version: WORD2VEC_CHECKPOINT.version,
+      options: state.options,
+      epochsCompleted: state.epochsCompleted,
+      tokens: state.tokens,
+      rawTokens: state.rawTokens,
+      effectiveTokens: state.effectiveTokens,
+    },
+    sections,
+  );
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -91,9 +117,11 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): DecodedChec
   const o = options as Record<string, unknown>;
   const dim = o.dim;
   if (!isCount(dim) || dim < 1 || dim > 100000) bad(`dim is ${describe(dim)}`);
-  if (!isCount(o.epochs) || !isCount(epochsCompleted) || epochsCompleted > o.epochs) bad(`epochsCompleted ${describe(epochsCompleted)} of ${describe(o.epochs)} epochs`);
+  if (!isCount(o.epochs) || !isCount(epochsCompleted) || epochsCompleted > o.epochs)
+    bad(`epochsCompleted ${describe(epochsCompleted)} of ${describe(o.epochs)} epochs`);
   if (!isCount(tokens) || !isCount(rawTokens) || tokens > rawTokens) bad(`token counts ${describe(tokens)} / ${describe(rawTokens)}`);
-  if (typeof effectiveTokens !== 'number' || !(effectiveTokens >= 0 && effectiveTokens <= Number.MAX_SAFE_INTEGER)) bad(`effectiveTokens ${describe(effectiveTokens)}`);
+  if (typeof effectiveTokens !== 'number' || !(effectiveTokens >= 0 && effectiveTokens <= Number.MAX_SAFE_INTEGER))
+    bad(`effectiveTokens ${describe(effectiveTokens)}`);
 
   const vocabBytes = sections.get('vocabulary');
   const rngBytes = sections.get('rng');
@@ -125,6 +153,13 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): DecodedChec
     matrices.set(name, m);
   }
   return {
-    options: o as unknown as CheckpointOptions, vocabulary, epochsCompleted, tokens, rawTokens, effectiveTokens: effectiveTokens as number, rng, matrices,
+    options: o as unknown as CheckpointOptions,
+    vocabulary,
+    epochsCompleted,
+    tokens,
+    rawTokens,
+    effectiveTokens: effectiveTokens as number,
+    rng,
+    matrices,
   };
 }

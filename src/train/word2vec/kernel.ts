@@ -89,8 +89,16 @@ export class Word2VecKernel {
   static async create(c: Word2VecKernelConfig): Promise<Word2VecKernel> {
     const hotRows = c.threads > 1 && c.batched && !c.hs && c.negative > 0 ? Math.min(c.vocab, HOT_ROWS, Math.floor(HOT_BYTES / (2 * 4 * c.dim))) : 0;
     const { layout, regions } = planWord2Vec({
-      vocab: c.vocab, dim: c.dim, negative: c.negative, hs: c.hs, maxCode: c.maxCode, threads: c.threads,
-      chunkCapacity: c.chunkCapacity, maxSentenceLength: c.maxSentenceLength, window: c.window, hotRows,
+      vocab: c.vocab,
+      dim: c.dim,
+      negative: c.negative,
+      hs: c.hs,
+      maxCode: c.maxCode,
+      threads: c.threads,
+      chunkCapacity: c.chunkCapacity,
+      maxSentenceLength: c.maxSentenceLength,
+      window: c.window,
+      hotRows,
     });
     throwIfAborted(c.signal, 'Word2Vec training');
     // Starting workers takes ~50-100 ms: an abort meanwhile rejects at once (a late pool is disposed).
@@ -119,14 +127,38 @@ export class Word2VecKernel {
     const sp = scratchPlan(c.dim, c.maxSentenceLength, c.window, c.negative, hotRows);
     const desc = new DataView(new ArrayBuffer(WORD2VEC_DESCRIPTOR_BYTES));
     encodeWord2VecDescriptor(desc, 0, {
-      dim: c.dim, vocab: this.vocab, window: c.window, negative: c.negative, hs: c.hs, cbow: c.cbow, sample: c.sample > 0,
-      syn0: regions.syn0, syn1neg: regions.syn1neg, syn1: regions.syn1, expTable: regions.exp, lossTable: regions.loss,
-      keep: regions.keep, noise: regions.cum, codeLengths: regions.codeLen, codes: regions.codes, points: regions.points,
-      alpha: c.alpha, minAlpha: c.minAlpha, totalWords: Math.max(1, c.wordsPerEpoch * c.epochs),
-      maxCode: c.maxCode, maxSentence: c.maxSentenceLength, batched: c.batched,
-      neu1eOffset: sp.neu1e, sentenceOffset: sp.sentence, dInOffset: sp.dIn, gradOffset: sp.grad, outsOffset: sp.outs,
+      dim: c.dim,
+      vocab: this.vocab,
+      window: c.window,
+      negative: c.negative,
+      hs: c.hs,
+      cbow: c.cbow,
+      sample: c.sample > 0,
+      syn0: regions.syn0,
+      syn1neg: regions.syn1neg,
+      syn1: regions.syn1,
+      expTable: regions.exp,
+      lossTable: regions.loss,
+      keep: regions.keep,
+      noise: regions.cum,
+      codeLengths: regions.codeLen,
+      codes: regions.codes,
+      points: regions.points,
+      alpha: c.alpha,
+      minAlpha: c.minAlpha,
+      totalWords: Math.max(1, c.wordsPerEpoch * c.epochs),
+      maxCode: c.maxCode,
+      maxSentence: c.maxSentenceLength,
+      batched: c.batched,
+      neu1eOffset: sp.neu1e,
+      sentenceOffset: sp.sentence,
+      dInOffset: sp.dIn,
+      gradOffset: sp.grad,
+      outsOffset: sp.outs,
       // One thread (also a browser's fallback) trains the shared rows directly: no private copies.
-      hotRows: threads > 1 ? hotRows : 0, syncEvery: SYNC_WINDOWS, hotOffset: sp.hot,
+      hotRows: threads > 1 ? hotRows : 0,
+      syncEvery: SYNC_WINDOWS,
+      hotOffset: sp.hot,
     });
     await pool.write(regions.desc, desc);
     await pool.write(regions.counts, counts);
@@ -197,10 +229,12 @@ export class Word2VecKernel {
 
   /** Every thread's RNG state (Word2VecScratch.rng), for a checkpoint. */
   readRngStates(): Promise<bigint[]> {
-    return Promise.all(this.regions.scratch.slice(0, this.pool.threads).map(async (at) => {
-      const b = await this.pool.read(at, WORD2VEC_SCRATCH_BYTES);
-      return decodeWord2VecScratch(new DataView(b.buffer, b.byteOffset, b.byteLength), 0).rng;
-    }));
+    return Promise.all(
+      this.regions.scratch.slice(0, this.pool.threads).map(async (at) => {
+        const b = await this.pool.read(at, WORD2VEC_SCRATCH_BYTES);
+        return decodeWord2VecScratch(new DataView(b.buffer, b.byteOffset, b.byteLength), 0).rng;
+      }),
+    );
   }
 
   /** A copy of the input vectors (syn0) or the negative-sampling output vectors (syn1neg), vocab × dim. */

@@ -16,10 +16,20 @@ export interface Word2VecShape {
 }
 
 export interface Word2VecRegions {
-  desc: number; exp: number; loss: number; counts: number; keep: number; cum: number;
-  codeLen: number; codes: number; points: number;
-  syn0: number; syn1neg: number; syn1: number;
-  scratch: number[]; input: number[];
+  desc: number;
+  exp: number;
+  loss: number;
+  counts: number;
+  keep: number;
+  cum: number;
+  codeLen: number;
+  codes: number;
+  points: number;
+  syn0: number;
+  syn1neg: number;
+  syn1: number;
+  scratch: number[];
+  input: number[];
 }
 
 const align64 = (n: number) => Math.ceil(n / 64) * 64;
@@ -70,4 +80,3 @@ export function planWord2Vec(s: Word2VecShape): { layout: MemoryLayout; regions:
   L.check('Word2Vec');
   return { layout: L, regions: r };
 }
-

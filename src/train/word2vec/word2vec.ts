@@ -1,7 +1,7 @@
 import { Wasm2VecError } from '../../errors.js';
 import { aliasedOption, boolOption, enumOption, functionOption, intOption, numberOption } from '../../options.js';
 import { availableCores, collectGarbage } from '../../runtime/capabilities.js';
-import { type CorpusInput } from '../../text/corpus.js';
+import type { CorpusInput } from '../../text/corpus.js';
 import { scanCorpus, type IdStream } from '../../text/id-stream.js';
 import { createTokenizer, type Tokenizer } from '../../text/tokenizer.js';
 import { Vocabulary } from '../../text/vocabulary.js';
@@ -9,12 +9,24 @@ import { Embeddings } from '../../vectors/embeddings.js';
 import { buildHuffman } from '../huffman.js';
 import { readCheckpointSource, type CheckpointTarget } from '../checkpoint-file.js';
 import {
-  CONTROL_NAMES, ProgressThrottle, TrainingRun, mergeResumedOptions, progressOption, resolveControls, seedOption, type TrainingControls,
+  CONTROL_NAMES,
+  ProgressThrottle,
+  TrainingRun,
+  mergeResumedOptions,
+  progressOption,
+  resolveControls,
+  seedOption,
+  type TrainingControls,
 } from '../lifecycle.js';
 import { StreamEpochs, type StreamEpochTotals } from '../stream-epoch.js';
 import {
-  CHECKPOINT_OPTION_NAMES, WORD2VEC_CHECKPOINT, decodeCheckpoint, encodeCheckpoint,
-  type CheckpointOptions, type DecodedCheckpoint, type Word2VecCheckpoint,
+  CHECKPOINT_OPTION_NAMES,
+  WORD2VEC_CHECKPOINT,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  type CheckpointOptions,
+  type DecodedCheckpoint,
+  type Word2VecCheckpoint,
 } from './checkpoint.js';
 import { Word2VecKernel } from './kernel.js';
 
@@ -94,18 +106,47 @@ export interface Word2VecOptions {
 }
 
 interface Resolved extends TrainingControls {
-  model: 'skipgram' | 'cbow'; mode: 'classic' | 'batched'; dim: number; window: number; negative: number; hs: boolean; sample: number;
-  minCount: number; maxVocab?: number; epochs: number; learningRate: number; minLearningRate: number;
+  model: 'skipgram' | 'cbow';
+  mode: 'classic' | 'batched';
+  dim: number;
+  window: number;
+  negative: number;
+  hs: boolean;
+  sample: number;
+  minCount: number;
+  maxVocab?: number;
+  epochs: number;
+  learningRate: number;
+  minLearningRate: number;
   /** @deprecated word2vec.c's names, kept as aliases of learningRate / minLearningRate. */
-  alpha: number; minAlpha: number;
+  alpha: number;
+  minAlpha: number;
   /** How the caller named the learning rate ('learningRate' or 'alpha'), for messages. */
   learningRateName: string;
-  seed: number; maxSentenceLength: number; tokenizer: Tokenizer;
+  seed: number;
+  maxSentenceLength: number;
+  tokenizer: Tokenizer;
   onProgress?: (p: Word2VecProgress) => void;
 }
 
-const MODEL_KEYS = ['model', 'mode', 'dim', 'window', 'negative', 'hs', 'sample', 'minCount', 'maxVocab', 'epochs', 'learningRate', 'alpha',
-  'minLearningRate', 'minAlpha', 'seed', 'maxSentenceLength'];
+const MODEL_KEYS = [
+  'model',
+  'mode',
+  'dim',
+  'window',
+  'negative',
+  'hs',
+  'sample',
+  'minCount',
+  'maxVocab',
+  'epochs',
+  'learningRate',
+  'alpha',
+  'minLearningRate',
+  'minAlpha',
+  'seed',
+  'maxSentenceLength',
+];
 const KNOWN = new Set([...MODEL_KEYS, ...CONTROL_NAMES, 'tokenizer', 'onProgress']);
 const CHUNK_TOKENS = 16384;
 /** Inputs from which a full collection after scanning and after training pays for itself (~0.02-0.3 s; the CI-size 24 MiB corpus: peak 257-267 MiB with it, 288-292 without). */
@@ -120,7 +161,8 @@ function resolveOptions(o: Word2VecOptions = {}): Resolved {
   const hs = boolOption('hs', o.hs, false);
   // Batched is the default (2.3x faster per core at equal quality, see README); hs needs the classic update.
   const mode = enumOption('mode', o.mode, hs ? 'classic' : 'batched', ['classic', 'batched'] as const);
-  if (mode === 'batched' && hs) throw new Wasm2VecError('INVALID_OPTION', "option mode: 'batched' shares negative samples and cannot be combined with hs: true");
+  if (mode === 'batched' && hs)
+    throw new Wasm2VecError('INVALID_OPTION', "option mode: 'batched' shares negative samples and cannot be combined with hs: true");
   const negative = intOption('negative', o.negative, hs ? 0 : 5, 0, 1000);
   if (!hs && negative === 0) throw new Wasm2VecError('INVALID_OPTION', 'option negative: 0 needs hs: true (otherwise nothing is trained)');
   const lr = aliasedOption(o, 'learningRate', ['alpha']);
@@ -130,7 +172,16 @@ function resolveOptions(o: Word2VecOptions = {}): Resolved {
   const tokenizer = functionOption<Tokenizer>('tokenizer', o.tokenizer) ?? createTokenizer();
   return {
     ...resolveControls(o),
-    model, mode, hs, negative, learningRate, minLearningRate, alpha: learningRate, minAlpha: minLearningRate, learningRateName: lr.name, tokenizer,
+    model,
+    mode,
+    hs,
+    negative,
+    learningRate,
+    minLearningRate,
+    alpha: learningRate,
+    minAlpha: minLearningRate,
+    learningRateName: lr.name,
+    tokenizer,
     dim: intOption('dim', o.dim, 100, 1, 100000),
     window: intOption('window', o.window, 5, 1, 1000),
     sample: numberOption('sample', o.sample, 1e-3, 0, 1),
@@ -153,13 +204,22 @@ async function loadResume(options: Word2VecOptions): Promise<{ o: Resolved; chec
   const checkpoint = decodeCheckpoint(bytes, name);
   // Checkpoints store word2vec.c's names (alpha, minAlpha); a caller may repeat them under either name.
   const given: Record<string, unknown> = { ...options };
-  for (const [primary, alias] of [['learningRate', 'alpha'], ['minLearningRate', 'minAlpha']] as const) {
+  for (const [primary, alias] of [
+    ['learningRate', 'alpha'],
+    ['minLearningRate', 'minAlpha'],
+  ] as const) {
     const v = aliasedOption(options, primary, [alias]).value;
     delete given[primary];
     if (v !== undefined) given[alias] = v;
   }
-  const merged = mergeResumedOptions('Word2Vec', name, given as Word2VecOptions, checkpoint.options as unknown as Record<string, unknown>,
-    CHECKPOINT_OPTION_NAMES, resolveOptions);
+  const merged = mergeResumedOptions(
+    'Word2Vec',
+    name,
+    given as Word2VecOptions,
+    checkpoint.options as unknown as Record<string, unknown>,
+    CHECKPOINT_OPTION_NAMES,
+    resolveOptions,
+  );
   return { o: resolveOptions(merged), checkpoint };
 }
 
@@ -203,8 +263,11 @@ export class Word2Vec {
       const stream = scanned.encode(vocab, { maxSentenceLength: o.maxSentenceLength, chunkTokens: CHUNK_TOKENS });
       scanned.releaseCounts();
       if (resume && stream.tokens !== resume.checkpoint.tokens) {
-        throw new Wasm2VecError('INVALID_OPTION', `option resumeFrom: this corpus has ${stream.tokens} tokens of the checkpoint's vocabulary per epoch, ` +
-          `the checkpoint was trained on ${resume.checkpoint.tokens}; resume on the same corpus with the same tokenizer`);
+        throw new Wasm2VecError(
+          'INVALID_OPTION',
+          `option resumeFrom: this corpus has ${stream.tokens} tokens of the checkpoint's vocabulary per epoch, ` +
+            `the checkpoint was trained on ${resume.checkpoint.tokens}; resume on the same corpus with the same tokenizer`,
+        );
       }
       // A large scan leaves hundreds of MB of dead maps: collect them before the model's memory fills.
       const large = scanned.rawTokens >= LARGE_INPUT_TOKENS || vocab.size >= LARGE_INPUT_VOCAB;
@@ -239,23 +302,47 @@ export class Word2Vec {
 }
 
 async function trainOnStream(
-  o: Resolved, vocab: Vocabulary, stream: IdStream, rawTokens: number, scanSeconds: number, resume: DecodedCheckpoint | null = null,
+  o: Resolved,
+  vocab: Vocabulary,
+  stream: IdStream,
+  rawTokens: number,
+  scanSeconds: number,
+  resume: DecodedCheckpoint | null = null,
   releaseInput?: () => Promise<void>,
 ): Promise<Word2Vec> {
-  const requested = o.threads ?? await availableCores();
+  const requested = o.threads ?? (await availableCores());
   const huff = o.hs ? buildHuffman(vocab.counts) : null;
   const kernel = await Word2VecKernel.create({
-    vocab: vocab.size, dim: o.dim, window: o.window, negative: o.negative, hs: o.hs, maxCode: huff?.maxCode ?? 0,
-    cbow: o.model === 'cbow', batched: o.mode === 'batched', sample: o.sample, alpha: o.learningRate, minAlpha: o.minLearningRate,
-    wordsPerEpoch: stream.tokens, epochs: o.epochs, maxSentenceLength: o.maxSentenceLength,
-    chunkCapacity: CHUNK_TOKENS + o.maxSentenceLength + 2, threads: requested, seed: o.seed, signal: o.signal,
+    vocab: vocab.size,
+    dim: o.dim,
+    window: o.window,
+    negative: o.negative,
+    hs: o.hs,
+    maxCode: huff?.maxCode ?? 0,
+    cbow: o.model === 'cbow',
+    batched: o.mode === 'batched',
+    sample: o.sample,
+    alpha: o.learningRate,
+    minAlpha: o.minLearningRate,
+    wordsPerEpoch: stream.tokens,
+    epochs: o.epochs,
+    maxSentenceLength: o.maxSentenceLength,
+    chunkCapacity: CHUNK_TOKENS + o.maxSentenceLength + 2,
+    threads: requested,
+    seed: o.seed,
+    signal: o.signal,
   });
   // -log σ(0) = ln 2 per output term: negatives + 1 terms, plus the Huffman code's length with hs.
   let codeLength = 0;
-  if (huff) for (let i = 0; i < vocab.size; i++) codeLength += huff.codeLength[i] * vocab.counts[i] / vocab.totalCount;
+  if (huff) for (let i = 0; i < vocab.size; i++) codeLength += (huff.codeLength[i] * vocab.counts[i]) / vocab.totalCount;
   const run = new TrainingRun({
-    model: 'Word2Vec', controls: o, kind: WORD2VEC_CHECKPOINT, epochs: o.epochs, completed: resume?.epochsCompleted ?? 0,
-    untrainedLoss: Math.LN2 * ((o.negative > 0 ? o.negative + 1 : 0) + codeLength), lossName: 'a mean loss per pair of',
+    model: 'Word2Vec',
+    controls: o,
+    kind: WORD2VEC_CHECKPOINT,
+    epochs: o.epochs,
+    completed: resume?.epochsCompleted ?? 0,
+    untrainedLoss: Math.LN2 * ((o.negative > 0 ? o.negative + 1 : 0) + codeLength),
+    lossName: 'a mean loss per pair of',
     advice: `lower ${o.learningRateName} (${o.learningRate})`,
   });
   try {
@@ -270,22 +357,41 @@ async function trainOnStream(
     let lastAlpha = o.learningRate;
     let last: StreamEpochTotals = { kept: 0, loss: 0, pairs: 0, words: 0, aborted: false };
     const progress = new ProgressThrottle<Word2VecProgress>(o.onProgress, () => kernel.fallbackReason);
-    const report = (force: boolean) => progress.report(() => {
-      const seconds = (performance.now() - start) / 1000;
-      const meanLoss = last.pairs ? last.loss / last.pairs : 0;
-      return {
-        words: done, progress: totalWords ? done / totalWords : 1, epoch, epochs: o.epochs, learningRate: lastAlpha, alpha: lastAlpha,
-        wordsPerSecond: seconds > 0 ? trainedNow / seconds : 0, loss: meanLoss, lossSum: last.loss, meanLoss, threads,
-      };
-    }, force);
-    const epochs = new StreamEpochs(stream, threads, CHUNK_TOKENS, {
-      load: (t, ids) => kernel.loadChunk(t, ids),
-      train: (t, from, to, before) => kernel.train(t, from, to, before),
-    }, o.signal, (words, positionAfter, totals) => {
-      done += words; trainedNow += words; last = totals;
-      lastAlpha = Math.max(o.minLearningRate, o.learningRate - (o.learningRate - o.minLearningRate) * (positionAfter / Math.max(1, totalWords)));
-      report(false);
-    });
+    const report = (force: boolean) =>
+      progress.report(() => {
+        const seconds = (performance.now() - start) / 1000;
+        const meanLoss = last.pairs ? last.loss / last.pairs : 0;
+        return {
+          words: done,
+          progress: totalWords ? done / totalWords : 1,
+          epoch,
+          epochs: o.epochs,
+          learningRate: lastAlpha,
+          alpha: lastAlpha,
+          wordsPerSecond: seconds > 0 ? trainedNow / seconds : 0,
+          loss: meanLoss,
+          lossSum: last.loss,
+          meanLoss,
+          threads,
+        };
+      }, force);
+    const epochs = new StreamEpochs(
+      stream,
+      threads,
+      CHUNK_TOKENS,
+      {
+        load: (t, ids) => kernel.loadChunk(t, ids),
+        train: (t, from, to, before) => kernel.train(t, from, to, before),
+      },
+      o.signal,
+      (words, positionAfter, totals) => {
+        done += words;
+        trainedNow += words;
+        last = totals;
+        lastAlpha = Math.max(o.minLearningRate, o.learningRate - (o.learningRate - o.minLearningRate) * (positionAfter / Math.max(1, totalWords)));
+        report(false);
+      },
+    );
     await run.run({
       trainEpoch: async (e) => {
         epoch = e;
@@ -294,11 +400,22 @@ async function trainOnStream(
         return { meanLoss: last.pairs > 0 ? last.loss / last.pairs : 0, aborted: last.aborted };
       },
       nonFinite: () => kernel.nonFiniteWeights(),
-      checkpoint: async (e) => encodeCheckpoint({
-        options: checkpointOptions(o), vocabulary: vocab, epochsCompleted: e, tokens: stream.tokens, rawTokens, effectiveTokens: effective,
-        rng: await kernel.readRngStates(),
-      }, kernel.matrices()),
-      afterEpoch: () => { report(true); },
+      checkpoint: async (e) =>
+        encodeCheckpoint(
+          {
+            options: checkpointOptions(o),
+            vocabulary: vocab,
+            epochsCompleted: e,
+            tokens: stream.tokens,
+            rawTokens,
+            effectiveTokens: effective,
+            rng: await kernel.readRngStates(),
+          },
+          kernel.matrices(),
+        ),
+      afterEpoch: () => {
+        report(true);
+      },
     });
     const seconds = (performance.now() - start) / 1000;
     // The token cache (up to 512 MiB) is done with: free it (and collect it) before the vectors are copied out.
@@ -307,8 +424,16 @@ async function trainOnStream(
     // The vocabulary's word → id map serves the embeddings too (a million-word map is ~50 MB).
     const embeddings = new Embeddings(vocab.words, vectors, o.dim, { counts: vocab.counts, index: vocab.wordIndex as Map<string, number> });
     const stats: Word2VecStats = {
-      rawTokens, tokens: stream.tokens, effectiveTokens: effective, epochsCompleted: run.epochsCompleted, seconds, scanSeconds,
-      tokensPerSecond: seconds > 0 ? trainedNow / seconds : 0, threads, aborted: run.aborted, finalLoss: last.pairs ? last.loss / last.pairs : 0,
+      rawTokens,
+      tokens: stream.tokens,
+      effectiveTokens: effective,
+      epochsCompleted: run.epochsCompleted,
+      seconds,
+      scanSeconds,
+      tokensPerSecond: seconds > 0 ? trainedNow / seconds : 0,
+      threads,
+      aborted: run.aborted,
+      finalLoss: last.pairs ? last.loss / last.pairs : 0,
     };
     return Word2Vec.create(embeddings, vocab, o, stats, kernel);
   } catch (e) {

@@ -14,7 +14,7 @@ export function toFloat16Bits(v: number): number {
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
+  const e = exp - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00;
   if (e <= 0) {
     if (e < -10) return sign; // underflows to ±0
@@ -23,12 +23,12 @@ export function toFloat16Bits(v: number): number {
     let half = mant >>> shift;
     const rest = mant & ((1 << shift) - 1);
     const mid = 1 << (shift - 1);
-    if (rest > mid || (rest === mid && (half & 1))) half++;
+    if (rest > mid || (rest === mid && half & 1)) half++;
     return sign | half;
   }
   let half = (e << 10) | (mant >>> 13);
   const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (half & 1))) half++; // may carry into the exponent: still correct
+  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++; // may carry into the exponent: still correct
   return sign | half;
 }
 
@@ -47,8 +47,12 @@ export function float16Table(): Float32Array {
       if (mant === 0) bits[h] = sign;
       else {
         // Subnormal half: normalise into a float32.
-        let m = mant, e = -1;
-        do { m <<= 1; e++; } while (!(m & 0x400));
+        let m = mant,
+          e = -1;
+        do {
+          m <<= 1;
+          e++;
+        } while (!(m & 0x400));
         bits[h] = sign | ((127 - 15 - e) << 23) | ((m & 0x3ff) << 13);
       }
     } else if (exp === 0x1f) bits[h] = sign | 0x7f800000 | (mant << 13);

@@ -31,8 +31,14 @@ function parseDecimal(line: string, start: number, end: number): number {
   let i = start;
   let neg = false;
   let c = line.charCodeAt(i);
-  if (c === 45 /* - */ || c === 43 /* + */) { neg = c === 45; i++; }
-  let mant = 0, sig = 0, exp = 0, digits = 0;
+  if (c === 45 /* - */ || c === 43 /* + */) {
+    neg = c === 45;
+    i++;
+  }
+  let mant = 0,
+    sig = 0,
+    exp = 0,
+    digits = 0;
   for (; i < end; i++) {
     c = line.charCodeAt(i) - 48;
     if (c < 0 || c > 9) break;
@@ -58,8 +64,12 @@ function parseDecimal(line: string, start: number, end: number): number {
     i++;
     let eneg = false;
     c = line.charCodeAt(i);
-    if (c === 45 || c === 43) { eneg = c === 45; i++; }
-    let e = 0, ed = 0;
+    if (c === 45 || c === 43) {
+      eneg = c === 45;
+      i++;
+    }
+    let e = 0,
+      ed = 0;
     for (; i < end; i++) {
       c = line.charCodeAt(i) - 48;
       if (c < 0 || c > 9) return NaN;
@@ -103,8 +113,12 @@ export async function readTextVectors(stream: ByteStream, options: TextReadOptio
       // Each row needs at least a 1-char word, dim × " 0" and a newline: check before allocating.
       const minBytes = rows * (2 * dim + 2) - 1;
       if (remaining !== undefined && rows > 0 && minBytes > remaining) {
-        throw badFormat(name, 'line 1', `header claims ${declared} words × ${dim} dims (at least ${minBytes} bytes as text) ` +
-          `but only ${remaining} bytes follow; the file is truncated or the header is wrong`);
+        throw badFormat(
+          name,
+          'line 1',
+          `header claims ${declared} words × ${dim} dims (at least ${minBytes} bytes as text) ` +
+            `but only ${remaining} bytes follow; the file is truncated or the header is wrong`,
+        );
       }
       checkMatrixFits(name, rows, dim);
       table = new VectorTable(name, dim, remaining === undefined ? unconfirmedRows(rows, dim) : rows, rows);
@@ -124,12 +138,18 @@ export async function readTextVectors(stream: ByteStream, options: TextReadOptio
     let i = 0;
     while (i < end && isSep(line.charCodeAt(i))) i++;
     if (i === end) return; // blank line
-    if (done) { extraLines++; return; }
+    if (done) {
+      extraLines++;
+      return;
+    }
     if (options.header && declared < 0) {
       const h = parseCountHeader(line.slice(0, end));
       if (!h) {
-        throw badFormat(name, `line ${lineNo}`, `expected a "words dims" header, got ${JSON.stringify(line.slice(0, 60))}; ` +
-          "GloVe files have no header: use format 'glove' or noHeader: true");
+        throw badFormat(
+          name,
+          `line ${lineNo}`,
+          `expected a "words dims" header, got ${JSON.stringify(line.slice(0, 60))}; ` + "GloVe files have no header: use format 'glove' or noHeader: true",
+        );
       }
       checkDim(name, `line ${lineNo}`, h.dim);
       declared = h.rows;
@@ -145,7 +165,7 @@ export async function readTextVectors(stream: ByteStream, options: TextReadOptio
     if (!table) {
       // GloVe: the first row defines the dimension.
       let count = 0;
-      for (let j = i; j < end;) {
+      for (let j = i; j < end; ) {
         while (j < end && isSep(line.charCodeAt(j))) j++;
         if (j === end) break;
         count++;
@@ -156,7 +176,10 @@ export async function readTextVectors(stream: ByteStream, options: TextReadOptio
       dim = count;
       target = options.limit ?? Infinity;
       startTable(undefined, end, bytesBefore);
-      if (target === 0) { done = true; return; }
+      if (target === 0) {
+        done = true;
+        return;
+      }
     }
     const t = table as unknown as VectorTable;
     if (word.includes('\uFFFD')) {
@@ -174,7 +197,7 @@ export async function readTextVectors(stream: ByteStream, options: TextReadOptio
       while (i < end && !isSep(line.charCodeAt(i))) i++;
       if (k >= dim) {
         let more = 1;
-        for (let j = i; j < end;) {
+        for (let j = i; j < end; ) {
           while (j < end && isSep(line.charCodeAt(j))) j++;
           if (j === end) break;
           more++;

@@ -61,9 +61,11 @@ export function checkWordsForText(words: readonly string[], format: string): voi
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     if (w.length === 0 || forbidden.test(w)) {
-      throw new Wasm2VecError('UNSUPPORTED',
+      throw new Wasm2VecError(
+        'UNSUPPORTED',
         `cannot write word ${JSON.stringify(w)} (row ${i + 1}) in ${format} format: words there cannot be empty or contain ` +
-        "whitespace; use format 'wasm2vec', which stores any word");
+          "whitespace; use format 'wasm2vec', which stores any word",
+      );
     }
   }
 }

@@ -24,9 +24,11 @@ export function badFormat(source: string, where: string, problem: string): Wasm2
 export function checkMatrixFits(source: string, rows: number, dim: number): void {
   const bytes = rows * dim * 4;
   if (bytes > MAX_BYTES) {
-    throw new Wasm2VecError('MEMORY_LIMIT',
+    throw new Wasm2VecError(
+      'MEMORY_LIMIT',
       `${source}: ${rows.toLocaleString('en-US')} words × ${dim} dims need ${formatBytes(bytes)} as float32, ` +
-      'more than the 4 GiB a wasm32 memory can hold; load fewer words with { limit }');
+        'more than the 4 GiB a wasm32 memory can hold; load fewer words with { limit }',
+    );
   }
 }
 
@@ -61,8 +63,13 @@ export class VectorTable {
    * `deferStorage`: words are registered without reserving their rows; the reader calls reserve() as
    * the row data arrives (a format that lists all words before any vector, read from a stream).
    */
-  constructor(private readonly source: string, readonly dim: number, initialRows: number, private readonly maxRows: number,
-    private readonly deferStorage = false) {
+  constructor(
+    private readonly source: string,
+    readonly dim: number,
+    initialRows: number,
+    private readonly maxRows: number,
+    private readonly deferStorage = false,
+  ) {
     checkMatrixFits(source, Math.min(initialRows, maxRows), dim);
     this.data = new Float32Array(Math.max(0, Math.min(initialRows, maxRows)) * dim);
   }

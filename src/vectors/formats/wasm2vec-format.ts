@@ -89,7 +89,12 @@ export async function readWasm2VecFormat(stream: ByteStream, options: Wasm2VecRe
   const hash = new WordHash();
   const warnings: string[] = [];
   const sections: Section[] = [];
-  let rows = 0, dim = 0, dtype = 1, hasCounts = false, wordBytes = 0, target = 0;
+  let rows = 0,
+    dim = 0,
+    dtype = 1,
+    hasCounts = false,
+    wordBytes = 0,
+    target = 0;
   let table: VectorTable | null = null;
   let counts: Float64Array | undefined;
   let stored = 0;
@@ -116,8 +121,12 @@ export async function readWasm2VecFormat(stream: ByteStream, options: Wasm2VecRe
     const weightBytes = rows * dim * bpv;
     const total = HEADER + wordBytes + pad(wordBytes, 8) + (hasCounts ? rows * 8 : 0) + weightBytes + pad(weightBytes, 4) + 4;
     if (stream.size !== undefined && total !== stream.size) {
-      throw badFormat(name, 'header', `declares ${rows} words × ${dim} dims (${total} bytes in all) but the file has ${stream.size} bytes` +
-        (total > stream.size ? '; it is truncated or the header is wrong' : ''));
+      throw badFormat(
+        name,
+        'header',
+        `declares ${rows} words × ${dim} dims (${total} bytes in all) but the file has ${stream.size} bytes` +
+          (total > stream.size ? '; it is truncated or the header is wrong' : ''),
+      );
     }
     target = options.limit === undefined ? rows : Math.min(rows, options.limit);
     checkMatrixFits(name, target, dim);
@@ -127,7 +136,9 @@ export async function readWasm2VecFormat(stream: ByteStream, options: Wasm2VecRe
     wordsBlock = known ? new Uint8Array(wordBytes) : new Uint8Array(Math.min(wordBytes, 1 << 16));
     let wordsFilled = 0;
     sections.push({
-      name: 'words', bytes: wordBytes, hashed: true,
+      name: 'words',
+      bytes: wordBytes,
+      hashed: true,
       sink: (s) => {
         if (wordsFilled + s.length > wordsBlock!.length) {
           const g = new Uint8Array(Math.min(wordBytes, Math.max(wordsBlock!.length * 2, wordsFilled + s.length)));
@@ -145,7 +156,9 @@ export async function readWasm2VecFormat(stream: ByteStream, options: Wasm2VecRe
       let countBytes: Uint8Array | null = null;
       const countsOf = () => (countBytes ??= new Uint8Array(target * 8));
       sections.push({
-        name: 'counts', bytes: rows * 8, hashed: true,
+        name: 'counts',
+        bytes: rows * 8,
+        hashed: true,
         sink: (s, done) => {
           const c = countsOf();
           if (done < c.length) c.set(s.subarray(0, Math.min(s.length, c.length - done)), done);
@@ -161,7 +174,9 @@ export async function readWasm2VecFormat(stream: ByteStream, options: Wasm2VecRe
     const f16 = dtype === 2 ? float16Table() : null;
     let odd = -1; // a float16 low byte waiting for its high byte
     sections.push({
-      name: 'weights', bytes: weightBytes, hashed: true,
+      name: 'weights',
+      bytes: weightBytes,
+      hashed: true,
       sink: (s, done) => {
         const t = table!;
         const keep = target * dim * bpv;
@@ -176,7 +191,11 @@ export async function readWasm2VecFormat(stream: ByteStream, options: Wasm2VecRe
         const m = t.matrix;
         let k = done >> 1;
         let i = 0;
-        if (odd >= 0) { m[k++] = f16[odd | (s[0] << 8)]; i = 1; odd = -1; }
+        if (odd >= 0) {
+          m[k++] = f16[odd | (s[0] << 8)];
+          i = 1;
+          odd = -1;
+        }
         for (; i + 1 < s.length; i += 2) m[k++] = f16[s[i] | (s[i + 1] << 8)];
         if (i < s.length) odd = s[i];
       },
@@ -184,11 +203,19 @@ export async function readWasm2VecFormat(stream: ByteStream, options: Wasm2VecRe
     });
     sections.push({ name: 'padding', bytes: pad(weightBytes, 4), hashed: true, sink: checkZero });
     sections.push({
-      name: 'checksum', bytes: 4, hashed: false,
-      sink: (s, done) => { for (let i = 0; i < s.length; i++) stored |= s[i] << (8 * (done + i)); },
+      name: 'checksum',
+      bytes: 4,
+      hashed: false,
+      sink: (s, done) => {
+        for (let i = 0; i < s.length; i++) stored |= s[i] << (8 * (done + i));
+      },
       end: () => {
-        if ((stored >>> 0) !== hash.value) {
-          throw badFormat(name, `byte ${offset}`, `checksum mismatch (stored ${(stored >>> 0).toString(16)}, computed ${hash.value.toString(16)}): the file is corrupt`);
+        if (stored >>> 0 !== hash.value) {
+          throw badFormat(
+            name,
+            `byte ${offset}`,
+            `checksum mismatch (stored ${(stored >>> 0).toString(16)}, computed ${hash.value.toString(16)}): the file is corrupt`,
+          );
         }
       },
     });
@@ -227,7 +254,11 @@ export async function readWasm2VecFormat(stream: ByteStream, options: Wasm2VecRe
     for (let i = 0; i < target * dim; i++) {
       if (m[i] - m[i] !== 0) {
         const r = Math.floor(i / dim);
-        throw badFormat(name, 'weights', `${m[i] !== m[i] ? 'NaN' : 'an infinite value'} in dimension ${(i % dim) + 1} of word ${JSON.stringify(table!.words[r])} (row ${r + 1})`);
+        throw badFormat(
+          name,
+          'weights',
+          `${m[i] !== m[i] ? 'NaN' : 'an infinite value'} in dimension ${(i % dim) + 1} of word ${JSON.stringify(table!.words[r])} (row ${r + 1})`,
+        );
       }
     }
   };
@@ -270,8 +301,14 @@ export async function readWasm2VecFormat(stream: ByteStream, options: Wasm2VecRe
           current++;
           done = 0;
           // With a limit the rest (and so the checksum) is skipped: stop once the kept rows are in.
-          if (s.name === 'weights' && target < rows) { limited = true; break outer; }
-          while (current < sections.length && sections[current].bytes === 0) { sections[current].end?.(); current++; }
+          if (s.name === 'weights' && target < rows) {
+            limited = true;
+            break outer;
+          }
+          while (current < sections.length && sections[current].bytes === 0) {
+            sections[current].end?.();
+            current++;
+          }
         }
       }
     }
@@ -304,7 +341,10 @@ export function* writeWasm2VecFormat(data: VectorData, options: Wasm2VecWriteOpt
     }
   }
   const hash = new WordHash();
-  const emit = (b: Uint8Array) => { hash.update(b); return b; };
+  const emit = (b: Uint8Array) => {
+    hash.update(b);
+    return b;
+  };
   const encoded = new TextEncoder().encode(words.join('\n') + (rows ? '\n' : ''));
   const header = new Uint8Array(HEADER);
   header.set(MAGIC);
@@ -335,8 +375,11 @@ export function* writeWasm2VecFormat(data: VectorData, options: Wasm2VecWriteOpt
         const x = vectors[i + k];
         if (!(Math.abs(x) <= FLOAT16_MAX)) {
           const r = Math.floor((i + k) / dim);
-          throw new Wasm2VecError('UNSUPPORTED', `cannot store ${x} (word ${JSON.stringify(words[r])}, dimension ${((i + k) % dim) + 1}) as float16: ` +
-            `the largest float16 is ${FLOAT16_MAX}; use dtype 'float32'`);
+          throw new Wasm2VecError(
+            'UNSUPPORTED',
+            `cannot store ${x} (word ${JSON.stringify(words[r])}, dimension ${((i + k) % dim) + 1}) as float16: ` +
+              `the largest float16 is ${FLOAT16_MAX}; use dtype 'float32'`,
+          );
         }
         out[k] = toFloat16Bits(x);
       }

@@ -45,7 +45,7 @@ export async function readWord2VecBinary(stream: ByteStream, options: BinaryRead
   let offset = 0; // absolute offset of chunk[0]
   // (cast: the state changes inside the helper closures, which TypeScript's narrowing does not see)
   let state = 'header' as 'header' | 'word' | 'vector' | 'done';
-  let header: number[] = [];
+  const header: number[] = [];
   let word = new Uint8Array(64);
   let wordLen = 0;
   let wordStart = 0; // absolute offset of the current word's first byte
@@ -69,8 +69,12 @@ export async function readWord2VecBinary(stream: ByteStream, options: BinaryRead
     const remaining = stream.size === undefined ? undefined : stream.size - end;
     const minBytes = target * (rowBytes + 2) - 1;
     if (remaining !== undefined && target > 0 && minBytes > remaining) {
-      throw badFormat(name, 'header', `claims ${h.rows} words × ${dim} dims (at least ${minBytes} bytes of entries) ` +
-        `but only ${remaining} bytes follow; the file is truncated or the header is wrong`);
+      throw badFormat(
+        name,
+        'header',
+        `claims ${h.rows} words × ${dim} dims (at least ${minBytes} bytes of entries) ` +
+          `but only ${remaining} bytes follow; the file is truncated or the header is wrong`,
+      );
     }
     checkMatrixFits(name, target, dim);
     // Unknown length (a stream, gzip): start small and grow as rows arrive.
@@ -85,7 +89,11 @@ export async function readWord2VecBinary(stream: ByteStream, options: BinaryRead
     let text: string;
     let replaced = false;
     let isAscii = true;
-    for (let i = 0; i < raw.length; i++) if (raw[i] >= 0x80) { isAscii = false; break; }
+    for (let i = 0; i < raw.length; i++)
+      if (raw[i] >= 0x80) {
+        isAscii = false;
+        break;
+      }
     if (isAscii) text = ascii.decode(raw);
     else {
       try {
@@ -124,8 +132,11 @@ export async function readWord2VecBinary(stream: ByteStream, options: BinaryRead
     for (let i = 0; i < dim; i++) {
       const v = m[base + i];
       if (v - v !== 0) {
-        throw badFormat(name, `byte ${vectorStart + i * 4}`, `${v !== v ? 'NaN' : 'an infinite value'} in dimension ${i + 1} ` +
-          `of word ${JSON.stringify(table!.words[row])} (entry ${entries})`);
+        throw badFormat(
+          name,
+          `byte ${vectorStart + i * 4}`,
+          `${v !== v ? 'NaN' : 'an infinite value'} in dimension ${i + 1} ` + `of word ${JSON.stringify(table!.words[row])} (entry ${entries})`,
+        );
       }
     }
   };
@@ -158,8 +169,12 @@ export async function readWord2VecBinary(stream: ByteStream, options: BinaryRead
             const end = sp < 0 ? n : sp;
             const len = end - p;
             if (wordLen + len > MAX_WORD_BYTES) {
-              throw badFormat(name, `byte ${wordStart}`, `no space after ${MAX_WORD_BYTES} bytes of entry ${entries + 1}'s word: ` +
-                'the file is not word2vec binary or an entry is misaligned (wrong dims in the header?)');
+              throw badFormat(
+                name,
+                `byte ${wordStart}`,
+                `no space after ${MAX_WORD_BYTES} bytes of entry ${entries + 1}'s word: ` +
+                  'the file is not word2vec binary or an entry is misaligned (wrong dims in the header?)',
+              );
             }
             if (wordLen + len > word.length) {
               const w = new Uint8Array(Math.max(word.length * 2, wordLen + len));
@@ -204,8 +219,12 @@ export async function readWord2VecBinary(stream: ByteStream, options: BinaryRead
   if (state === 'header') throw badFormat(name, at, header.length ? 'the file ends inside the header line' : 'the file is empty');
   if (state === 'word' || state === 'vector') {
     const got = entries;
-    throw badFormat(name, at, `unexpected end of data: the header declares ${declared} words × ${dim} dims, ` +
-      `but the file ends ${state === 'vector' ? `inside the vector of entry ${got + 1} (${filled} of ${rowBytes} bytes)` : `after ${got} complete entries`}`);
+    throw badFormat(
+      name,
+      at,
+      `unexpected end of data: the header declares ${declared} words × ${dim} dims, ` +
+        `but the file ends ${state === 'vector' ? `inside the vector of entry ${got + 1} (${filled} of ${rowBytes} bytes)` : `after ${got} complete entries`}`,
+    );
   }
   if (trailing > 0) warnings.push(`${name}: ${trailing} non-whitespace bytes after the ${declared} words the header declares were ignored`);
   const t = table as unknown as VectorTable;

@@ -7,7 +7,11 @@ import { fnv1a } from '../../helpers/hash.js';
 import { repoData } from '../../helpers/data.js';
 
 // 2,000 MR snippets (1,000 of each polarity) train in a fraction of a second.
-const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8')
+  .split('\n')
+  .slice(1)
+  .filter(Boolean)
+  .map((l) => l.split('\t'));
 const sample = [...rows.slice(0, 1000), ...rows.slice(-1000)];
 const texts = sample.map((r) => r[2]);
 const labels = sample.map((r) => Number(r[0]));
@@ -44,7 +48,7 @@ describe('LinearClassifier API', () => {
     expect(await hash(6)).not.toBe(a);
   });
 
-  it('fit reports its work; predict returns top-k labels with probabilities, of the labels\' own type', async () => {
+  it("fit reports its work; predict returns top-k labels with probabilities, of the labels' own type", async () => {
     const clf = new LinearClassifier(small);
     const epochs: number[] = [];
     const r = await clf.fit(texts, labels, { onEpochEnd: (e) => epochs.push(e.epoch) });
@@ -76,14 +80,24 @@ describe('LinearClassifier API', () => {
   it('evaluate and test agree: accuracy = P@1 = R@1 for single labels; R@2 = 1 with two classes', async () => {
     const clf = await trained();
     const held = rows.slice(1000, 1300).concat(rows.slice(-1300, -1000));
-    const ev = await clf.evaluate(held.map((r) => r[2]), held.map((r) => Number(r[0])));
+    const ev = await clf.evaluate(
+      held.map((r) => r[2]),
+      held.map((r) => Number(r[0])),
+    );
     expect(ev.examples).toBe(600);
     expect(ev.accuracy).toBeGreaterThan(0.62);
     expect(ev.loss).toBeGreaterThan(0);
-    const t1 = await clf.test(held.map((r) => r[2]), held.map((r) => Number(r[0])));
+    const t1 = await clf.test(
+      held.map((r) => r[2]),
+      held.map((r) => Number(r[0])),
+    );
     expect(t1.precision).toBeCloseTo(ev.accuracy, 10);
     expect(t1.recall).toBeCloseTo(ev.accuracy, 10);
-    const t2 = await clf.test(held.map((r) => r[2]), held.map((r) => Number(r[0])), { k: 2 });
+    const t2 = await clf.test(
+      held.map((r) => r[2]),
+      held.map((r) => Number(r[0])),
+      { k: 2 },
+    );
     expect(t2.recall).toBe(1);
     expect(t2.precision).toBe(0.5);
     // A label the model never saw is simply wrong, with -log(1e-5) loss.
@@ -129,7 +143,8 @@ describe('LinearClassifier API', () => {
     const t: string[] = [];
     const l: string[][] = [];
     for (let i = 0; i < 600; i++) {
-      const c = colours[i % 3], s = shapes[(i * 7) % 2];
+      const c = colours[i % 3],
+        s = shapes[(i * 7) % 2];
       t.push(`a ${c} ${s} item number ${i % 17} in the box`);
       l.push([c, s]);
     }
@@ -185,7 +200,11 @@ describe('LinearClassifier API', () => {
     const bytes = await clf.toBytes();
     clf.dispose();
     await expectError(clf.predict(['good']), 'UNSUPPORTED', /disposed/);
-    await expectError(LinearClassifier.load(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])), 'BAD_FORMAT', /not a wasm2vec linear classifier/);
+    await expectError(
+      LinearClassifier.load(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])),
+      'BAD_FORMAT',
+      /not a wasm2vec linear classifier/,
+    );
     const future = bytes.slice();
     new DataView(future.buffer).setUint32(8, 99, true);
     await expectError(LinearClassifier.load(future), 'BAD_FORMAT', /version 99; this wasm2vec reads version 1/);

@@ -6,12 +6,25 @@ import { main } from '../../../src/cli.js';
 import { repoData } from '../../helpers/data.js';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await main(args, { out: (s) => { out += s; }, err: (s) => { err += s; }, tty: false });
+  let out = '',
+    err = '';
+  const code = await main(args, {
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+    tty: false,
+  });
   return { code, out, err };
 }
 
-const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8')
+  .split('\n')
+  .slice(1)
+  .filter(Boolean)
+  .map((l) => l.split('\t'));
 const sample = [...rows.slice(0, 1500), ...rows.slice(-1500)];
 
 describe('wasm2vec supervised / predict', () => {
@@ -23,8 +36,25 @@ describe('wasm2vec supervised / predict', () => {
       writeFileSync(join(dir, 'train.txt'), train.join('\n') + '\n');
       writeFileSync(join(dir, 'test.txt'), test.join('\n') + '\n');
       const model = join(dir, 'model.w2vl');
-      const t = await run(['supervised', join(dir, 'train.txt'), '-o', model, '--word-ngrams', '2', '--epochs', '5', '--lr', '0.5',
-        '--dim', '32', '--threads', '1', '--json', '--test', join(dir, 'test.txt')]);
+      const t = await run([
+        'supervised',
+        join(dir, 'train.txt'),
+        '-o',
+        model,
+        '--word-ngrams',
+        '2',
+        '--epochs',
+        '5',
+        '--lr',
+        '0.5',
+        '--dim',
+        '32',
+        '--threads',
+        '1',
+        '--json',
+        '--test',
+        join(dir, 'test.txt'),
+      ]);
       expect(t.code, t.err).toBe(0);
       const report = JSON.parse(t.out);
       expect(report.examples).toBe(train.length);
@@ -34,7 +64,10 @@ describe('wasm2vec supervised / predict', () => {
 
       const tested = await run(['predict', model, join(dir, 'test.txt'), '--test']);
       expect(tested.code, tested.err).toBe(0);
-      const [n, p, r] = tested.out.trim().split('\n').map((l) => l.split('\t'));
+      const [n, p, r] = tested.out
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t'));
       expect(n).toEqual(['N', String(test.length)]);
       expect(p[0]).toBe('P@1');
       expect(Number(p[1])).toBeCloseTo(report.test.accuracy, 3);
@@ -43,7 +76,10 @@ describe('wasm2vec supervised / predict', () => {
       writeFileSync(join(dir, 'plain.txt'), 'a gorgeous , moving and funny film\ndull , tedious and badly acted\n');
       const predicted = await run(['predict', model, join(dir, 'plain.txt'), '-k', '2', '--prob']);
       expect(predicted.code, predicted.err).toBe(0);
-      const lines = predicted.out.trim().split('\n').map((l) => l.split(' '));
+      const lines = predicted.out
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' '));
       expect(lines).toHaveLength(2);
       expect(lines[0][0]).toBe('__label__pos');
       expect(lines[1][0]).toBe('__label__neg');
@@ -57,8 +93,23 @@ describe('wasm2vec supervised / predict', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wasm2vec-cli-linear-'));
     try {
       writeFileSync(join(dir, 'data.tsv'), 'label\tfold\ttext\n' + sample.map((r) => r.join('\t')).join('\n') + '\n');
-      const t = await run(['supervised', join(dir, 'data.tsv'), '-o', join(dir, 'm'), '--holdout-fold', '0', '--epochs', '5', '--lr', '0.5',
-        '--dim', '32', '--threads', '1', '--json']);
+      const t = await run([
+        'supervised',
+        join(dir, 'data.tsv'),
+        '-o',
+        join(dir, 'm'),
+        '--holdout-fold',
+        '0',
+        '--epochs',
+        '5',
+        '--lr',
+        '0.5',
+        '--dim',
+        '32',
+        '--threads',
+        '1',
+        '--json',
+      ]);
       expect(t.code, t.err).toBe(0);
       const report = JSON.parse(t.out);
       expect(report.examples + report.holdout.examples).toBe(sample.length);

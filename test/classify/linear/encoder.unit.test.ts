@@ -50,7 +50,7 @@ describe('LinearEncoder (fastText Dictionary::getLine for supervised models)', (
     expect(e.rows).toBe(6);
     expect(e.wordHash(1)).toBe(fastTextHash('movie'));
   });
-  it('trigrams: 2..n grams per start position, in fastText\'s order', () => {
+  it("trigrams: 2..n grams per start position, in fastText's order", () => {
     const e = new LinearEncoder(words, 3, 1_000_003);
     const tokens = ['a', 'b', 'c'];
     const grams = gramsOf(tokens, 3, 1_000_003); // starts a: ab abc; b: bc bc</s>; c: c</s>
@@ -58,11 +58,14 @@ describe('LinearEncoder (fastText Dictionary::getLine for supervised models)', (
     const ids = encode(e, tokens);
     expect(ids[0]).toBe(2); // only EOS is in the vocabulary
     const rowOf = new Map<number, number>();
-    grams.forEach((g) => { if (!rowOf.has(g)) rowOf.set(g, 3 + rowOf.size); });
+    grams.forEach((g) => {
+      if (!rowOf.has(g)) rowOf.set(g, 3 + rowOf.size);
+    });
     expect(ids.slice(1)).toEqual(grams.map((g) => rowOf.get(g)));
   });
   it('after freeze an unseen bucket maps to the virtual row rows + bucket and adds no row', () => {
-    for (const b of [1000, (1 << 24) + 1]) { // flat bucket table, and the Map above 2^24 buckets
+    for (const b of [1000, (1 << 24) + 1]) {
+      // flat bucket table, and the Map above 2^24 buckets
       const e = new LinearEncoder(words, 2, b);
       encode(e, ['good', 'movie']);
       const rows = e.rows;
@@ -75,7 +78,7 @@ describe('LinearEncoder (fastText Dictionary::getLine for supervised models)', (
       expect(e.rows).toBe(rows);
     }
   });
-  it('a model\'s saved bucket list restores the same rows', () => {
+  it("a model's saved bucket list restores the same rows", () => {
     const e = new LinearEncoder(words, 2, 5000);
     const texts = [['good', 'x'], ['y', 'movie', 'good'], ['z']];
     const first = texts.map((t) => encode(e, t));
@@ -90,7 +93,12 @@ describe('LinearEncoder (fastText Dictionary::getLine for supervised models)', (
     const tokens = ['movie', 'unknown', 'good', 'good'];
     const all = [...tokens, EOS];
     const out = new IntBuffer();
-    b.encodeIds(all.map((t) => words.indexOf(t)), all.map(fastTextHash), all.length, out);
+    b.encodeIds(
+      all.map((t) => words.indexOf(t)),
+      all.map(fastTextHash),
+      all.length,
+      out,
+    );
     expect([...out.toArray()]).toEqual(encode(a, tokens));
   });
   it('a long text grows the scratch buffers', () => {

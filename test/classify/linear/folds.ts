@@ -3,10 +3,19 @@ import { LinearClassifier, type LinearClassifierOptions } from '../../../src/ind
 
 /** A `label<TAB>fold<TAB>text` file split into folds 1–9 (train, in file order) and fold 0 (test). */
 export function folds(path: string) {
-  const rows = readFileSync(path, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+  const rows = readFileSync(path, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split('\t'));
   const train = rows.filter((r) => r[1] !== '0');
   const test = rows.filter((r) => r[1] === '0');
-  return { trainTexts: train.map((r) => r[2]), trainLabels: train.map((r) => Number(r[0])), testTexts: test.map((r) => r[2]), testLabels: test.map((r) => Number(r[0])) };
+  return {
+    trainTexts: train.map((r) => r[2]),
+    trainLabels: train.map((r) => Number(r[0])),
+    testTexts: test.map((r) => r[2]),
+    testLabels: test.map((r) => Number(r[0])),
+  };
 }
 
 export async function accuracy(data: ReturnType<typeof folds>, options: LinearClassifierOptions): Promise<number> {

@@ -84,7 +84,10 @@ describe('addWordNgramBuckets', () => {
   });
   it('random signed hashes, n 2..5, bucket counts either side of the fast path limit', () => {
     let s = 12345;
-    const next = () => { s = (Math.imul(s, 1103515245) + 12345) | 0; return s; };
+    const next = () => {
+      s = (Math.imul(s, 1103515245) + 12345) | 0;
+      return s;
+    };
     for (let k = 0; k < 300; k++) {
       const h = Array.from({ length: 2 + (k % 7) }, next);
       const b = [7, 2_000_000, 1 << 26, (1 << 26) + 3, 1_073_741_789][k % 5];

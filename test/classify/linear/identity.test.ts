@@ -5,7 +5,11 @@ import { fnv1a } from '../../helpers/hash.js';
 import { repoData } from '../../helpers/data.js';
 import { openPage, chromiumAvailable, type ServedPage } from '../../browser/harness.js';
 
-const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8')
+  .split('\n')
+  .slice(1)
+  .filter(Boolean)
+  .map((l) => l.split('\t'));
 const sample = [...rows.slice(0, 1000), ...rows.slice(-1000)];
 const texts = sample.map((r) => r[2]);
 const labels = sample.map((r) => Number(r[0]));
@@ -15,7 +19,9 @@ const probe = ['a gorgeous , moving film', 'dull and badly acted zzqx'];
 
 describe('LinearClassifier identity (threads: 1, seed)', () => {
   const pages: ServedPage[] = [];
-  afterAll(async () => { for (const p of pages) await p.close(); });
+  afterAll(async () => {
+    for (const p of pages) await p.close();
+  });
 
   it.runIf(chromiumAvailable)('trains the bit-identical model in headless Chromium (isolated: worker on shared memory; not isolated: fallback)', async () => {
     const clf = new LinearClassifier(settings);
@@ -27,7 +33,7 @@ describe('LinearClassifier identity (threads: 1, seed)', () => {
       const served = await openPage({ isolated });
       pages.push(served);
       // A string body: the page gets exactly this code, untouched by the test transform.
-      const result = await served.page.evaluate(`(async () => {
+      const result = (await served.page.evaluate(`(async () => {
         const api = globalThis.wasm2vec;
         const hash = (v) => { const b = new Uint8Array(v.buffer, v.byteOffset, v.byteLength); let h = 0x811c9dc5;
           for (let i = 0; i < b.length; i++) { h ^= b[i]; h = Math.imul(h, 0x01000193) >>> 0; } return h.toString(16).padStart(8, '0'); };
@@ -40,7 +46,7 @@ describe('LinearClassifier identity (threads: 1, seed)', () => {
         c.dispose();
         loaded.dispose();
         return out;
-      })()`) as { coi: boolean; threads: number; input: string; output: string; predictions: unknown };
+      })()`)) as { coi: boolean; threads: number; input: string; output: string; predictions: unknown };
       expect(result.coi).toBe(isolated);
       expect(result.threads).toBe(1);
       expect(result.input).toBe(expected.input);

@@ -8,14 +8,19 @@ import { LinearBaseline } from '../../../bench/baseline/linear.js';
 import { repoData } from '../../helpers/data.js';
 
 // 400 MR snippets (both polarities) with 4 classes, so ns draws, the hs tree and ova all matter.
-const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+const rows = readFileSync(repoData('en-mr-polarity/mr.tsv'), 'utf8')
+  .split('\n')
+  .slice(1)
+  .filter(Boolean)
+  .map((l) => l.split('\t'));
 const slice = [...rows.slice(0, 200), ...rows.slice(-200)];
 const texts = slice.map((r) => r[2]);
 const fourClasses = slice.map((r, i) => `c${Number(r[0]) * 2 + (i % 2)}`);
 const multi = slice.map((r, i) => (i % 3 === 0 ? [`c${r[0]}`, `x${i % 2}`] : [`c${r[0]}`]));
 
 function maxRelDiff(a: Float32Array, b: Float32Array): number {
-  let worst = 0, scale = 0;
+  let worst = 0,
+    scale = 0;
   for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(b[i]));
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   return worst / scale;

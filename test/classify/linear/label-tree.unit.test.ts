@@ -27,21 +27,24 @@ describe('buildLabelTree (fastText HierarchicalSoftmaxLoss::buildTree)', () => {
     expect([...t.pathLength]).toEqual([1, 2, 2]);
     expect(new Set([1, 2].map((i) => code(t, i).join(''))).size).toBe(2);
   });
-  it('is word2vec.c\'s Huffman tree read from the other end (two implementations of one algorithm agree)', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 1e9 }), { minLength: 2, maxLength: 150 }), (raw) => {
-      const counts = raw.sort((a, b) => b - a);
-      const t = buildLabelTree(counts);
-      const h = buildHuffman(counts);
-      expect(t.maxDepth).toBe(h.maxCode);
-      for (let i = 0; i < counts.length; i++) {
-        const n = h.codeLength[i];
-        expect(t.pathLength[i]).toBe(n);
-        expect(path(t, i).reverse()).toEqual(Array.from(h.points.subarray(i * h.maxCode, i * h.maxCode + n)));
-        expect(code(t, i).reverse()).toEqual(Array.from(h.codes.subarray(i * h.maxCode, i * h.maxCode + n)));
-      }
-    }), { numRuns: 200 });
+  it("is word2vec.c's Huffman tree read from the other end (two implementations of one algorithm agree)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1e9 }), { minLength: 2, maxLength: 150 }), (raw) => {
+        const counts = raw.sort((a, b) => b - a);
+        const t = buildLabelTree(counts);
+        const h = buildHuffman(counts);
+        expect(t.maxDepth).toBe(h.maxCode);
+        for (let i = 0; i < counts.length; i++) {
+          const n = h.codeLength[i];
+          expect(t.pathLength[i]).toBe(n);
+          expect(path(t, i).reverse()).toEqual(Array.from(h.points.subarray(i * h.maxCode, i * h.maxCode + n)));
+          expect(code(t, i).reverse()).toEqual(Array.from(h.codes.subarray(i * h.maxCode, i * h.maxCode + n)));
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
-  it('the sentinel is fastText\'s 1e15 (the model readers refuse counts at or above it)', () => {
+  it("the sentinel is fastText's 1e15 (the model readers refuse counts at or above it)", () => {
     expect(LABEL_COUNT_SENTINEL).toBe(1e15);
     const t = buildLabelTree([LABEL_COUNT_SENTINEL - 1, 1]);
     expect([...t.pathLength]).toEqual([1, 1]);

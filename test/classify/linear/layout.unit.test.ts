@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Wasm2VecError } from '../../../src/errors.js';
+import type { Wasm2VecError } from '../../../src/errors.js';
 import { BATCH_IDS, batchExamples, planLinear, type LinearShape } from '../../../src/classify/linear/layout.js';
 import { expectSoundLayout, hasRegion, region } from '../../runtime/layout-checks.js';
 
@@ -33,11 +33,21 @@ describe('planLinear', () => {
     }
     expect(hasRegion(layout, 'thread 2 scratch')).toBe(false);
     // Not training: no training set, no document frequencies; no tree, no noise table.
-    for (const name of ['training set input ids', 'document frequencies', 'idf weights', 'label tree paths', 'negative sampling table']) expect(hasRegion(layout, name)).toBe(false);
+    for (const name of ['training set input ids', 'document frequencies', 'idf weights', 'label tree paths', 'negative sampling table'])
+      expect(hasRegion(layout, name)).toBe(false);
     expect(regions.train).toBeNull();
   });
   it('optional parts appear exactly when asked: tree (hs), noise table (ns), idf (tfidf), df and the training set (training)', () => {
-    const { layout } = planLinear({ ...base, hs: true, outRows: 4, maxDepth: 3, ns: true, tfidf: true, threads: 1, train: { examples: 100, ids: 5000, labelIds: 120 } });
+    const { layout } = planLinear({
+      ...base,
+      hs: true,
+      outRows: 4,
+      maxDepth: 3,
+      ns: true,
+      tfidf: true,
+      threads: 1,
+      train: { examples: 100, ids: 5000, labelIds: 120 },
+    });
     expectSoundLayout(layout);
     expect(region(layout, 'label tree paths').bytes).toBe(5 * 3 * 4);
     expect(region(layout, 'label tree codes').bytes).toBe(5 * 3);
@@ -57,8 +67,14 @@ describe('planLinear', () => {
   });
   it('refuses in words what wasm32 cannot hold, naming the input rows', () => {
     let e: Wasm2VecError | undefined;
-    try { planLinear({ ...base, rows: 12_000_000, nwords: 2_000_000, dim: 100 }); } catch (x) { e = x as Wasm2VecError; }
+    try {
+      planLinear({ ...base, rows: 12_000_000, nwords: 2_000_000, dim: 100 });
+    } catch (x) {
+      e = x as Wasm2VecError;
+    }
     expect(e?.code).toBe('MEMORY_LIMIT');
-    expect(e?.message).toMatch(/^LinearClassifier needs [\d.]+ GiB of WebAssembly memory, but wasm32 memory is capped at 4 GiB; largest parts: input rows 4\.47 GiB \(\(2,000,000 words \+ 10,000,000 used n-gram buckets\) × dim 100 × 4 bytes\)/);
+    expect(e?.message).toMatch(
+      /^LinearClassifier needs [\d.]+ GiB of WebAssembly memory, but wasm32 memory is capped at 4 GiB; largest parts: input rows 4\.47 GiB \(\(2,000,000 words \+ 10,000,000 used n-gram buckets\) × dim 100 × 4 bytes\)/,
+    );
   });
 });

@@ -5,7 +5,13 @@ import { whitespaceTokenizer } from '../../../src/text/tokenizer.js';
 import { Embeddings } from '../../../src/vectors/embeddings.js';
 
 function message(f: () => unknown): string {
-  try { f(); } catch (e) { expect(e).toBeInstanceOf(Wasm2VecError); expect((e as Wasm2VecError).code).toBe('INVALID_OPTION'); return (e as Error).message; }
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(Wasm2VecError);
+    expect((e as Wasm2VecError).code).toBe('INVALID_OPTION');
+    return (e as Error).message;
+  }
   throw new Error('did not fail');
 }
 const vectors = (dim: number) => new Embeddings(['a', 'b'], new Float32Array(2 * dim), dim);
@@ -14,13 +20,27 @@ describe('resolveLinearOptions', () => {
   it('fastText supervised defaults; the loss stays open (chosen from the data: softmax, or ova for multi-label)', () => {
     const o = resolveLinearOptions();
     expect({ ...o, tokenizer: undefined }).toEqual({
-      dim: 100, wordNgrams: 1, buckets: 2_000_000, epochs: 5, learningRate: 0.1, loss: undefined, negative: 5, weighting: 'mean', minCount: 1,
-      threads: undefined, seed: 1, pretrained: undefined, tokenizerName: 'default', tokenizer: undefined,
+      dim: 100,
+      wordNgrams: 1,
+      buckets: 2_000_000,
+      epochs: 5,
+      learningRate: 0.1,
+      loss: undefined,
+      negative: 5,
+      weighting: 'mean',
+      minCount: 1,
+      threads: undefined,
+      seed: 1,
+      pretrained: undefined,
+      tokenizerName: 'default',
+      tokenizer: undefined,
     });
     expect(o.tokenizer('Hello, World')).toEqual(['hello', 'world']);
   });
   it('each bound is inclusive and named', () => {
-    expect(resolveLinearOptions({ dim: 10000, wordNgrams: 5, buckets: 1 << 30, learningRate: 100, negative: 1000, threads: 256, seed: 0 }).buckets).toBe(1 << 30);
+    expect(resolveLinearOptions({ dim: 10000, wordNgrams: 5, buckets: 1 << 30, learningRate: 100, negative: 1000, threads: 256, seed: 0 }).buckets).toBe(
+      1 << 30,
+    );
     const cases: [object, string][] = [
       [{ dim: 10001 }, 'option dim: got 10001, expected an integer in [1, 10000]'],
       [{ wordNgrams: 0 }, 'option wordNgrams: got 0, expected an integer in [1, 5]'],
@@ -46,7 +66,9 @@ describe('resolveLinearOptions', () => {
     expect(resolveLinearOptions({ pretrained: e }).dim).toBe(7);
     expect(resolveLinearOptions({ pretrained: e, dim: 7 }).pretrained).toBe(e);
     expect(message(() => resolveLinearOptions({ pretrained: e, dim: 8 }))).toBe('option pretrained: vectors have dim 7 but option dim is 8; they must match');
-    expect(message(() => resolveLinearOptions({ pretrained: { dim: 7 } as never }))).toBe('option pretrained: got [object Object], expected an Embeddings object');
+    expect(message(() => resolveLinearOptions({ pretrained: { dim: 7 } as never }))).toBe(
+      'option pretrained: got [object Object], expected an Embeddings object',
+    );
   });
   it('tokenizer: a name (saved with the model) or a function; the whitespace function is recognised by name', () => {
     expect(resolveLinearOptions({ tokenizer: 'whitespace' }).tokenizer).toBe(whitespaceTokenizer);

@@ -8,13 +8,24 @@ const tiny = { vocabSize: 50, minCount: 1, sequenceLength: 6, embeddingDim: 4, l
 const texts = ['good film', 'bad film', 'great acting', 'awful plot', 'fine', 'poor'];
 const labels = [1, 0, 1, 0, 1, 0];
 const open: TextClassifier[] = [];
-const make = (o: Record<string, unknown> = {}) => { const c = new TextClassifier({ ...tiny, ...o }); open.push(c); return c; };
-afterAll(() => { for (const c of open) c.dispose(); });
-
+const make = (o: Record<string, unknown> = {}) => {
+  const c = new TextClassifier({ ...tiny, ...o });
+  open.push(c);
+  return c;
+};
+afterAll(() => {
+  for (const c of open) c.dispose();
+});
 
 describe('TextClassifier bad input: clear errors, never a hang or a silent wrong answer', () => {
   it('labels that are not 0/1 for a binary classifier, or out of range for multi-class', async () => {
-    for (const [bad, shown] of [[2, '2'], [0.5, '0.5'], ['1', '"1"'], [-1, '-1'], [NaN, 'NaN']] as const) {
+    for (const [bad, shown] of [
+      [2, '2'],
+      [0.5, '0.5'],
+      ['1', '"1"'],
+      [-1, '-1'],
+      [NaN, 'NaN'],
+    ] as const) {
       const e = await rejection(make().fit(texts, [1, 0, 1, bad as number, 1, 0]));
       expect(e.code).toBe('INVALID_OPTION');
       expect(e.message).toBe(`TextClassifier.fit: labels[3] is ${shown}, expected 0 or 1 for a binary classifier (classes: 2)`);
@@ -25,14 +36,32 @@ describe('TextClassifier bad input: clear errors, never a hang or a silent wrong
 
   it('texts without words are refused with emptyTexts: "error" (naming the first), non-strings always', async () => {
     const refuse = { emptyTexts: 'error' } as const;
-    expect((await rejection(make().fit(['good', '', 'bad'], [1, 0, 0], refuse))).message)
-      .toBe("TextClassifier.fit: texts[1] is empty; emptyTexts is 'error'. The default, 'warn', trains on them as all-padding inputs (Keras' pad_sequences of an empty sequence)");
-    expect((await rejection(make().fit(['good', '   \t', 'bad', '*'], [1, 0, 0, 1], refuse))).message).toMatch(/texts\[1\] is empty \(and 1 more texts without words\)/);
-    expect((await rejection(make().fit(['good', '!!! ...', 'bad'], [1, 0, 0], refuse))).message).toMatch(/texts\[1\] "!!! ..." has no words \(only punctuation or symbols\)/);
+    expect((await rejection(make().fit(['good', '', 'bad'], [1, 0, 0], refuse))).message).toBe(
+      "TextClassifier.fit: texts[1] is empty; emptyTexts is 'error'. The default, 'warn', trains on them as all-padding inputs (Keras' pad_sequences of an empty sequence)",
+    );
+    expect((await rejection(make().fit(['good', '   \t', 'bad', '*'], [1, 0, 0, 1], refuse))).message).toMatch(
+      /texts\[1\] is empty \(and 1 more texts without words\)/,
+    );
+    expect((await rejection(make().fit(['good', '!!! ...', 'bad'], [1, 0, 0], refuse))).message).toMatch(
+      /texts\[1\] "!!! ..." has no words \(only punctuation or symbols\)/,
+    );
     expect((await rejection(make().fit([[2, 3], []], [1, 0], refuse))).message).toMatch(/texts\[1\] holds no token ids/);
-    expect((await rejection(make().fit(texts, labels, { validationData: [['fine', '?!'], [1, 0]], ...refuse }))).message)
-      .toMatch(/validationData texts\[1\] "\?!" has no words/);
-    expect((await rejection(make().fit(texts, labels, { emptyTexts: 'skip' as never }))).message).toMatch(/option emptyTexts: got "skip", expected one of 'warn', 'error'/);
+    expect(
+      (
+        await rejection(
+          make().fit(texts, labels, {
+            validationData: [
+              ['fine', '?!'],
+              [1, 0],
+            ],
+            ...refuse,
+          }),
+        )
+      ).message,
+    ).toMatch(/validationData texts\[1\] "\?!" has no words/);
+    expect((await rejection(make().fit(texts, labels, { emptyTexts: 'skip' as never }))).message).toMatch(
+      /option emptyTexts: got "skip", expected one of 'warn', 'error'/,
+    );
     // A refused fit leaves no vocabulary behind.
     const refused = make();
     await rejection(refused.fit(['good', ''], [1, 0], refuse));
@@ -43,8 +72,9 @@ describe('TextClassifier bad input: clear errors, never a hang or a silent wrong
     expect((await rejection(clf.predict(['fine', 7 as unknown as string]))).message).toMatch(/TextClassifier.predict: texts\[1\] is 7, expected a string/);
     expect((await rejection(make().fit([], []))).message).toMatch(/no texts to train on/);
     expect((await rejection(make().fit(['', '*'], [1, 0]))).message).toMatch(/the training texts contain no words/);
-    expect((await rejection(make({ minCount: 2 }).fit(['good film', 'bad plot'], [1, 0]))).message)
-      .toBe('TextClassifier.fit: no word occurs minCount=2 times in the training texts (4 distinct words, the most frequent 1 times); lower minCount or train on more texts');
+    expect((await rejection(make({ minCount: 2 }).fit(['good film', 'bad plot'], [1, 0]))).message).toBe(
+      'TextClassifier.fit: no word occurs minCount=2 times in the training texts (4 distinct words, the most frequent 1 times); lower minCount or train on more texts',
+    );
   });
 
   it('mismatched lengths and wrong types', async () => {
@@ -81,8 +111,10 @@ describe('TextClassifier bad input: clear errors, never a hang or a silent wrong
     new DataView(newer.buffer).setUint32(8, CLASSIFIER_FORMAT_VERSION + 1, true);
     let e = await rejection(TextClassifier.load(newer));
     expect(e.code).toBe('UNSUPPORTED');
-    expect(e.message).toBe(`TextClassifier.load: the model bytes is a text classifier file of format version ${CLASSIFIER_FORMAT_VERSION + 1}, ` +
-      `but this wasm2vec reads version ${CLASSIFIER_FORMAT_VERSION}; upgrade wasm2vec`);
+    expect(e.message).toBe(
+      `TextClassifier.load: the model bytes is a text classifier file of format version ${CLASSIFIER_FORMAT_VERSION + 1}, ` +
+        `but this wasm2vec reads version ${CLASSIFIER_FORMAT_VERSION}; upgrade wasm2vec`,
+    );
     e = await rejection(TextClassifier.load(new TextEncoder().encode('2 3\nthe 0.1 0.2 0.3\n')));
     expect(e.code).toBe('BAD_FORMAT');
     expect(e.message).toMatch(/not a wasm2vec text classifier file \(it should start with "W2VLSTMC", it starts with "2 3\?the /);
@@ -126,7 +158,19 @@ describe('TextClassifier bad input: clear errors, never a hang or a silent wrong
 
   it('predicting texts before any training, ids out of range, overlapping calls, use after dispose', async () => {
     expect((await rejection(make().predict(['good']))).message).toMatch(/no vocabulary yet; call fit with texts first/);
-    expect((await rejection(make().fit([[2, 3], [4, 50]], [1, 0]))).message).toMatch(/texts\[1\]\[1\] is 50, expected a token id in \[0, 49\]/);
+    expect(
+      (
+        await rejection(
+          make().fit(
+            [
+              [2, 3],
+              [4, 50],
+            ],
+            [1, 0],
+          ),
+        )
+      ).message,
+    ).toMatch(/texts\[1\]\[1\] is 50, expected a token id in \[0, 49\]/);
     const clf = make();
     const first = clf.fit(texts, labels, { epochs: 2 });
     expect((await rejection(clf.predict(['good']))).message).toMatch(/another fit, evaluate or predict call on this classifier is still running/);
@@ -138,7 +182,9 @@ describe('TextClassifier bad input: clear errors, never a hang or a silent wrong
   it('more memory than wasm32 has is refused up front, in words', async () => {
     const e = await rejection(make({ vocabSize: 5_000_000, embeddingDim: 64 }).fit(texts, labels));
     expect(e.code).toBe('MEMORY_LIMIT');
-    expect(e.message).toMatch(/TextClassifier needs .* GiB .* wasm32 memory is capped at 4 GiB; largest parts: embedding .*vocabulary 5,000,000 × embedding 64/);
+    expect(e.message).toMatch(
+      /TextClassifier needs .* GiB .* wasm32 memory is capped at 4 GiB; largest parts: embedding .*vocabulary 5,000,000 × embedding 64/,
+    );
   });
 
   it('TSV files: missing columns and bad labels name the line', () => {

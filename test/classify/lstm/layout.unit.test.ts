@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Wasm2VecError } from '../../../src/errors.js';
+import type { Wasm2VecError } from '../../../src/errors.js';
 import { SHARD_ROWS, planClassifier, planParams, type NetworkShape } from '../../../src/classify/lstm/layout.js';
 import { expectSoundLayout, region } from '../../runtime/layout-checks.js';
 
@@ -19,7 +19,7 @@ describe('planParams (Keras get_weights() order after the embedding)', () => {
     // Keras counts 60 + 100 + 20 + 5 + 1 = 186 trainable parameters besides the embedding.
     expect(p.tensors.reduce((n, t) => n + t.length, 0)).toBe(186);
   });
-  it('stacked layers take the previous layer\'s units as input; a softmax head has one output per class', () => {
+  it("stacked layers take the previous layer's units as input; a softmax head has one output per class", () => {
     const p = planParams({ ...small, units: [8, 4], outputs: 3 });
     const byName = new Map(p.tensors.map((t) => [t.name, t]));
     expect(byName.get('lstm_1/kernel')!.shape).toEqual([8, 16]);
@@ -51,9 +51,15 @@ describe('planClassifier', () => {
   });
   it('refuses in words what wasm32 cannot hold: the embedding and its Adam state are four vocab × dim matrices', () => {
     let e: Wasm2VecError | undefined;
-    try { planClassifier({ ...small, vocabSize: 5_000_000, embeddingDim: 64 }, { threads: 1, batchRows: 32, predictRows: 32 }); } catch (x) { e = x as Wasm2VecError; }
+    try {
+      planClassifier({ ...small, vocabSize: 5_000_000, embeddingDim: 64 }, { threads: 1, batchRows: 32, predictRows: 32 });
+    } catch (x) {
+      e = x as Wasm2VecError;
+    }
     expect(e?.code).toBe('MEMORY_LIMIT');
-    expect(e?.message).toMatch(/^TextClassifier needs 4\.\d\d GiB of WebAssembly memory.*largest parts: embedding 1\.19 GiB \(vocabulary 5,000,000 × embedding 64 × 4 bytes\), embedding gradient 1\.19 GiB/);
+    expect(e?.message).toMatch(
+      /^TextClassifier needs 4\.\d\d GiB of WebAssembly memory.*largest parts: embedding 1\.19 GiB \(vocabulary 5,000,000 × embedding 64 × 4 bytes\), embedding gradient 1\.19 GiB/,
+    );
     expect(() => planClassifier({ ...small, vocabSize: 4_000_000, embeddingDim: 64 }, { threads: 1, batchRows: 32, predictRows: 32 })).not.toThrow();
   });
 });

@@ -8,17 +8,37 @@ import { LstmBaseline, type LstmBaselineShape } from '../../../bench/baseline/ls
 
 const adam = { trainEmbeddings: true, learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
 const engines: LstmKernel[] = [];
-afterAll(() => { for (const e of engines) e.dispose(); });
+afterAll(() => {
+  for (const e of engines) e.dispose();
+});
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 2 ** 32; };
+  return () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
-interface Case { name: string; shape: LstmBaselineShape; rows: number; threads: number }
+interface Case {
+  name: string;
+  shape: LstmBaselineShape;
+  rows: number;
+  threads: number;
+}
 const cases: Case[] = [
-  { name: 'binary, 2 layers (5, 7), embedding 6', shape: { vocabSize: 40, sequenceLength: 9, embeddingDim: 6, units: [5, 7], outputs: 1 }, rows: 19, threads: 2 },
-  { name: 'softmax over 3 classes, 1 layer of 12', shape: { vocabSize: 50, sequenceLength: 6, embeddingDim: 8, units: [12], outputs: 3 }, rows: 11, threads: 1 },
+  {
+    name: 'binary, 2 layers (5, 7), embedding 6',
+    shape: { vocabSize: 40, sequenceLength: 9, embeddingDim: 6, units: [5, 7], outputs: 1 },
+    rows: 19,
+    threads: 2,
+  },
+  {
+    name: 'softmax over 3 classes, 1 layer of 12',
+    shape: { vocabSize: 50, sequenceLength: 6, embeddingDim: 8, units: [12], outputs: 3 },
+    rows: 11,
+    threads: 1,
+  },
 ];
 
 async function setupCase(c: Case, seed: number) {
@@ -28,7 +48,8 @@ async function setupCase(c: Case, seed: number) {
   // Weights in (-0.5, 0.5): large enough that every gate is well inside its nonlinearity.
   const weights = engine.tensorSlots.map((t) => Float32Array.from({ length: t.shape.reduce((a, b) => a * b, 1) }, () => rnd() - 0.5));
   await engine.setWeights(weights);
-  const T = c.shape.sequenceLength, V = c.shape.vocabSize;
+  const T = c.shape.sequenceLength,
+    V = c.shape.vocabSize;
   const ids = new Int32Array(c.rows * T);
   for (let r = 0; r < c.rows; r++) {
     const pad = r === 0 ? 0 : r === 1 ? T : r === 2 ? T - 1 : Math.floor(rnd() * T);
@@ -73,8 +94,10 @@ describe.each(cases)('LSTM kernels vs float64 reference: $name', (c) => {
       const order = Array.from(g.keys()).sort((a, b) => Math.abs(g[b]) - Math.abs(g[a]));
       for (const i of [...order.slice(0, 4), ...order.slice(-2), order[order.length >> 1], order[order.length >> 2]]) {
         const w = ref.weights[p][i];
-        ref.weights[p][i] = w + h; const up = meanLoss();
-        ref.weights[p][i] = w - h; const down = meanLoss();
+        ref.weights[p][i] = w + h;
+        const up = meanLoss();
+        ref.weights[p][i] = w - h;
+        const down = meanLoss();
         ref.weights[p][i] = w;
         const fd = (up - down) / (2 * h);
         expect(Math.abs(fd - g[i]), `${got[p].name}[${i}]`).toBeLessThan(1e-7 + 1e-5 * Math.abs(g[i]));
@@ -132,7 +155,11 @@ describe('frozen embedding', () => {
     await engine.initWeights(5);
     const before = await engine.getWeights();
     const { ids, labels } = await setupCase(c, 15);
-    const ref = new LstmBaseline(c.shape, before.map((t) => t.values), { float64: true, trainEmbeddings: false });
+    const ref = new LstmBaseline(
+      c.shape,
+      before.map((t) => t.values),
+      { float64: true, trainEmbeddings: false },
+    );
     await engine.forwardBackward(ids, labels, c.rows);
     await engine.applyUpdate(1);
     ref.trainBatch(ids, labels, c.rows);
@@ -161,7 +188,10 @@ describe('Keras initialisation (computed in WASM)', () => {
     expect(within(w['dense/kernel'].values, Math.sqrt(6 / (10 + 1)))).toBe(true);
     // Uniform, not clustered: the spread reaches most of the limit.
     expect(Math.max(...Array.from(w['lstm_0/kernel'].values, Math.abs))).toBeGreaterThan(0.9 * Math.sqrt(6 / 112));
-    for (const [l, H] of [[0, 24], [1, 10]] as const) {
+    for (const [l, H] of [
+      [0, 24],
+      [1, 10],
+    ] as const) {
       const U = w[`lstm_${l}/recurrent_kernel`].values; // H × 4H with orthonormal rows
       for (let a = 0; a < H; a++) {
         for (let b = 0; b < H; b++) {

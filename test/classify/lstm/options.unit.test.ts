@@ -5,7 +5,12 @@ import { Wasm2VecError } from '../../../src/errors.js';
 import { Embeddings } from '../../../src/vectors/embeddings.js';
 
 function failure(f: () => unknown): Wasm2VecError {
-  try { f(); } catch (e) { expect(e).toBeInstanceOf(Wasm2VecError); return e as Wasm2VecError; }
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(Wasm2VecError);
+    return e as Wasm2VecError;
+  }
   throw new Error('did not fail');
 }
 const message = (o: object) => {
@@ -18,19 +23,34 @@ describe('resolveClassifierOptions', () => {
   it('Keras defaults: 20000 words, 50 tokens, 64-dim embedding, LSTM 128 (sequences) -> LSTM 128, 2 classes, Adam 1e-3/0.9/0.999/1e-7', () => {
     const { config, threads, pretrained } = resolveClassifierOptions();
     expect([config.vocabSize, config.sequenceLength, config.embeddingDim, config.classes, config.seed]).toEqual([20000, 50, 64, 2, 1]);
-    expect(config.lstm).toEqual([{ units: 128, returnSequences: true }, { units: 128, returnSequences: false }]);
+    expect(config.lstm).toEqual([
+      { units: 128, returnSequences: true },
+      { units: 128, returnSequences: false },
+    ]);
     expect([config.learningRate, config.beta1, config.beta2, config.epsilon, config.trainEmbeddings]).toEqual([1e-3, 0.9, 0.999, 1e-7, true]);
     expect(config.tokenizer).toEqual({ lowercase: true, locale: 'zh' });
     expect([threads, pretrained]).toEqual([undefined, undefined]);
   });
   it('the LSTM stack: returnSequences defaults to true except on the last layer, and must be so', () => {
-    expect(resolveClassifierOptions({ lstm: [{ units: 4 }, { units: 3 }, { units: 2 }] }).config.lstm.map((l) => l.returnSequences)).toEqual([true, true, false]);
-    expect(message({ lstm: [{ units: 4, returnSequences: false }, { units: 2 }] })).toBe('option lstm[0].returnSequences: got false, expected true: a stacked LSTM feeds its whole output sequence to the next layer');
-    expect(message({ lstm: [{ units: 4, returnSequences: true }] })).toBe('option lstm[0].returnSequences: got true, expected false on the last layer: the Dense head reads its final state');
+    expect(resolveClassifierOptions({ lstm: [{ units: 4 }, { units: 3 }, { units: 2 }] }).config.lstm.map((l) => l.returnSequences)).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(message({ lstm: [{ units: 4, returnSequences: false }, { units: 2 }] })).toBe(
+      'option lstm[0].returnSequences: got false, expected true: a stacked LSTM feeds its whole output sequence to the next layer',
+    );
+    expect(message({ lstm: [{ units: 4, returnSequences: true }] })).toBe(
+      'option lstm[0].returnSequences: got true, expected false on the last layer: the Dense head reads its final state',
+    );
     expect(message({ lstm: [] })).toBe('option lstm: got [object Array], expected a non-empty array of { units, returnSequences? }');
     expect(message({ lstm: { units: 4 } })).toMatch(/^option lstm: got \[object Object\], expected a non-empty array/);
-    expect(message({ lstm: Array.from({ length: MAX_LAYERS + 1 }, () => ({ units: 2, returnSequences: true })) })).toBe(`option lstm: got "${MAX_LAYERS + 1} layers", expected at most ${MAX_LAYERS} layers`);
-    expect(resolveClassifierOptions({ lstm: Array.from({ length: MAX_LAYERS }, (_, i) => ({ units: 2, returnSequences: i < MAX_LAYERS - 1 })) }).config.lstm).toHaveLength(MAX_LAYERS);
+    expect(message({ lstm: Array.from({ length: MAX_LAYERS + 1 }, () => ({ units: 2, returnSequences: true })) })).toBe(
+      `option lstm: got "${MAX_LAYERS + 1} layers", expected at most ${MAX_LAYERS} layers`,
+    );
+    expect(
+      resolveClassifierOptions({ lstm: Array.from({ length: MAX_LAYERS }, (_, i) => ({ units: 2, returnSequences: i < MAX_LAYERS - 1 })) }).config.lstm,
+    ).toHaveLength(MAX_LAYERS);
     expect(message({ lstm: [{ units: 0 }] })).toBe('option lstm[0].units: got 0, expected an integer in [1, 4096]');
     expect(message({ lstm: [{ units: 4097 }] })).toBe('option lstm[0].units: got 4097, expected an integer in [1, 4096]');
     expect(message({ lstm: [{ units: 4, dropout: 0.2 }] })).toBe('option lstm[0]: got "unknown key \\"dropout\\"", expected only units and returnSequences');
@@ -68,13 +88,21 @@ describe('checkConfig from a model file', () => {
     expect(checkConfig({ ...config }, 'BAD_FORMAT').lstm).toEqual([{ units: 2, returnSequences: false }]);
     const e = failure(() => checkConfig({ ...config, embeddingDim: -1 }, 'BAD_FORMAT'));
     expect([e.code, e.message]).toEqual(['BAD_FORMAT', 'model file: embeddingDim is -1, expected an integer in [1, 100000]']);
-    expect(failure(() => checkConfig({ ...config, lstm: 'x' }, 'BAD_FORMAT')).message).toBe('model file: lstm is "x", expected a non-empty array of { units, returnSequences? }');
+    expect(failure(() => checkConfig({ ...config, lstm: 'x' }, 'BAD_FORMAT')).message).toBe(
+      'model file: lstm is "x", expected a non-empty array of { units, returnSequences? }',
+    );
   });
 });
 
 describe('networkShape and fitSettings', () => {
   it('two classes use one sigmoid output, more use one softmax output each', () => {
-    expect(networkShape(resolveClassifierOptions({ lstm: [{ units: 3 }] }).config)).toEqual({ vocabSize: 20000, sequenceLength: 50, embeddingDim: 64, units: [3], outputs: 1 });
+    expect(networkShape(resolveClassifierOptions({ lstm: [{ units: 3 }] }).config)).toEqual({
+      vocabSize: 20000,
+      sequenceLength: 50,
+      embeddingDim: 64,
+      units: [3],
+      outputs: 1,
+    });
     expect(networkShape(resolveClassifierOptions({ classes: 3 }).config).outputs).toBe(3);
   });
   it('fit defaults (1 epoch, batch 32, no validation, shuffled) and bounds', () => {

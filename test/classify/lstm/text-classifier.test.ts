@@ -54,18 +54,32 @@ describe('TextClassifier', () => {
       const epochs: number[] = [];
       let batches = 0;
       const fit = await clf.fit(texts, labels, {
-        epochs: 2, batchSize: 50, validationSplit: 0.25,
-        onEpochEnd: (h) => { epochs.push(h.epoch); }, onBatchEnd: (b) => { batches++; expect(b.batches).toBe(12); },
+        epochs: 2,
+        batchSize: 50,
+        validationSplit: 0.25,
+        onEpochEnd: (h) => {
+          epochs.push(h.epoch);
+        },
+        onBatchEnd: (b) => {
+          batches++;
+          expect(b.batches).toBe(12);
+        },
       });
       expect(epochs).toEqual([1, 2]);
       expect(batches).toBe(24);
       expect(Object.keys(fit.history[0]).sort()).toEqual(['accuracy', 'epoch', 'loss', 'seconds', 'valAccuracy', 'valLoss']);
       // validationSplit holds out the END of the data (before shuffling), like Keras: here 200 negatives,
       // which the result says, since valAccuracy then measures one class only.
-      expect(fit.warnings).toEqual([{
-        code: 'SINGLE_CLASS_VALIDATION', count: 200, indices: Array.from({ length: 10 }, (_, k) => 600 + k),
-        message: expect.stringMatching(/^validationSplit held out the last 200 texts \(from \[600\]\), and all of them have label 0 while training has 2 classes/),
-      }]);
+      expect(fit.warnings).toEqual([
+        {
+          code: 'SINGLE_CLASS_VALIDATION',
+          count: 200,
+          indices: Array.from({ length: 10 }, (_, k) => 600 + k),
+          message: expect.stringMatching(
+            /^validationSplit held out the last 200 texts \(from \[600\]\), and all of them have label 0 while training has 2 classes/,
+          ),
+        },
+      ]);
       const heldOut = await clf.evaluate(texts.slice(600), labels.slice(600));
       expect(heldOut.loss).toBe(fit.history[1].valLoss);
       expect(heldOut.accuracy).toBe(fit.history[1].valAccuracy);
@@ -88,7 +102,8 @@ describe('TextClassifier', () => {
   it('multi-class: softmax rows that sum to 1, learns a 3-class task', async () => {
     const words = ['alpha', 'beta', 'gamma'];
     const filler = ['the', 'a', 'of', 'and', 'it', 'is', 'was', 'this'];
-    const xs: string[] = [], ys: number[] = [];
+    const xs: string[] = [],
+      ys: number[] = [];
     for (let i = 0; i < 300; i++) {
       const y = i % 3;
       xs.push(`${filler[i % 8]} ${filler[(i * 5) % 8]} ${words[y]} ${filler[(i * 3) % 8]}`);
@@ -99,7 +114,7 @@ describe('TextClassifier', () => {
       await clf.fit(xs, ys, { epochs: 8, batchSize: 16 });
       const ev = await clf.evaluate(xs, ys);
       expect(ev.accuracy).toBeGreaterThan(0.95);
-      const rows = await clf.predict(['it is beta', 'gamma of the']) as Float32Array[];
+      const rows = (await clf.predict(['it is beta', 'gamma of the'])) as Float32Array[];
       expect(rows.length).toBe(2);
       for (const r of rows) expect(r.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
       expect(rows[0].indexOf(Math.max(...rows[0]))).toBe(1);
@@ -176,7 +191,9 @@ describe('TextClassifier', () => {
     const clf = new TextClassifier({ ...tiny, learningRate: 0.01 });
     try {
       const fit = await clf.fit(texts, labels, {
-        epochs: 12, validationSplit: 0.2, earlyStopping: { monitor: 'valLoss', patience: 1, restoreBestWeights: true },
+        epochs: 12,
+        validationSplit: 0.2,
+        earlyStopping: { monitor: 'valLoss', patience: 1, restoreBestWeights: true },
       });
       expect(fit.stoppedEarly).toBe(true);
       expect(fit.history.length).toBeLessThan(12);
@@ -221,17 +238,28 @@ describe('TextClassifier', () => {
     try {
       const w = await clf.getWeights();
       expect(w.map((t) => `${t.name} [${t.shape.join(',')}]`)).toEqual([
-        'embedding/embeddings [2000,8]', 'lstm_0/kernel [8,32]', 'lstm_0/recurrent_kernel [8,32]', 'lstm_0/bias [32]',
-        'dense/kernel [8,1]', 'dense/bias [1]',
+        'embedding/embeddings [2000,8]',
+        'lstm_0/kernel [8,32]',
+        'lstm_0/recurrent_kernel [8,32]',
+        'lstm_0/bias [32]',
+        'dense/kernel [8,1]',
+        'dense/bias [1]',
       ]);
       const zero = w.map((t) => new Float32Array(t.values.length));
       await clf.setWeights(zero);
       const ids = [[2, 3, 4], [5]];
-      expect(Array.from(await clf.predict(ids) as Float32Array)).toEqual([0.5, 0.5]);
+      expect(Array.from((await clf.predict(ids)) as Float32Array)).toEqual([0.5, 0.5]);
       const ac = new AbortController();
       let seen = 0;
-      await expect(clf.fit(texts, labels, { epochs: 3, signal: ac.signal, onBatchEnd: () => { if (++seen === 3) ac.abort(); } }))
-        .rejects.toMatchObject({ code: 'ABORTED', message: expect.stringMatching(/epoch 1, batch 4/) });
+      await expect(
+        clf.fit(texts, labels, {
+          epochs: 3,
+          signal: ac.signal,
+          onBatchEnd: () => {
+            if (++seen === 3) ac.abort();
+          },
+        }),
+      ).rejects.toMatchObject({ code: 'ABORTED', message: expect.stringMatching(/epoch 1, batch 4/) });
     } finally {
       clf.dispose();
     }
@@ -240,20 +268,52 @@ describe('TextClassifier', () => {
 
 describe('wasm2vec classify (CLI)', () => {
   const run = async (argv: string[]) => {
-    let out = '', err = '';
-    const code = await main(argv, { out: (s) => { out += s; }, err: (s) => { err += s; }, tty: false });
+    let out = '',
+      err = '';
+    const code = await main(argv, {
+      out: (s) => {
+        out += s;
+      },
+      err: (s) => {
+        err += s;
+      },
+      tty: false,
+    });
     return { code, out, err };
   };
 
   it('train with a held-out fold, eval on it, predict texts', async () => {
     const tsv = join(tmp, 'small.tsv');
     const { train, test } = splitByFold(mr, 0);
-    const sample = (rows: typeof train, n: number) => rows.texts.slice(0, n).map((t, i) => `${rows.labels[i]}\t${rows.folds![i]}\t${t}`)
-      .concat(rows.texts.slice(-n).map((t, i) => `${rows.labels[rows.labels.length - n + i]}\t${rows.folds![rows.folds!.length - n + i]}\t${t}`));
+    const sample = (rows: typeof train, n: number) =>
+      rows.texts
+        .slice(0, n)
+        .map((t, i) => `${rows.labels[i]}\t${rows.folds![i]}\t${t}`)
+        .concat(rows.texts.slice(-n).map((t, i) => `${rows.labels[rows.labels.length - n + i]}\t${rows.folds![rows.folds!.length - n + i]}\t${t}`));
     writeFileSync(tsv, ['label\tfold\ttext', ...sample(train, 300), ...sample(test, 50)].join('\n') + '\n');
     const model = join(tmp, 'cli.w2vc');
-    const t = await run(['classify', 'train', tsv, '-o', model, '--test-fold', '0', '--epochs', '2', '--units', '8', '--embedding-dim', '8',
-      '--seq-len', '20', '--vocab-size', '3000', '--threads', '1', '--json']);
+    const t = await run([
+      'classify',
+      'train',
+      tsv,
+      '-o',
+      model,
+      '--test-fold',
+      '0',
+      '--epochs',
+      '2',
+      '--units',
+      '8',
+      '--embedding-dim',
+      '8',
+      '--seq-len',
+      '20',
+      '--vocab-size',
+      '3000',
+      '--threads',
+      '1',
+      '--json',
+    ]);
     expect(t.err).toBe('');
     expect(t.code).toBe(0);
     const report = JSON.parse(t.out);

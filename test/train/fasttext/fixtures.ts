@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** test/fixtures/fasttext: models written by Debian's fastText 0.9.2 and what its tools printed (scripts/fasttext-fixtures.sh). */
-export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'fasttext');
+export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'fasttext');
 
 export const fixture = (name: string) => join(FIXTURES, name);
 
@@ -25,7 +25,10 @@ export function byteLines(bytes: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
   let start = 0;
   for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] === 0x0a) { out.push(bytes.subarray(start, i)); start = i + 1; }
+    if (bytes[i] === 0x0a) {
+      out.push(bytes.subarray(start, i));
+      start = i + 1;
+    }
   }
   if (start < bytes.length) out.push(bytes.subarray(start));
   return out;
@@ -40,7 +43,10 @@ export function fixtureWords(): Uint8Array[] {
 export function parsePrinted(line: Uint8Array): { word: Uint8Array; values: string[] } {
   const sp = line.indexOf(0x20);
   const word = line.subarray(0, sp);
-  const values = new TextDecoder().decode(line.subarray(sp + 1)).trim().split(' ');
+  const values = new TextDecoder()
+    .decode(line.subarray(sp + 1))
+    .trim()
+    .split(' ');
   return { word, values };
 }
 

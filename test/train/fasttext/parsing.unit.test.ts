@@ -63,12 +63,23 @@ describe('ByteCursor', () => {
 });
 
 const ARGS: FastTextArgs = {
-  dim: 100, ws: 5, epoch: 5, minCount: 5, neg: 5, wordNgrams: 1, loss: 'ns', model: 'skipgram', bucket: 2_000_000,
-  minn: 3, maxn: 6, lrUpdateRate: 100, t: 1e-4,
+  dim: 100,
+  ws: 5,
+  epoch: 5,
+  minCount: 5,
+  neg: 5,
+  wordNgrams: 1,
+  loss: 'ns',
+  model: 'skipgram',
+  bucket: 2_000_000,
+  minn: 3,
+  maxn: 6,
+  lrUpdateRate: 100,
+  t: 1e-4,
 };
 
 describe('Args', () => {
-  it('round-trips through fastText\'s 56-byte layout', async () => {
+  it("round-trips through fastText's 56-byte layout", async () => {
     const bytes = argsBytes(ARGS);
     expect(bytes.length).toBe(56);
     const c = cursor(bytes, 56);
@@ -95,8 +106,11 @@ describe('Dictionary', () => {
   const head = (size: number, nwords: number, nlabels: number, ntokens: number, pruneidx: number) => {
     const h = new Uint8Array(28);
     const v = new DataView(h.buffer);
-    v.setInt32(0, size, true); v.setInt32(4, nwords, true); v.setInt32(8, nlabels, true);
-    v.setBigInt64(12, BigInt(ntokens), true); v.setBigInt64(20, BigInt(pruneidx), true);
+    v.setInt32(0, size, true);
+    v.setInt32(4, nwords, true);
+    v.setInt32(8, nlabels, true);
+    v.setBigInt64(12, BigInt(ntokens), true);
+    v.setBigInt64(20, BigInt(pruneidx), true);
     return h;
   };
 
@@ -128,19 +142,31 @@ describe('Dictionary', () => {
   });
 
   it('refuses inconsistent parts when built in memory', () => {
-    expect(syncError(() => new FastTextDictionary({ words: ['a', 'a'], counts: [1, 1], nwords: 2, nlabels: 0, ntokens: 2 })).message)
-      .toMatch(/duplicate entry "a" \(0 and 1\)/);
-    expect(syncError(() => new FastTextDictionary({ words: ['a'], counts: [1], nwords: 2, nlabels: 0, ntokens: 2 })).message)
-      .toMatch(/1 entries but nwords 2 \+ nlabels 0/);
-    expect(syncError(() => new FastTextDictionary({ words: ['a'], counts: [], nwords: 1, nlabels: 0, ntokens: 2 })).message)
-      .toMatch(/1 entries but 0 counts/);
+    expect(syncError(() => new FastTextDictionary({ words: ['a', 'a'], counts: [1, 1], nwords: 2, nlabels: 0, ntokens: 2 })).message).toMatch(
+      /duplicate entry "a" \(0 and 1\)/,
+    );
+    expect(syncError(() => new FastTextDictionary({ words: ['a'], counts: [1], nwords: 2, nlabels: 0, ntokens: 2 })).message).toMatch(
+      /1 entries but nwords 2 \+ nlabels 0/,
+    );
+    expect(syncError(() => new FastTextDictionary({ words: ['a'], counts: [], nwords: 1, nlabels: 0, ntokens: 2 })).message).toMatch(/1 entries but 0 counts/);
   });
 });
 
-describe('formatG5 (the tests\' model of C++ ostream << float at setprecision(5))', () => {
+describe("formatG5 (the tests' model of C++ ostream << float at setprecision(5))", () => {
   it('matches printf %.5g', () => {
-    const cases: [number, string][] = [[0, '0'], [1, '1'], [-0.5, '-0.5'], [0.123456, '0.12346'], [0.00012345, '0.00012345'],
-      [1.5e-5, '1.5e-05'], [-2.25e-7, '-2.25e-07'], [12345.6, '12346'], [123456, '1.2346e+05'], [99999.5, '1e+05'], [9.99996, '10']];
+    const cases: [number, string][] = [
+      [0, '0'],
+      [1, '1'],
+      [-0.5, '-0.5'],
+      [0.123456, '0.12346'],
+      [0.00012345, '0.00012345'],
+      [1.5e-5, '1.5e-05'],
+      [-2.25e-7, '-2.25e-07'],
+      [12345.6, '12346'],
+      [123456, '1.2346e+05'],
+      [99999.5, '1e+05'],
+      [9.99996, '10'],
+    ];
     for (const [x, s] of cases) expect(formatG5(x), String(x)).toBe(s);
   });
 });

@@ -25,7 +25,11 @@ export function predictReference(model: FastTextModel, line: string, k: number):
   if (k < 0) k = osz;
   let scored: [number, number][]; // [log score, label index]
   if (sup.loss === 'hs') {
-    scored = hsPredict(sup.labels.map((l) => l.count), (node) => sup.output.dotRow(hidden, node), k);
+    scored = hsPredict(
+      sup.labels.map((l) => l.count),
+      (node) => sup.output.dotRow(hidden, node),
+      k,
+    );
   } else {
     const out = new Float32Array(osz);
     for (let i = 0; i < osz; i++) out[i] = sup.output.dotRow(hidden, i);
@@ -33,12 +37,18 @@ export function predictReference(model: FastTextModel, line: string, k: number):
       let max = out[0];
       for (let i = 0; i < osz; i++) max = Math.max(out[i], max);
       let z = 0;
-      for (let i = 0; i < osz; i++) { out[i] = f(Math.exp(f(out[i] - max))); z = f(z + out[i]); }
+      for (let i = 0; i < osz; i++) {
+        out[i] = f(Math.exp(f(out[i] - max)));
+        z = f(z + out[i]);
+      }
       for (let i = 0; i < osz; i++) out[i] = f(out[i] / z);
     } else {
       for (let i = 0; i < osz; i++) out[i] = sigmoidTable(out[i]);
     }
-    scored = [...out].map((p, i) => [stdLog(p), i] as [number, number]).sort((x, y) => y[0] - x[0]).slice(0, k);
+    scored = [...out]
+      .map((p, i) => [stdLog(p), i] as [number, number])
+      .sort((x, y) => y[0] - x[0])
+      .slice(0, k);
   }
   return scored.map(([s, i]) => ({ label: sup.labels[i].label, probability: f(Math.exp(s)) }));
 }

@@ -42,7 +42,12 @@ describe('fastText .bin/.ftz reader: word vectors as Debian fastText 0.9.2 compu
 
     it(`${m.file}: args as \`fasttext dump ... args\` prints them`, async () => {
       const model = await load(m.file);
-      const dumped = Object.fromEntries(readFileSync(fixture(`${m.stem}.args.txt`), 'utf8').trim().split('\n').map((l) => l.split(' ')));
+      const dumped = Object.fromEntries(
+        readFileSync(fixture(`${m.stem}.args.txt`), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => l.split(' ')),
+      );
       const a = model.args;
       for (const k of ['dim', 'ws', 'epoch', 'minCount', 'neg', 'wordNgrams', 'bucket', 'minn', 'maxn', 'lrUpdateRate'] as const) {
         expect(a[k], k).toBe(Number(dumped[k]));
@@ -114,7 +119,9 @@ describe('fastText supervised models: what a predictor needs, checked against `f
     it(`${m.file}: labels and probabilities equal fastText's to 1e-5`, async () => {
       const model = await load(m.file);
       const full = fullPredictions(m.stem);
-      const printed = readFileSync(fixture(`${m.stem}.predict-prob.txt`), 'utf8').split('\n').slice(0, -1);
+      const printed = readFileSync(fixture(`${m.stem}.predict-prob.txt`), 'utf8')
+        .split('\n')
+        .slice(0, -1);
       expect(full.length).toBe(sentences.length);
       expect(printed.length).toBe(sentences.length);
       let worst = 0;
@@ -160,7 +167,10 @@ describe('fastText reader: sources and memory', () => {
     await same(await readFastText(gzipSync(bytes)));
     async function* tiny() {
       let o = 0;
-      for (let n = 1; o < bytes.length; n = (n % 7) + 1) { yield bytes.slice(o, o + n); o += n; }
+      for (let n = 1; o < bytes.length; n = (n % 7) + 1) {
+        yield bytes.slice(o, o + n);
+        o += n;
+      }
     }
     await same(await readFastText(tiny()));
   });

@@ -33,15 +33,23 @@ describe('character n-grams as fastText computeSubwords', () => {
   });
 
   it('the byte walk (for entries that are not UTF-8) gives the same n-grams and buckets on valid text', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 10 }), fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 7 }),
-      fc.integer({ min: 1, max: 3_000_000 }), (w, minn, maxn, bucket) => {
-        const a: [number, string][] = [];
-        const b: [number, string][] = [];
-        forEachNgram(w, minn, maxn, bucket, (h, g) => a.push([h, g]));
-        forEachNgramOfBytes(utf8(w), minn, maxn, bucket, (h, g) => b.push([h, new TextDecoder().decode(g)]));
-        // A lone surrogate is U+FFFD in UTF-8; compare through the same encoding.
-        expect(b).toEqual(a.map(([h, g]) => [h, new TextDecoder().decode(utf8(g))]));
-      }), { numRuns: 400 });
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 10 }),
+        fc.integer({ min: 0, max: 7 }),
+        fc.integer({ min: 0, max: 7 }),
+        fc.integer({ min: 1, max: 3_000_000 }),
+        (w, minn, maxn, bucket) => {
+          const a: [number, string][] = [];
+          const b: [number, string][] = [];
+          forEachNgram(w, minn, maxn, bucket, (h, g) => a.push([h, g]));
+          forEachNgramOfBytes(utf8(w), minn, maxn, bucket, (h, g) => b.push([h, new TextDecoder().decode(g)]));
+          // A lone surrogate is U+FFFD in UTF-8; compare through the same encoding.
+          expect(b).toEqual(a.map(([h, g]) => [h, new TextDecoder().decode(utf8(g))]));
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 
   it('walks invalid UTF-8 as fastText does: a stray continuation byte never starts a character', () => {
@@ -51,9 +59,12 @@ describe('character n-grams as fastText computeSubwords', () => {
     expect(grams).toEqual(['3c61' + '80', '6180', '618062', '62', '623e']);
   });
 
-  it('hashBytes is fastText\'s FNV-1a over bytes, equal to linear-hash\'s fastTextHash on UTF-8', () => {
+  it("hashBytes is fastText's FNV-1a over bytes, equal to linear-hash's fastTextHash on UTF-8", () => {
     expect(hashBytes(new Uint8Array(0))).toBe(0x811c9dc5 | 0);
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 12 }), (s) => hashBytes(utf8(s)) === fastTextHash(s)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 12 }), (s) => hashBytes(utf8(s)) === fastTextHash(s)),
+      { numRuns: 300 },
+    );
     // Bucket = uint32 hash mod bucket (fastText: uint32_t % int promotes to unsigned).
     const seen: number[] = [];
     forEachNgram('a', 3, 3, 7, (b) => seen.push(b));
@@ -63,15 +74,31 @@ describe('character n-grams as fastText computeSubwords', () => {
 });
 
 const args = (over: Partial<FastTextArgs> = {}): FastTextArgs => ({
-  dim: 2, ws: 5, epoch: 5, minCount: 1, neg: 5, wordNgrams: 1, loss: 'ns', model: 'skipgram', bucket: 10, minn: 2, maxn: 3,
-  lrUpdateRate: 100, t: 1e-4, ...over,
+  dim: 2,
+  ws: 5,
+  epoch: 5,
+  minCount: 1,
+  neg: 5,
+  wordNgrams: 1,
+  loss: 'ns',
+  model: 'skipgram',
+  bucket: 10,
+  minn: 2,
+  maxn: 3,
+  lrUpdateRate: 100,
+  t: 1e-4,
+  ...over,
 });
 
 function tiny(over: Partial<FastTextArgs> = {}, prune?: { keys: number[]; values: number[] }) {
   const a = args(over);
   const words = ['</s>', 'ab', '__label__x'];
   const dictionary = new FastTextDictionary({
-    words, counts: [3, 2, 1], nwords: 2, nlabels: 1, ntokens: 6,
+    words,
+    counts: [3, 2, 1],
+    nwords: 2,
+    nlabels: 1,
+    ntokens: 6,
     prune: prune && { keys: Int32Array.from(prune.keys), values: Int32Array.from(prune.values) },
   });
   const rows = 2 + (prune ? prune.keys.length : a.bucket);
@@ -82,7 +109,11 @@ function tiny(over: Partial<FastTextArgs> = {}, prune?: { keys: number[]; values
 describe('word rows and vectors (Dictionary::getSubwords, FastText::getWordVector)', () => {
   it('in-vocabulary: own row first, then n-gram rows nwords + hash % bucket; OOV: n-grams only; EOS: no n-grams', () => {
     const m = tiny();
-    const bucketRows = (w: string) => { const r: number[] = []; forEachNgram(w, 2, 3, 10, (b) => r.push(2 + b)); return r; };
+    const bucketRows = (w: string) => {
+      const r: number[] = [];
+      forEachNgram(w, 2, 3, 10, (b) => r.push(2 + b));
+      return r;
+    };
     expect(wordRows(m, 'ab')).toEqual([1, ...bucketRows('ab')]);
     expect(wordRows(m, 'zz')).toEqual(bucketRows('zz'));
     expect(wordRows(m, '</s>')).toEqual([0]);
@@ -107,7 +138,9 @@ describe('word rows and vectors (Dictionary::getSubwords, FastText::getWordVecto
 
   it('pruneidx remaps kept buckets and drops the rest; pruneidx_size 0 drops every n-gram; maxn 0 has none', () => {
     let b0 = -1;
-    forEachNgram('ab', 2, 3, 10, (b) => { if (b0 < 0) b0 = b; });
+    forEachNgram('ab', 2, 3, 10, (b) => {
+      if (b0 < 0) b0 = b;
+    });
     const m = tiny({}, { keys: [b0], values: [0] });
     expect(m.dictionary.bucketRow(b0)).toBe(2);
     expect(m.dictionary.bucketRow((b0 + 1) % 10)).toBe(-1);
@@ -124,7 +157,7 @@ describe('word rows and vectors (Dictionary::getSubwords, FastText::getWordVecto
 });
 
 describe('fastText tokens and supervised line rows (Dictionary::getLine)', () => {
-  it('splits on fastText\'s separators only, keeps case, and ends lines with </s>', () => {
+  it("splits on fastText's separators only, keeps case, and ends lines with </s>", () => {
     expect(fastTextTokens('The  cat\tsat\r\vdown\f\0')).toEqual(['The', 'cat', 'sat', 'down', '</s>']);
     expect(fastTextTokens('a\nb', { eos: false })).toEqual(['a', '</s>', 'b']);
     expect(fastTextTokens('')).toEqual(['</s>']);

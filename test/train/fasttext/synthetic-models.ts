@@ -20,8 +20,19 @@ function weights(n: number, seed: number): Float32Array {
 }
 
 const baseArgs: FastTextArgs = {
-  dim: 5, ws: 5, epoch: 5, minCount: 1, neg: 5, wordNgrams: 1, loss: 'ns', model: 'skipgram',
-  bucket: 97, minn: 2, maxn: 4, lrUpdateRate: 100, t: 1e-4,
+  dim: 5,
+  ws: 5,
+  epoch: 5,
+  minCount: 1,
+  neg: 5,
+  wordNgrams: 1,
+  loss: 'ns',
+  model: 'skipgram',
+  bucket: 97,
+  minn: 2,
+  maxn: 4,
+  lrUpdateRate: 100,
+  t: 1e-4,
 };
 
 /** skipgram, 9 words (non-ASCII, astral, one Latin-1 entry that is not UTF-8), 97 buckets, n-grams 2..4. */

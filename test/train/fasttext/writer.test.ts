@@ -62,7 +62,11 @@ describe('fastText writer', () => {
     const data = base.input.data.map((v, i) => v * 0.5 + ((i % 7) - 3) / 64);
     const words = base.dictionary.words.map((w) => (w === 'king' ? 'kingly' : w));
     const dictionary = new FastTextDictionary({
-      words, counts: base.dictionary.counts, nwords: base.dictionary.nwords, nlabels: 0, ntokens: base.dictionary.ntokens,
+      words,
+      counts: base.dictionary.counts,
+      nwords: base.dictionary.nwords,
+      nlabels: 0,
+      ntokens: base.dictionary.ntokens,
     });
     const model = { ...base, dictionary, input: new DenseMatrix(base.input.rows, base.input.dim, data) };
     const dir = mkdtempSync(join(tmpdir(), 'w2v-ft-'));
@@ -86,7 +90,11 @@ describe('fastText writer', () => {
     expect(syncError(() => fastTextBytes({ ...sg, input: wrong })).message).toMatch(/input matrix is 105 × 5, expected 106/);
     expect(syncError(() => fastTextBytes({ ...sg, args: { ...sg.args, dim: 6 } })).message).toMatch(/expected 106 .*× args.dim 6/);
     const pruned = new FastTextDictionary({
-      words: [...sg.dictionary.words], counts: sg.dictionary.counts, nwords: 9, nlabels: 0, ntokens: 1,
+      words: [...sg.dictionary.words],
+      counts: sg.dictionary.counts,
+      nwords: 9,
+      nlabels: 0,
+      ntokens: 1,
       prune: { keys: new Int32Array([3]), values: new Int32Array([0]) },
     });
     const e = syncError(() => fastTextBytes({ ...sg, dictionary: pruned, input: new DenseMatrix(10, 5, new Float32Array(50)) }));

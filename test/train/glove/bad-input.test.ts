@@ -2,7 +2,6 @@ import { describe, it, expect } from 'vitest';
 import { GloVe } from '../../../src/index.js';
 import { rejection } from '../../helpers/errors.js';
 
-
 const text = 'the cat sat on the mat and the dog sat on the log\n'.repeat(20);
 
 describe('GloVe bad input', () => {
@@ -67,8 +66,17 @@ describe('GloVe bad input', () => {
     const vocab = Vocabulary.fromCounts(scanned.counts, { minCount: 1 });
     const stream = scanned.encode(vocab, { maxSentenceLength: 1_000_000 });
     const kernel = await GloveKernel.create({
-      counts: vocab.counts, dim: 8, window: 10, symmetric: true, threads: 1, budget: 3 << 20, maxProduct: 0,
-      xMax: 100, alpha: 0.75, learningRate: 0.05, gradientClip: 100,
+      counts: vocab.counts,
+      dim: 8,
+      window: 10,
+      symmetric: true,
+      threads: 1,
+      budget: 3 << 20,
+      maxProduct: 0,
+      xMax: 100,
+      alpha: 0.75,
+      learningRate: 0.05,
+      gradientClip: 100,
     });
     try {
       await kernel.initialise();

@@ -6,8 +6,17 @@ import { main } from '../../../src/cli.js';
 import { demoCorpusPath } from '../../helpers/data.js';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await main(args, { out: (s) => { out += s; }, err: (s) => { err += s; }, tty: false });
+  let out = '',
+    err = '';
+  const code = await main(args, {
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+    tty: false,
+  });
   return { code, out, err };
 }
 
@@ -18,8 +27,27 @@ describe('wasm2vec CLI: glove', () => {
       const corpus = join(dir, 'c.txt');
       writeFileSync(corpus, readFileSync(demoCorpusPath, 'utf8').split('\n').slice(0, 3000).join('\n'));
       const out = join(dir, 'vectors.txt');
-      const r = await cli(['glove', corpus, '-o', out, '--dim', '16', '--window', '6', '--x-max', '10', '--epochs', '3',
-        '--min-count', '3', '--threads', '1', '--seed', '2', '--json']);
+      const r = await cli([
+        'glove',
+        corpus,
+        '-o',
+        out,
+        '--dim',
+        '16',
+        '--window',
+        '6',
+        '--x-max',
+        '10',
+        '--epochs',
+        '3',
+        '--min-count',
+        '3',
+        '--threads',
+        '1',
+        '--seed',
+        '2',
+        '--json',
+      ]);
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
       const summary = JSON.parse(r.out.trim().split('\n').pop()!);
@@ -32,8 +60,28 @@ describe('wasm2vec CLI: glove', () => {
       expect(lines[0].split(' ')).toHaveLength(17);
       expect(lines[0].split(' ')[0]).toBe('the');
       const again = join(dir, 'again.txt');
-      await cli(['glove', corpus, '-o', again, '--dim', '16', '--window', '6', '--x-max', '10', '--epochs', '3',
-        '--min-count', '3', '--threads', '1', '--seed', '2', '--format', 'word2vec-text']);
+      await cli([
+        'glove',
+        corpus,
+        '-o',
+        again,
+        '--dim',
+        '16',
+        '--window',
+        '6',
+        '--x-max',
+        '10',
+        '--epochs',
+        '3',
+        '--min-count',
+        '3',
+        '--threads',
+        '1',
+        '--seed',
+        '2',
+        '--format',
+        'word2vec-text',
+      ]);
       const w2v = readFileSync(again, 'utf8').split('\n');
       expect(w2v[0]).toBe(`${summary.vocabulary} 16`);
       expect(w2v[1]).toBe(lines[0]);

@@ -14,7 +14,11 @@ function straightforwardCount(corpus: string, words: readonly string[], window: 
   const cells = new Map<string, number>();
   const add = (key: string, x: number) => cells.set(key, (cells.get(key) ?? 0) + x);
   for (const line of corpus.split('\n')) {
-    const ids = line.split(/\s+/).filter((w) => w !== '').map((w) => id.get(w)).filter((x): x is number => x !== undefined);
+    const ids = line
+      .split(/\s+/)
+      .filter((w) => w !== '')
+      .map((w) => id.get(w))
+      .filter((x): x is number => x !== undefined);
     for (let p = 0; p < ids.length; p++) {
       for (let k = p - 1; k >= 0 && k >= p - window; k--) {
         add(`${ids[k]} ${ids[p]}`, 1 / (p - k));
@@ -28,7 +32,8 @@ function straightforwardCount(corpus: string, words: readonly string[], window: 
 /** Same keys, and every weight equal after rounding both to float32. */
 function expectSameTable(m: CooccurrenceMatrix, reference: Map<string, number>): void {
   expect(m.rows.length).toBe(reference.size);
-  let mismatched = 0, missing = 0;
+  let mismatched = 0,
+    missing = 0;
   for (let k = 0; k < m.rows.length; k++) {
     if (k > 0) expect(m.rows[k] > m.rows[k - 1] || (m.rows[k] === m.rows[k - 1] && m.cols[k] > m.cols[k - 1])).toBe(true);
     const ref = reference.get(`${m.rows[k]} ${m.cols[k]}`);
@@ -84,7 +89,12 @@ describe('GloVe co-occurrence counting', () => {
     const cells = new Map<string, number>();
     for (let k = 0; k < m.rows.length; k++) cells.set(`${words[m.rows[k]]} ${words[m.cols[k]]}`, m.values[k]);
     expect(Object.fromEntries(cells)).toEqual({
-      'a b': 2, 'b a': 2, 'a c': 1.5, 'c a': 1.5, 'b c': 1, 'c b': 1,
+      'a b': 2,
+      'b a': 2,
+      'a c': 1.5,
+      'c a': 1.5,
+      'b c': 1,
+      'c b': 1,
     });
   });
 });

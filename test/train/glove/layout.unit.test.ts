@@ -7,7 +7,12 @@ import { expectSoundLayout, region } from '../../runtime/layout-checks.js';
 const zipf = (vocab: number, top = 1e6) => Float64Array.from({ length: vocab }, (_, i) => Math.max(5, Math.floor(top / (i + 1))));
 const shape = (o: Partial<GloveShape> = {}): GloveShape => ({ counts: zipf(1500), dim: 50, window: 10, symmetric: true, threads: 2, budget: 256 << 20, ...o });
 function failure(f: () => unknown): Wasm2VecError {
-  try { f(); } catch (e) { expect(e).toBeInstanceOf(Wasm2VecError); return e as Wasm2VecError; }
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(Wasm2VecError);
+    return e as Wasm2VecError;
+  }
   throw new Error('did not fail');
 }
 
@@ -64,7 +69,9 @@ describe('planGlove', () => {
     const counts = zipf(2000, 1e5);
     const p = planGlove(shape({ threads: 3, symmetric: false, counts }));
     const load = [0, 0, 0];
-    p.owner.forEach((t, i) => { load[t] += counts[i] + 1; });
+    p.owner.forEach((t, i) => {
+      load[t] += counts[i] + 1;
+    });
     expect(Math.min(...load)).toBeGreaterThan(0);
     expect(Math.max(...load) - Math.min(...load)).toBeLessThanOrEqual(counts[0] + 1);
   });
@@ -89,9 +96,11 @@ describe('planGlove', () => {
   });
   it('refuses what wasm32 cannot hold before looking at the budget', () => {
     const e = failure(() => planGlove(shape({ counts: zipf(2_000_000), dim: 300, budget: 1 << 20 })));
-    expect(e.message).toMatch(/^GloVe needs [\d.]+ GiB of WebAssembly memory, but wasm32 memory is capped at 4 GiB; largest parts: vectors, biases and AdaGrad sums/);
+    expect(e.message).toMatch(
+      /^GloVe needs [\d.]+ GiB of WebAssembly memory, but wasm32 memory is capped at 4 GiB; largest parts: vectors, biases and AdaGrad sums/,
+    );
   });
-  it('tableLimit: stops at 3/4 load minus one token\'s cells, never below 1', () => {
+  it("tableLimit: stops at 3/4 load minus one token's cells, never below 1", () => {
     expect(MAX_LOAD).toBe(0.75);
     expect(tableLimit(4096, 20)).toBe(3072 - 20);
     expect(tableLimit(4097, 0)).toBe(3072);

@@ -16,8 +16,10 @@ describe('GloVe quality on a slice of the 18M-token corpus', () => {
     const m = await GloVe.train(text, { ...settings, tokenizer: whitespaceTokenizer });
     try {
       const an = await m.embeddings.evaluateAnalogies(repoData('en-google-analogy/questions-words.txt'), { restrictVocab: 30000 });
-      console.log(`GloVe slice: vocabulary ${m.vocabulary.size}, ${m.stats.cells} cells, ` +
-        `analogy ${(an.accuracy * 100).toFixed(1)} % of ${an.covered}, costs ${m.stats.epochCosts.map((c) => c.toFixed(4)).join(' ')}`);
+      console.log(
+        `GloVe slice: vocabulary ${m.vocabulary.size}, ${m.stats.cells} cells, ` +
+          `analogy ${(an.accuracy * 100).toFixed(1)} % of ${an.covered}, costs ${m.stats.epochCosts.map((c) => c.toFixed(4)).join(' ')}`,
+      );
       expect(an.covered).toBeGreaterThan(5000);
       expect(an.accuracy).toBeGreaterThan(0.08);
       const king = m.embeddings.mostSimilar({ positive: ['king'], topN: 10 }).map((s) => s.word);

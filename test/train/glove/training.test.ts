@@ -108,8 +108,13 @@ describe('GloVe training', () => {
     await expect(GloVe.train(small, { ...settings, signal: early.signal })).rejects.toMatchObject({ code: 'ABORTED' });
     const late = new AbortController();
     const m = await GloVe.train(small, {
-      ...settings, epochs: 50, threads: 1,
-      onProgress: (p) => { if (p.phase === 'training' && p.epoch === 2) late.abort(); }, signal: late.signal,
+      ...settings,
+      epochs: 50,
+      threads: 1,
+      onProgress: (p) => {
+        if (p.phase === 'training' && p.epoch === 2) late.abort();
+      },
+      signal: late.signal,
     });
     try {
       expect(m.stats.aborted).toBe(true);

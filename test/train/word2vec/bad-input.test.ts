@@ -2,7 +2,6 @@ import { describe, it, expect } from 'vitest';
 import { Word2Vec } from '../../../src/index.js';
 import { rejection } from '../../helpers/errors.js';
 
-
 const text = 'the cat sat on the mat and the dog sat on the log '.repeat(20);
 
 describe('Word2Vec bad input', () => {

@@ -12,7 +12,9 @@ const pairs = sharedData('en-wordsim353/EN-WS-353-ALL.txt');
 
 describe('Word2Vec quality on an 18M-corpus slice', { timeout: 400_000 }, () => {
   let text = '';
-  beforeAll(() => { text = text8Slice(SLICE_BYTES); });
+  beforeAll(() => {
+    text = text8Slice(SLICE_BYTES);
+  });
 
   it('skip-gram (batched): WordSim-353 well above chance', async () => {
     const m = await Word2Vec.train(text, { ...settings.skipgram, tokenizer: whitespaceTokenizer });

@@ -18,7 +18,9 @@ const analogies = repoData('en-google-analogy/questions-words.txt');
 
 describe('Word2Vec quality on an 18M-corpus slice', { timeout: 400_000 }, () => {
   let text = '';
-  beforeAll(() => { text = text8Slice(SLICE_BYTES); });
+  beforeAll(() => {
+    text = text8Slice(SLICE_BYTES);
+  });
 
   it('skip-gram (batched): Google analogies well above chance', async () => {
     const m = await Word2Vec.train(text, { ...settings.skipgram, tokenizer: whitespaceTokenizer });

@@ -27,10 +27,32 @@ describe('Word2Vec training', () => {
       const sources: [string, () => unknown][] = [
         ['string', () => text],
         ['array', () => lines],
-        ['generator', () => (function* () { yield* lines; })()],
-        ['async generator', () => (async function* () { for (const l of lines) yield l; })()],
+        [
+          'generator',
+          () =>
+            (function* () {
+              yield* lines;
+            })(),
+        ],
+        [
+          'async generator',
+          () =>
+            (async function* () {
+              for (const l of lines) yield l;
+            })(),
+        ],
         ['node stream', () => Readable.from([Buffer.from(enc.subarray(0, 1000)), Buffer.from(enc.subarray(1000))])],
-        ['web stream', () => new ReadableStream<Uint8Array>({ start(c) { c.enqueue(enc.subarray(0, 777)); c.enqueue(enc.subarray(777)); c.close(); } })],
+        [
+          'web stream',
+          () =>
+            new ReadableStream<Uint8Array>({
+              start(c) {
+                c.enqueue(enc.subarray(0, 777));
+                c.enqueue(enc.subarray(777));
+                c.close();
+              },
+            }),
+        ],
         ['path', () => ({ path: join(dir, 'c.txt') })],
         ['gzip path', () => ({ path: join(dir, 'c.txt.gz') })],
       ];
@@ -117,8 +139,16 @@ describe('Word2Vec training', () => {
     const t0 = performance.now();
     let abortedAt = 0;
     const m = await Word2Vec.train(demo, {
-      seed: 1, threads: 2, epochs: 50, signal: ac.signal,
-      onProgress: (p) => { if (p.words > 100_000 && !ac.signal.aborted) { abortedAt = performance.now(); ac.abort(); } },
+      seed: 1,
+      threads: 2,
+      epochs: 50,
+      signal: ac.signal,
+      onProgress: (p) => {
+        if (p.words > 100_000 && !ac.signal.aborted) {
+          abortedAt = performance.now();
+          ac.abort();
+        }
+      },
     });
     expect(m.stats.aborted).toBe(true);
     expect(m.stats.epochsCompleted).toBeLessThan(50);
@@ -154,6 +184,9 @@ describe('Word2Vec batched skip-gram', () => {
   });
 
   it('refuses batched with hierarchical softmax', async () => {
-    await expect(Word2Vec.train(demo, { mode: 'batched', hs: true, threads: 1 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/batched/) });
+    await expect(Word2Vec.train(demo, { mode: 'batched', hs: true, threads: 1 })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringMatching(/batched/),
+    });
   });
 });
