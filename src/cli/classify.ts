@@ -60,7 +60,7 @@ async function train({ positionals, flags }: ParsedArgs, io: CliIO): Promise<num
     classes,
     seed: flags.seed as number | undefined,
     threads: flags.threads as number | undefined,
-    learningRate: flags.lr as number | undefined,
+    learningRate: flags['learning-rate'] as number | undefined,
     pretrained,
     trainEmbeddings: flags['freeze-embeddings'] ? false : undefined,
   });
@@ -166,7 +166,7 @@ export const command: CliCommand = {
     'embedding-dim': { kind: 'int', describe: "train: embedding width (64, or the pretrained vectors' dim)" },
     units: { kind: 'string', describe: 'train: LSTM stack, e.g. 128,128 (default)' },
     classes: { kind: 'int', describe: 'train: number of classes (largest label + 1, at least 2)' },
-    lr: { kind: 'number', describe: 'train: Adam learning rate (0.001)' },
+    'learning-rate': { kind: 'number', aliases: ['lr'], describe: 'train: Adam learning rate (0.001)' },
     pretrained: { kind: 'string', describe: 'train: initial word vectors (word2vec/GloVe/fastText/wasm2vec file)' },
     'freeze-embeddings': { kind: 'boolean', describe: 'train: keep the embedding layer fixed' },
     'label-column': { kind: 'string', describe: 'TSV label column name (label)' },

@@ -18,8 +18,8 @@ export const command: CliCommand = {
     'min-count': { kind: 'int', describe: 'drop words rarer than this (5)' },
     'max-vocab': { kind: 'int', describe: 'keep at most this many words' },
     epochs: { kind: 'int', describe: 'passes over the corpus (5)' },
-    alpha: { kind: 'number', describe: 'start learning rate (0.025 sg / 0.05 cbow)' },
-    'min-alpha': { kind: 'number', describe: 'final learning rate (0.0001)' },
+    'learning-rate': { kind: 'number', aliases: ['alpha'], describe: 'start learning rate (0.025 sg / 0.05 cbow)' },
+    'min-learning-rate': { kind: 'number', aliases: ['min-alpha'], describe: 'final learning rate (0.0001)' },
     threads: { kind: 'int', describe: 'worker threads (all cores)' },
     seed: { kind: 'int', describe: 'random seed (1)' },
     format: { kind: 'string', describe: 'word2vec-text (default) or word2vec-binary' },
@@ -44,15 +44,15 @@ export const command: CliCommand = {
       minCount: flags['min-count'] as number | undefined,
       maxVocab: flags['max-vocab'] as number | undefined,
       epochs: flags.epochs as number | undefined,
-      alpha: flags.alpha as number | undefined,
-      minAlpha: flags['min-alpha'] as number | undefined,
+      learningRate: flags['learning-rate'] as number | undefined,
+      minLearningRate: flags['min-learning-rate'] as number | undefined,
       threads: flags.threads as number | undefined,
       seed: flags.seed as number | undefined,
       onProgress: (p) => {
         if (p.note) io.err(`note: ${p.note}\n`);
         bar.update(
           p.progress,
-          `epoch ${p.epoch}/${p.epochs} alpha ${p.alpha.toFixed(5)} ${Math.round(p.wordsPerSecond / 1000)}k words/s loss ${p.meanLoss.toFixed(4)}`,
+          `epoch ${p.epoch}/${p.epochs} lr ${p.learningRate.toFixed(5)} ${Math.round(p.wordsPerSecond / 1000)}k words/s loss ${p.loss.toFixed(4)}`,
         );
       },
     });

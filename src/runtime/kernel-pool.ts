@@ -201,12 +201,12 @@ export class KernelPool<M extends KernelModuleName = KernelModuleName> {
     return new Float32Array(b.buffer, b.byteOffset, count);
   }
 
-  /** Test hook: makes worker `index` throw, as a crashed worker would. */
+  /** @internal Test hook: makes worker `index` throw, as a crashed worker would. */
   crashWorkerForTest(index: number): Promise<unknown> {
     return this.workers[index].request({ type: 'crash' });
   }
 
-  /** Test hook: terminates worker `index` abruptly, as the OS or a tab might. */
+  /** @internal Test hook: terminates worker `index` abruptly, as the OS or a tab might. */
   terminateWorkerForTest(index: number): void {
     const w = this.workers[index];
     (w as any).handle.terminate();

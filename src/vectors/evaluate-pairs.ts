@@ -1,5 +1,5 @@
 import { Wasm2VecError, describe } from '../errors.js';
-import { boolOption, intOption } from '../options.js';
+import { boolOption, enumOption, intOption } from '../options.js';
 import type { WordVectors } from './word-vectors.js';
 import { parseWordPairs, readTextFile, type WordPair } from './eval-files.js';
 import { pearson, spearman } from './statistics.js';
@@ -13,6 +13,12 @@ export interface WordPairsOptions {
   dummy4unknown?: boolean;
   /** Field separator of a pairs file (default TAB). */
   delimiter?: string;
+  /**
+   * Pairs with a word outside the (restricted) vocabulary: 'skip' (default; gensim's protocol, or 0
+   * with dummy4unknown) or 'ngrams': score them with the words' character n-gram vectors, so every pair
+   * counts (subword vectors only, e.g. FastText's embeddings). oovRatio still reports how many had one.
+   */
+  oov?: 'skip' | 'ngrams';
 }
 
 export interface WordPairsResult {
@@ -26,7 +32,7 @@ export interface WordPairsResult {
   pairs: number;
 }
 
-const KNOWN = new Set(['caseInsensitive', 'restrictVocab', 'dummy4unknown', 'delimiter']);
+const KNOWN = new Set(['caseInsensitive', 'restrictVocab', 'dummy4unknown', 'delimiter', 'oov']);
 
 /** Word -> row over the first `restrict` words; case-insensitive keys are upper-cased, first (most frequent) wins. */
 export function knownWords(e: WordVectors, restrict: number, caseInsensitive: boolean): Map<string, number> {
@@ -45,6 +51,11 @@ export async function evaluateWordPairs(e: WordVectors, pathOrPairs: string | re
   const caseInsensitive = boolOption('caseInsensitive', options.caseInsensitive, true);
   const restrict = intOption('restrictVocab', options.restrictVocab, 300000, 1);
   const dummy = boolOption('dummy4unknown', options.dummy4unknown, false);
+  const ngrams = enumOption('oov', options.oov, 'skip', ['skip', 'ngrams'] as const) === 'ngrams';
+  if (ngrams && e.subwordVectors !== true) {
+    throw new Wasm2VecError('INVALID_OPTION', "option oov: 'ngrams' needs subword vectors (a FastText model's embeddings); these vectors have only their vocabulary");
+  }
+  if (ngrams && dummy) throw new Wasm2VecError('INVALID_OPTION', "options oov: 'ngrams' and dummy4unknown contradict each other: give one");
   let pairs: readonly WordPair[];
   let source = 'pairs';
   if (typeof pathOrPairs === 'string') {
@@ -71,6 +82,12 @@ export async function evaluateWordPairs(e: WordVectors, pathOrPairs: string | re
       ib = ok.get(b);
     if (ia === undefined || ib === undefined) {
       oov++;
+      if (ngrams) {
+        // The known word as the vocabulary spells it (case variant), the unknown one as the file does.
+        gold.push(score);
+        model.push(e.similarity(ia === undefined ? a0 : e.words[ia], ib === undefined ? b0 : e.words[ib]));
+        continue;
+      }
       if (dummy) {
         gold.push(score);
         model.push(0);
@@ -89,7 +106,7 @@ export async function evaluateWordPairs(e: WordVectors, pathOrPairs: string | re
   return {
     pearson: pearson(gold, model),
     spearman: spearman(gold, model),
-    oovRatio: (oov / (dummy ? gold.length : gold.length + oov)) * 100,
+    oovRatio: (oov / (dummy || ngrams ? gold.length : gold.length + oov)) * 100,
     pairs: dummy ? gold.length - oov : gold.length,
   };
 }

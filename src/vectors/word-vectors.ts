@@ -21,7 +21,12 @@ export interface WordVectors {
   similarity(a: string, b: string): number;
   similarByVector(vector: Float32Array | readonly number[], options?: { topN?: number; restrictVocab?: number }): ScoredWord[];
   mostSimilarBatch(queries: readonly MostSimilarQuery[], options?: BatchOptions): Promise<ScoredWord[][]>;
-  /** Batched top-k rows by cosine for `nq` unit query rows (the evaluators' workhorse). */
+  /**
+   * True when vector() and similarity() accept any word (fastText's character n-grams): the
+   * evaluators can then score out-of-vocabulary words instead of skipping them.
+   */
+  readonly subwordVectors?: boolean;
+  /** @internal Batched top-k rows by cosine for `nq` unit query rows (the evaluators' workhorse). */
   topKRows(queries: Float32Array, nq: number, k: number, limit: number, threads: number): Promise<TopK>;
 }
 

@@ -74,3 +74,31 @@ describe('formatFlags', () => {
     expect(lines.map((l) => l.slice(37))).toEqual(Object.values(specs).map((x) => x.describe));
   });
 });
+
+describe('long aliases (a peer tool’s spelling of the same flag)', () => {
+  const lr: FlagSpecs = { 'learning-rate': { kind: 'number', aliases: ['alpha', 'eta'], describe: 'learning rate' } };
+  const fail = (argv: string[]) => {
+    try {
+      parseArgs(argv, lr);
+    } catch (e) {
+      expect(e).toBeInstanceOf(UsageError);
+      return (e as Error).message;
+    }
+    throw new Error('did not fail');
+  };
+  it('stores an alias under the canonical name; messages use the spelling given', () => {
+    expect(parseArgs(['--alpha', '0.5'], lr).flags).toEqual({ 'learning-rate': 0.5 });
+    expect(parseArgs(['--eta=0.1'], lr).flags).toEqual({ 'learning-rate': 0.1 });
+    expect(parseArgs(['--learning-rate', '0.2'], lr).flags).toEqual({ 'learning-rate': 0.2 });
+    expect(fail(['--alpha', 'x'])).toBe('--alpha: expected a number, got "x"');
+    expect(fail(['--eta'])).toBe('--eta needs a value');
+  });
+  it('two spellings of one flag is a usage error; the same spelling twice keeps the last value', () => {
+    expect(fail(['--alpha', '0.5', '--learning-rate', '0.5'])).toBe('--learning-rate and --alpha are the same option; give one');
+    expect(fail(['--learning-rate', '0.5', '--eta', '0.1'])).toBe('--eta and --learning-rate are the same option; give one');
+    expect(parseArgs(['--alpha', '0.5', '--alpha', '0.25'], lr).flags).toEqual({ 'learning-rate': 0.25 });
+  });
+  it('help lists the aliases', () => {
+    expect(formatFlags(lr)).toMatch(/--learning-rate <number> +learning rate \(also --alpha, --eta\)/);
+  });
+});

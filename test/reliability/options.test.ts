@@ -41,6 +41,23 @@ const rows: Row[] = [
   ['Word2Vec sample', () => Word2Vec.train(corpus, { sample: -1 }), /option sample: got -1, expected a finite number >= 0 and <= 1/],
   ['Word2Vec alpha NaN', () => Word2Vec.train(corpus, { alpha: NaN }), /option alpha: got NaN, expected a finite number > 0 and <= 10/],
   ['Word2Vec minAlpha', () => Word2Vec.train(corpus, { alpha: 0.01, minAlpha: 0.1 }), /option minAlpha: got 0\.1, expected a finite number >= 0 and <= 0\.01/],
+  ['Word2Vec learningRate', () => Word2Vec.train(corpus, { learningRate: 11 }), /option learningRate: got 11, expected a finite number > 0 and <= 10/],
+  ['Word2Vec minLearningRate', () => Word2Vec.train(corpus, { learningRate: 0.01, minLearningRate: 0.1 }), /option minLearningRate: got 0\.1/],
+  [
+    'Word2Vec learningRate + alpha',
+    () => Word2Vec.train(corpus, { learningRate: 0.1, alpha: 0.2 }),
+    /options learningRate and alpha are the same setting; got 0\.1 and 0\.2/,
+  ],
+  [
+    'GloVe weightingExponent + alpha',
+    () => GloVe.train(corpus, { weightingExponent: 0.5, alpha: 0.75 }),
+    /options weightingExponent and alpha are the same setting/,
+  ],
+  [
+    'GloVe weightingExponent',
+    () => GloVe.train(corpus, { weightingExponent: 11 }),
+    /option weightingExponent: got 11, expected a finite number >= 0 and <= 10/,
+  ],
   ['Word2Vec model', () => Word2Vec.train(corpus, { model: 'glove' as never }), /option model: got "glove", expected one of 'skipgram', 'cbow'/],
   ['Word2Vec threads', () => Word2Vec.train(corpus, { threads: 0 }), /option threads: got 0, expected an integer in \[1, 256\]/],
   ['Word2Vec hs', () => Word2Vec.train(corpus, { hs: 1 as never }), /option hs: got 1, expected true or false/],

@@ -61,6 +61,9 @@ export interface LinearFitResult {
   examples: number;
   /** fastText's token count per epoch (words, one EOS and the labels of every example). */
   tokens: number;
+  /** Words in the dictionary (the vocabulary's size). */
+  vocabularySize: number;
+  /** @deprecated the same as vocabularySize ("words" means tokens elsewhere). */
   words: number;
   /** Distinct word n-gram buckets the training texts use (each has a row). */
   ngramBuckets: number;
@@ -261,6 +264,7 @@ export class LinearClassifier {
         history,
         examples: n,
         tokens: tokensPerEpoch,
+        vocabularySize: spec.nwords,
         words: spec.nwords,
         ngramBuckets: spec.usedBuckets.length,
         labels: labelSet.size,

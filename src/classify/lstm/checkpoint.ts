@@ -3,7 +3,7 @@ import { Vocabulary } from '../../text/vocabulary.js';
 import { badCheckpoint, decodeCheckpointFile, encodeCheckpointFile, finiteFloats, type FileKind } from '../../train/checkpoint-file.js';
 import { planParams } from './layout.js';
 import { checkConfig, networkShape, type TextClassifierConfig } from './options.js';
-import type { EpochLogs } from './training-history.js';
+import type { TextClassifierEpochLogs } from './training-history.js';
 
 /**
  * The TextClassifier checkpoint: the engine's raw state after an epoch of a fit (weights and Adam
@@ -43,7 +43,7 @@ export interface ClassifierCheckpoint {
   fit: FitRun;
   step: number;
   epochsTrained: number;
-  history: EpochLogs[];
+  history: TextClassifierEpochLogs[];
   /** The engine state in exportState() order: emb, embM, embV, params, pm, pv. */
   state: Float32Array[];
 }
@@ -110,7 +110,7 @@ export function decodeClassifierCheckpoint(bytes: Uint8Array, source: string): C
   if (
     !Array.isArray(history) ||
     history.length !== fit.epoch ||
-    !history.every((h) => typeof h === 'object' && h !== null && typeof (h as EpochLogs).loss === 'number')
+    !history.every((h) => typeof h === 'object' && h !== null && typeof (h as TextClassifierEpochLogs).loss === 'number')
   ) {
     bad(`history ${describe(history)} for ${fit.epoch} epochs`);
   }
@@ -122,5 +122,5 @@ export function decodeClassifierCheckpoint(bytes: Uint8Array, source: string): C
     if (!b || b.length !== floats * 4) bad(`section ${name} holds ${b?.length ?? 0} bytes, the config needs ${floats * 4}`);
     return finiteFloats(kind, source, name, b);
   });
-  return { config, vocabulary, fit: fit as FitRun, step, epochsTrained, history: history as EpochLogs[], state };
+  return { config, vocabulary, fit: fit as FitRun, step, epochsTrained, history: history as TextClassifierEpochLogs[], state };
 }

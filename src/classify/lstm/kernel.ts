@@ -24,7 +24,7 @@ export interface EngineCapacity {
 }
 
 /** A named weight tensor in Keras get_weights() order and shape (row-major). */
-export interface WeightTensor {
+export interface TextClassifierWeightTensor {
   name: string;
   shape: number[];
   values: Float32Array;
@@ -92,7 +92,7 @@ export class LstmKernel {
   }
 
   /** The weights in Keras order: embedding, then per LSTM kernel / recurrent_kernel / bias, then dense kernel / bias. */
-  async getWeights(): Promise<WeightTensor[]> {
+  async getWeights(): Promise<TextClassifierWeightTensor[]> {
     const emb = await this.pool.readF32(this.regions.emb, this.embeddingFloats);
     const params = await this.pool.readF32(this.regions.params, this.regions.plan.floats);
     return [
@@ -194,7 +194,7 @@ export class LstmKernel {
    * The batch gradient of the last forwardBackward (mean loss), in getWeights() order, without
    * updating anything. For gradient checks and debugging.
    */
-  async gradients(): Promise<WeightTensor[]> {
+  async gradients(): Promise<TextClassifierWeightTensor[]> {
     await this.pool.write(this.regions.counter, Int32Array.of(0));
     await this.runAll(this.regions.trainShards, ['applyUpdate', 1, 0]);
     const emb = await this.pool.readF32(this.regions.embGrad, this.embeddingFloats);

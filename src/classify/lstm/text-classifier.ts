@@ -4,7 +4,7 @@ import { availableCores, importNode, isNode } from '../../runtime/capabilities.j
 import { runCooperatively } from '../../runtime/cooperative.js';
 import type { Vocabulary } from '../../text/vocabulary.js';
 import type { Embeddings } from '../../vectors/embeddings.js';
-import { LstmKernel, type WeightTensor } from './kernel.js';
+import { LstmKernel, type TextClassifierWeightTensor } from './kernel.js';
 import { SHARD_ROWS } from './layout.js';
 import { SequenceEncoder, allPaddingRows, encodeIdSequences, isIdInput, FIRST_WORD_ID } from './sequences.js';
 import { canonicalOrder, checkLabels, checkPair, gatherBatch, shuffledRows } from './training-data.js';
@@ -14,14 +14,23 @@ import { readCheckpointSource, type CheckpointTarget } from '../../train/checkpo
 import { TrainingRun, disposedError, resolveControls, seedOption, threadsOption } from '../../train/lifecycle.js';
 import { TEXT_CLASSIFIER_CHECKPOINT, decodeClassifierCheckpoint, encodeClassifierCheckpoint, type ClassifierCheckpoint, type FitRun } from './checkpoint.js';
 import { fitSettings, networkShape, resolveClassifierOptions, type TextClassifierConfig, type TextClassifierOptions } from './options.js';
-import { EarlyStopping, type BatchLogs, type EarlyStoppingOptions, type EpochLogs } from './training-history.js';
+import { EarlyStopping, type TextClassifierBatchLogs, type TextClassifierEarlyStoppingOptions, type TextClassifierEpochLogs } from './training-history.js';
 
-export type { TextClassifierOptions, TextClassifierConfig, EpochLogs, BatchLogs, EarlyStoppingOptions, WeightTensor, FitWarning, EmptyTextsPolicy };
+export type {
+  TextClassifierOptions,
+  TextClassifierConfig,
+  TextClassifierEpochLogs,
+  TextClassifierBatchLogs,
+  TextClassifierEarlyStoppingOptions,
+  TextClassifierWeightTensor,
+  FitWarning,
+  EmptyTextsPolicy,
+};
 
 /** Texts, or already tokenised id sequences (0 = padding, 1 = OOV, words from 2). */
-export type ClassifierInput = readonly string[] | readonly ArrayLike<number>[];
+export type TextClassifierClassifierInput = readonly string[] | readonly ArrayLike<number>[];
 
-export interface FitOptions {
+export interface TextClassifierFitOptions {
   /** Passes over the training data (default 1, as in Keras). */
   epochs?: number;
   /** Rows per Adam step (default 32). */
@@ -32,7 +41,7 @@ export interface FitOptions {
    */
   validationSplit?: number;
   /** Explicit validation set [texts, labels] (instead of validationSplit). */
-  validationData?: [ClassifierInput, ArrayLike<number>];
+  validationData?: [TextClassifierClassifierInput, ArrayLike<number>];
   /**
    * Shuffle the training rows every epoch (default true): a seeded permutation of the rows sorted by
    * content, so the order the texts come in does not change the result. false trains in the given order.
@@ -40,10 +49,10 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Seed of the shuffling (default: the classifier's seed). */
   seed?: number;
-  onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
-  onBatchEnd?: (logs: BatchLogs) => void;
+  onEpochEnd?: (logs: TextClassifierEpochLogs) => void | Promise<void>;
+  onBatchEnd?: (logs: TextClassifierBatchLogs) => void;
   signal?: AbortSignal;
-  earlyStopping?: EarlyStoppingOptions;
+  earlyStopping?: TextClassifierEarlyStoppingOptions;
   /**
    * Texts without words (empty, or only punctuation and symbols): 'warn' (default) trains on them as
    * all-padding inputs, as Keras does, and lists them in the result's `warnings`; 'error' refuses the fit.
@@ -61,8 +70,8 @@ export interface FitOptions {
   resumeFrom?: Uint8Array | ArrayBuffer | string;
 }
 
-export interface FitResult {
-  history: EpochLogs[];
+export interface TextClassifierFitResult {
+  history: TextClassifierEpochLogs[];
   /** Set when early stopping ended training: the epoch with the best monitored value. */
   bestEpoch?: number;
   stoppedEarly: boolean;
@@ -75,7 +84,7 @@ export interface FitResult {
   warnings: FitWarning[];
 }
 
-export interface Evaluation {
+export interface TextClassifierEvaluation {
   loss: number;
   accuracy: number;
 }
@@ -203,7 +212,7 @@ export class TextClassifier {
   }
 
   /** Validated rows × sequenceLength ids for `inputs`; builds the vocabulary on the first fit. */
-  private async encodeInputs(inputs: ClassifierInput, what: string, fitting: boolean, signal?: AbortSignal): Promise<Int32Array> {
+  private async encodeInputs(inputs: TextClassifierClassifierInput, what: string, fitting: boolean, signal?: AbortSignal): Promise<Int32Array> {
     const ids = inputs.length > 0 && isIdInput(inputs);
     if (this.idInput !== null && ids !== this.idInput) {
       throw new Wasm2VecError(
@@ -238,17 +247,17 @@ export class TextClassifier {
    * Trains for `epochs` epochs with Adam on shuffled mini-batches; returns the Keras-like history.
    * Labels: 0/1 for a binary classifier (classes 2), else integer classes 0..classes-1.
    */
-  fit(texts: ClassifierInput, labels: ArrayLike<number>, options: FitOptions = {}): Promise<FitResult> {
+  fit(texts: TextClassifierClassifierInput, labels: ArrayLike<number>, options: TextClassifierFitOptions = {}): Promise<TextClassifierFitResult> {
     return this.run('fit', () => this.fitImpl(texts, labels, options));
   }
 
-  private async fitImpl(texts: ClassifierInput, labels: ArrayLike<number>, options: FitOptions): Promise<FitResult> {
+  private async fitImpl(texts: TextClassifierClassifierInput, labels: ArrayLike<number>, options: TextClassifierFitOptions): Promise<TextClassifierFitResult> {
     const what = 'TextClassifier.fit';
     if (typeof options !== 'object' || options === null) invalidOption('fit options', options, 'an object');
     for (const k of Object.keys(options)) if (!FIT_KEYS.has(k)) throw new Wasm2VecError('INVALID_OPTION', `${what}: unknown option ${JSON.stringify(k)}`);
     const s = fitSettings(options as Record<string, unknown>);
-    const onEpochEnd = functionOption<NonNullable<FitOptions['onEpochEnd']>>('onEpochEnd', options.onEpochEnd);
-    const onBatchEnd = functionOption<NonNullable<FitOptions['onBatchEnd']>>('onBatchEnd', options.onBatchEnd);
+    const onEpochEnd = functionOption<NonNullable<TextClassifierFitOptions['onEpochEnd']>>('onEpochEnd', options.onEpochEnd);
+    const onBatchEnd = functionOption<NonNullable<TextClassifierFitOptions['onBatchEnd']>>('onBatchEnd', options.onBatchEnd);
     const { signal, checkpoint, checkpointEvery } = resolveControls({ ...options, threads: undefined });
     const emptyTexts = emptyTextsOption(options.emptyTexts);
     const shuffleSeed = seedOption(options.seed, this.config.seed);
@@ -267,9 +276,9 @@ export class TextClassifier {
     if (options.validationData !== undefined && s.validationSplit > 0) {
       throw new Wasm2VecError('INVALID_OPTION', `${what}: give validationSplit or validationData, not both`);
     }
-    let trainInputs: ClassifierInput = texts,
+    let trainInputs: TextClassifierClassifierInput = texts,
       trainLabels: ArrayLike<number> = labels;
-    let valInputs: ClassifierInput | null = null,
+    let valInputs: TextClassifierClassifierInput | null = null,
       valLabels: ArrayLike<number> | null = null;
     if (s.validationSplit > 0) {
       const splitAt = Math.floor(texts.length * (1 - s.validationSplit));
@@ -279,15 +288,15 @@ export class TextClassifier {
           `${what}: validationSplit ${s.validationSplit} of ${texts.length} texts leaves ${splitAt} to train on and ${texts.length - splitAt} to validate`,
         );
       }
-      trainInputs = texts.slice(0, splitAt) as ClassifierInput;
+      trainInputs = texts.slice(0, splitAt) as TextClassifierClassifierInput;
       trainLabels = Array.prototype.slice.call(labels, 0, splitAt);
-      valInputs = texts.slice(splitAt) as ClassifierInput;
+      valInputs = texts.slice(splitAt) as TextClassifierClassifierInput;
       valLabels = Array.prototype.slice.call(labels, splitAt);
     } else if (options.validationData !== undefined) {
       const vd = options.validationData as unknown;
       if (!Array.isArray(vd) || vd.length !== 2) invalidOption('validationData', vd, '[texts, labels]');
       checkPair(vd[0], vd[1], `${what}: validationData`);
-      [valInputs, valLabels] = vd as [ClassifierInput, ArrayLike<number>];
+      [valInputs, valLabels] = vd as [TextClassifierClassifierInput, ArrayLike<number>];
     }
     const yTrain = checkLabels(trainLabels, this.config.classes, what);
     const yVal = valLabels ? checkLabels(valLabels, this.config.classes, `${what}: validationData`) : null;
@@ -311,7 +320,7 @@ export class TextClassifier {
     const batches = Math.ceil(n / s.batchSize);
     const batchIds = new Int32Array(s.batchSize * T),
       batchLabels = new Int32Array(s.batchSize);
-    const history: EpochLogs[] = [];
+    const history: TextClassifierEpochLogs[] = [];
     let bestWeights: Float32Array[] | null = null;
     let stoppedEarly = false;
     let trainSeconds = 0,
@@ -344,7 +353,7 @@ export class TextClassifier {
         : inputOrder;
     // Validation metrics belong to the epoch's logs, which a checkpoint stores: computed once, before either needs them.
     let finished = 0;
-    const finishEpoch = async (logs: EpochLogs, t0: number) => {
+    const finishEpoch = async (logs: TextClassifierEpochLogs, t0: number) => {
       if (finished === logs.epoch) return;
       finished = logs.epoch;
       if (xVal && yVal) {
@@ -385,7 +394,7 @@ export class TextClassifier {
           trainSeconds += (performance.now() - t0) / 1000;
           trainSamples += n;
           this.epochsTrained++;
-          const logs: EpochLogs = { epoch: e, loss: lossSum / n, accuracy: correct / n, seconds: 0 };
+          const logs: TextClassifierEpochLogs = { epoch: e, loss: lossSum / n, accuracy: correct / n, seconds: 0 };
           return { meanLoss: logs.loss, logs, t0 };
         },
         nonFinite: () => engine.nonFiniteWeights(),
@@ -432,12 +441,12 @@ export class TextClassifier {
   private dataWarnings(
     what: string,
     policy: EmptyTextsPolicy,
-    texts: ClassifierInput,
+    texts: TextClassifierClassifierInput,
     xTrain: Int32Array,
     yTrain: Int32Array,
     xVal: Int32Array | null,
     yVal: Int32Array | null,
-    validationTexts: ClassifierInput | null,
+    validationTexts: TextClassifierClassifierInput | null,
   ): FitWarning[] {
     const T = this.config.sequenceLength;
     const warnings: FitWarning[] = [];
@@ -500,13 +509,13 @@ export class TextClassifier {
     return c;
   }
 
-  private async evaluateIds(engine: LstmKernel, ids: Int32Array, labels: Int32Array, signal?: AbortSignal): Promise<Evaluation> {
+  private async evaluateIds(engine: LstmKernel, ids: Int32Array, labels: Int32Array, signal?: AbortSignal): Promise<TextClassifierEvaluation> {
     const r = await engine.predict(ids, labels.length, labels, signal);
     return { loss: r.lossSum / labels.length, accuracy: r.correct / labels.length };
   }
 
   /** Mean loss and accuracy on labelled texts (Keras' model.evaluate). */
-  evaluate(texts: ClassifierInput, labels: ArrayLike<number>, options: { signal?: AbortSignal } = {}): Promise<Evaluation> {
+  evaluate(texts: TextClassifierClassifierInput, labels: ArrayLike<number>, options: { signal?: AbortSignal } = {}): Promise<TextClassifierEvaluation> {
     return this.run('evaluate', async () => {
       const what = 'TextClassifier.evaluate';
       knownOptions(what, options, ['signal']);
@@ -523,7 +532,7 @@ export class TextClassifier {
    * Float32Array of class probabilities per text. A single string is a batch of one. A text without
    * words gets the model's answer for an all-padding input.
    */
-  predict(texts: ClassifierInput | string, options: { signal?: AbortSignal } = {}): Promise<Float32Array | Float32Array[]> {
+  predict(texts: TextClassifierClassifierInput | string, options: { signal?: AbortSignal } = {}): Promise<Float32Array | Float32Array[]> {
     return this.run('predict', async () => {
       const what = 'TextClassifier.predict';
       knownOptions(what, options, ['signal']);
@@ -539,7 +548,7 @@ export class TextClassifier {
   }
 
   /** Weights in Keras get_weights() order and shapes (embedding, per LSTM kernel/recurrent_kernel/bias, dense kernel/bias). */
-  getWeights(): Promise<WeightTensor[]> {
+  getWeights(): Promise<TextClassifierWeightTensor[]> {
     return this.run('getWeights', async () => (await this.engineFor(1)).getWeights());
   }
 
@@ -617,3 +626,21 @@ export class TextClassifier {
     this.engine = null;
   }
 }
+
+// The unprefixed names of the first release, kept so code written against them still compiles.
+/** @deprecated use TextClassifierFitOptions */
+export type FitOptions = TextClassifierFitOptions;
+/** @deprecated use TextClassifierFitResult */
+export type FitResult = TextClassifierFitResult;
+/** @deprecated use TextClassifierEvaluation */
+export type Evaluation = TextClassifierEvaluation;
+/** @deprecated use TextClassifierEpochLogs */
+export type EpochLogs = TextClassifierEpochLogs;
+/** @deprecated use TextClassifierBatchLogs */
+export type BatchLogs = TextClassifierBatchLogs;
+/** @deprecated use TextClassifierEarlyStoppingOptions */
+export type EarlyStoppingOptions = TextClassifierEarlyStoppingOptions;
+/** @deprecated use TextClassifierWeightTensor */
+export type WeightTensor = TextClassifierWeightTensor;
+/** @deprecated use TextClassifierClassifierInput */
+export type ClassifierInput = TextClassifierClassifierInput;

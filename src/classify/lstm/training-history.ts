@@ -2,7 +2,7 @@ import { Wasm2VecError, invalidOption } from '../../errors.js';
 import { boolOption, enumOption, intOption, numberOption, knownOptions } from '../../options.js';
 
 /** One epoch of TextClassifier.fit, like a Keras History entry (epochs counted from 1 per fit call). */
-export interface EpochLogs {
+export interface TextClassifierEpochLogs {
   epoch: number;
   /** Mean training loss over the epoch's samples (each batch's loss at the weights it was computed with). */
   loss: number;
@@ -13,7 +13,7 @@ export interface EpochLogs {
   seconds: number;
 }
 
-export interface BatchLogs {
+export interface TextClassifierBatchLogs {
   epoch: number;
   /** 1-based batch number within the epoch. */
   batch: number;
@@ -25,7 +25,7 @@ export interface BatchLogs {
 
 export type MonitoredMetric = 'loss' | 'accuracy' | 'valLoss' | 'valAccuracy';
 
-export interface EarlyStoppingOptions {
+export interface TextClassifierEarlyStoppingOptions {
   /** Default 'valLoss' (Keras' val_loss); losses must fall, accuracies rise. */
   monitor?: MonitoredMetric;
   /** Epochs without improvement before stopping (default 0). */
@@ -46,7 +46,7 @@ export class EarlyStopping {
   private wait = 0;
   bestEpoch = 0;
 
-  constructor(options: EarlyStoppingOptions, hasValidation: boolean) {
+  constructor(options: TextClassifierEarlyStoppingOptions, hasValidation: boolean) {
     if (typeof options !== 'object' || options === null)
       invalidOption('earlyStopping', options, 'an object { monitor?, patience?, minDelta?, restoreBestWeights? }');
     knownOptions('earlyStopping', options, ['monitor', 'patience', 'minDelta', 'restoreBestWeights']);
@@ -60,7 +60,7 @@ export class EarlyStopping {
   }
 
   /** Records an epoch; returns whether it improved on the best so far and whether to stop now. */
-  update(logs: EpochLogs): { improved: boolean; stop: boolean } {
+  update(logs: TextClassifierEpochLogs): { improved: boolean; stop: boolean } {
     const raw = logs[this.monitor] as number;
     // Minimise losses; maximise accuracies by minimising their negation.
     const value = this.monitor.endsWith('ccuracy') ? -raw : raw;

@@ -146,6 +146,15 @@ export class FastTextDictionary {
     return this.raw.get(id) ?? encoder.encode(this.words[id]);
   }
 
+  /**
+   * The word -> id map itself when it maps exactly the entries (no labels, every entry valid UTF-8),
+   * so a vector store over the words can share it instead of building a second map of millions of
+   * words; null otherwise. Do not modify it.
+   */
+  wordIndex(): Map<string, number> | null {
+    return this.nlabels === 0 && this.raw.size === 0 && this.index.size === this.words.length ? this.index : null;
+  }
+
   /** The raw bytes of an entry that is not valid UTF-8, else undefined. */
   rawBytes(id: number): Uint8Array | undefined {
     return this.raw.get(id);

@@ -1,9 +1,11 @@
 import type { FastTextArgs } from './args.js';
 import type { FastTextDictionary } from './dictionary.js';
 import type { DenseMatrix } from './dense-matrix.js';
+import type { HalfMatrix } from './half-matrix.js';
 import type { QuantMatrix } from './quant-matrix.js';
 
-export type FastTextMatrix = DenseMatrix | QuantMatrix;
+/** Dense float32, dense float16 (loaded with dtype 'float16'), or product-quantized (.ftz). */
+export type FastTextMatrix = DenseMatrix | HalfMatrix | QuantMatrix;
 
 /**
  * A fastText model as its .bin/.ftz holds it. The input matrix has a row per word (ids 0..nwords-1)

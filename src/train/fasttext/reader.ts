@@ -3,6 +3,7 @@ import { MAX_BYTES, formatBytes } from '../../runtime/memory-layout.js';
 import { ByteStream, type EmbeddingsSource } from '../../vectors/byte-source.js';
 import { ByteCursor, badField } from './byte-cursor.js';
 import { readDenseData } from './dense-matrix.js';
+import { readHalfData } from './half-matrix.js';
 import { ARGS_BYTES, FASTTEXT_MAGIC, type FastTextArgs, readArgs } from './args.js';
 import { type FastTextDictionary, MAX_ROWS, readDictionary } from './dictionary.js';
 import type { FastTextMatrix, FastTextModel } from './model.js';
@@ -22,13 +23,23 @@ export interface FastTextReadOptions {
    * reader fills in place. Default: a new Float32Array.
    */
   allocate?: (matrix: 'input' | 'output', shape: { rows: number; dim: number }) => Float32Array;
+  /**
+   * How dense matrices are stored once read: 'float32' (default, fastText's own precision) or
+   * 'float16' (half the memory; each weight rounded to the nearest half float, relative error at most
+   * 2^-11), which lets a cc.en.300.bin-shaped model (4.8 GB of float32 input rows) load. Quantized
+   * matrices stay as their codes either way.
+   */
+  dtype?: FastTextDtype;
 }
 
+export type FastTextDtype = 'float32' | 'float16';
+
 export interface MatrixPlan {
-  kind: 'dense' | 'quantized';
+  /** 'half': dense in the file, float16 once read (dtype 'float16'). */
+  kind: 'dense' | 'half' | 'quantized';
   rows: number;
   dim: number;
-  /** Bytes it occupies once read (float32 for dense; codes and tables for quantized). */
+  /** Bytes it occupies once read (4 per weight dense, 2 half; codes and tables for quantized). */
   bytes: number;
 }
 
@@ -74,6 +85,12 @@ export class FastTextReader {
     }
     if (options.output !== undefined && typeof options.output !== 'boolean') {
       throw new Wasm2VecError('INVALID_OPTION', `option output: got ${describe(options.output)}, expected true or false`);
+    }
+    if (options.dtype !== undefined && options.dtype !== 'float32' && options.dtype !== 'float16') {
+      throw new Wasm2VecError('INVALID_OPTION', `option dtype: got ${describe(options.dtype)}, expected 'float32' or 'float16'`);
+    }
+    if (options.dtype === 'float16' && options.allocate !== undefined) {
+      throw new Wasm2VecError('INVALID_OPTION', "option allocate: it provides float32 storage, so it cannot be combined with dtype 'float16'");
     }
     if (!littleEndian) throw new Wasm2VecError('UNSUPPORTED', 'fastText models are little-endian; this host is big-endian');
     const stream = await ByteStream.open(source, options.signal);
@@ -144,9 +161,9 @@ export class FastTextReader {
       const n = cur.int64();
       if (m !== inputRows) throw badField(name, at, 'input matrix rows', `${m}, expected ${inputRows} (${rowsWhy})`);
       if (n !== args.dim) throw badField(name, at + 8, 'input matrix columns', `${n}, expected args.dim ${args.dim}`);
-      input = { kind: 'dense', rows: m, dim: n, bytes: m * n * 4 };
+      input = denseMatrixPlan(m, n, options.dtype);
       const r = remaining();
-      const least = input.bytes + 1 + 16 + outputRows * args.dim * 4;
+      const least = m * n * 4 + 1 + 16 + outputRows * args.dim * 4;
       if (r !== undefined && least > r) {
         throw badField(
           name,
@@ -156,9 +173,9 @@ export class FastTextReader {
         );
       }
     }
-    const output: MatrixPlan | null = options.output === false ? null : { kind: 'dense', rows: outputRows, dim: args.dim, bytes: outputRows * args.dim * 4 };
+    const output: MatrixPlan | null = options.output === false ? null : denseMatrixPlan(outputRows, args.dim, options.dtype);
     const plan: FastTextPlan = { input, output, bytes: input.bytes + (output?.bytes ?? 0) };
-    checkPlanFits(name, plan, args, d);
+    checkPlanFits(name, plan, args, d, options);
     return new FastTextReader(cur, version, args, dictionary, quantInput, plan, options);
   }
 
@@ -168,16 +185,13 @@ export class FastTextReader {
     const { args, dictionary: d, name } = this;
     const warnings = [...d.warnings.map((w) => `${name}: ${w}`)];
     try {
+      const inputRowName = (r: number) =>
+        r < d.nwords ? `word ${JSON.stringify(d.words[r])}` : d.pruned ? `kept n-gram row ${r - d.nwords}` : `bucket ${r - d.nwords}`;
       const input: FastTextMatrix = this.quantInput
         ? await readQuantBody(cur, 'input matrix', this.quantInput)
-        : await readDenseData(
-            cur,
-            'input matrix',
-            this.plan.input.rows,
-            args.dim,
-            () => this.storage('input', this.plan.input),
-            (r) => (r < d.nwords ? `word ${JSON.stringify(d.words[r])}` : d.pruned ? `kept n-gram row ${r - d.nwords}` : `bucket ${r - d.nwords}`),
-          );
+        : this.options.dtype === 'float16'
+          ? await readHalfData(cur, 'input matrix', this.plan.input.rows, args.dim, inputRowName)
+          : await readDenseData(cur, 'input matrix', this.plan.input.rows, args.dim, () => this.storage('input', this.plan.input), inputRowName);
       const qoutAt = cur.offset;
       await cur.need(1, 'qout flag');
       const qoutByte = cur.uint8();
@@ -203,7 +217,9 @@ export class FastTextReader {
         if (r !== undefined && m * n * 4 > r) {
           throw badField(name, cur.offset, 'output matrix', `${m} rows × ${n} dims need ${m * n * 4} bytes, but only ${r} follow`);
         }
-        if (keep) {
+        if (keep && this.options.dtype === 'float16') {
+          output = await readHalfData(cur, 'output matrix', m, n, rowName);
+        } else if (keep) {
           output = await readDenseData(cur, 'output matrix', m, n, () => this.storage('output', { kind: 'dense', rows: m, dim: n, bytes: m * n * 4 }), rowName);
         } else {
           await cur.skip(m * n * 4, 'output matrix');
@@ -242,8 +258,16 @@ export class FastTextReader {
   }
 }
 
-/** Refuses (MEMORY_LIMIT) a model whose matrices cannot live in one wasm32 memory, naming their shapes. */
-function checkPlanFits(name: string, plan: FastTextPlan, args: FastTextArgs, d: FastTextDictionary): void {
+function denseMatrixPlan(rows: number, dim: number, dtype: FastTextDtype | undefined): MatrixPlan {
+  const half = dtype === 'float16';
+  return { kind: half ? 'half' : 'dense', rows, dim, bytes: rows * dim * (half ? 2 : 4) };
+}
+
+/**
+ * Refuses (MEMORY_LIMIT) a model whose matrices cannot live in one wasm32 memory, naming their shapes
+ * and the load options that would make it fit (float16 storage, skipping the output matrix).
+ */
+function checkPlanFits(name: string, plan: FastTextPlan, args: FastTextArgs, d: FastTextDictionary, options: FastTextReadOptions): void {
   if (plan.bytes <= MAX_BYTES) return;
   const i = plan.input;
   const rowsWhat = d.pruned
@@ -251,10 +275,17 @@ function checkPlanFits(name: string, plan: FastTextPlan, args: FastTextArgs, d: 
     : `${d.nwords.toLocaleString('en-US')} words + ${args.bucket.toLocaleString('en-US')} buckets`;
   const parts = [
     `the input matrix, ${i.rows.toLocaleString('en-US')} rows (${rowsWhat}) × ${i.dim} dims, ${formatBytes(i.bytes)}` +
-      (i.kind === 'dense' ? ' as float32' : ' quantized'),
+      (i.kind === 'dense' ? ' as float32' : i.kind === 'half' ? ' as float16' : ' quantized'),
   ];
-  if (plan.output) parts.push(`the output matrix, ${plan.output.rows.toLocaleString('en-US')} × ${plan.output.dim}, ${formatBytes(plan.output.bytes)}`);
-  const hint = plan.output && i.bytes <= MAX_BYTES ? '; word vectors need only the input matrix: load with { output: false }' : '';
+  const o = plan.output;
+  if (o) parts.push(`the output matrix, ${o.rows.toLocaleString('en-US')} × ${o.dim}, ${formatBytes(o.bytes)}${o.kind === 'half' ? ' as float16' : ''}`);
+  // What would fit: halving the dense matrices, dropping the output matrix, or both.
+  const halved = (p: MatrixPlan | null) => (p === null ? 0 : p.kind === 'dense' ? p.bytes / 2 : p.bytes);
+  const fixes: string[] = [];
+  if (options.dtype !== 'float16' && (i.kind === 'dense' || o?.kind === 'dense') && halved(i) + halved(o) <= MAX_BYTES) fixes.push("{ dtype: 'float16' }");
+  if (o && i.bytes <= MAX_BYTES) fixes.push('{ output: false } (word vectors need only the input matrix)');
+  if (fixes.length === 0 && o && options.dtype !== 'float16' && i.kind === 'dense' && halved(i) <= MAX_BYTES) fixes.push("{ dtype: 'float16', output: false }");
+  const hint = fixes.length ? `; load with ${fixes.join(' or ')}` : '';
   throw new Wasm2VecError(
     'MEMORY_LIMIT',
     `${name}: ${parts.join(' and ')}: ${formatBytes(plan.bytes)} in all, more than the 4 GiB ` + `a wasm32 memory can hold${hint}`,

@@ -1,6 +1,7 @@
 import { Wasm2VecError } from '../../errors.js';
 import { type SaveTarget, concatChunks, writeChunks } from '../../vectors/save-vectors.js';
 import { denseChunks } from './dense-matrix.js';
+import { halfChunks } from './half-matrix.js';
 import { FASTTEXT_MAGIC, FASTTEXT_VERSION, LOSSES, MAX_NGRAM_CHARS, MODEL_KINDS, argsBytes } from './args.js';
 import { MAX_ROWS, dictionaryChunks } from './dictionary.js';
 import type { FastTextModel } from './model.js';
@@ -30,11 +31,13 @@ export function* fastTextChunks(model: FastTextModelData): Generator<Uint8Array>
   const input = model.input;
   yield Uint8Array.of(input.kind === 'quantized' ? 1 : 0);
   if (input.kind === 'quantized') yield* quantChunks(input);
+  else if (input.kind === 'half') yield* halfChunks(input);
   else yield* denseChunks(input);
   const output = model.output!;
   // fastText reads a quantized output only after a quantized input (and then by this flag).
   yield Uint8Array.of(output.kind === 'quantized' ? 1 : 0);
   if (output.kind === 'quantized') yield* quantChunks(output);
+  else if (output.kind === 'half') yield* halfChunks(output);
   else yield* denseChunks(output);
 }
 
@@ -80,8 +83,8 @@ function checkModel(m: FastTextModelData): void {
   }
   if (m.output!.kind === 'quantized' && m.input.kind !== 'quantized')
     bad('a quantized output matrix needs a quantized input matrix (fastText reads it as dense otherwise)');
-  if (m.input.kind === 'dense' && m.input.data.length !== inputRows * a.dim)
+  if (m.input.kind !== 'quantized' && m.input.data.length !== inputRows * a.dim)
     bad(`the input matrix holds ${m.input.data.length} floats, expected ${inputRows * a.dim}`);
-  if (m.output!.kind === 'dense' && m.output!.data.length !== outputRows * a.dim)
+  if (m.output!.kind !== 'quantized' && m.output!.data.length !== outputRows * a.dim)
     bad(`the output matrix holds ${m.output!.data.length} floats, expected ${outputRows * a.dim}`);
 }
