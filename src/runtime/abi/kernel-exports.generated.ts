@@ -4,6 +4,18 @@
 
 /** Every kernel export with its AssemblyScript parameter and result types, in declaration order. */
 export const KERNEL_SIGNATURES = {
+  fasttext: [
+    { name: 'setup', source: 'assembly/fasttext/setup', params: [['descPtr', 'usize'], ['scratchPtr', 'usize'], ['seed', 'u64'], ['thread', 'i32']], result: 'void' },
+    { name: 'initTables', source: 'assembly/fasttext/initTables', params: [['descPtr', 'usize']], result: 'void' },
+    { name: 'initKeep', source: 'assembly/fasttext/initKeep', params: [['descPtr', 'usize'], ['counts', 'usize'], ['n', 'i32'], ['t', 'f64'], ['ntokens', 'f64']], result: 'void' },
+    { name: 'initNegatives', source: 'assembly/fasttext/initNegatives', params: [['descPtr', 'usize'], ['counts', 'usize'], ['n', 'i32']], result: 'void' },
+    { name: 'initInput', source: 'assembly/fasttext/initInput', params: [['descPtr', 'usize'], ['seed', 'u64'], ['from', 'i32'], ['to', 'i32']], result: 'void' },
+    { name: 'trainChunk', source: 'assembly/fasttext/trainChunk', params: [['ids', 'usize'], ['n', 'i32'], ['wordsBefore', 'f64']], result: 'i32' },
+    { name: 'lastLoss', source: 'assembly/fasttext/lastLoss', params: [], result: 'f64' },
+    { name: 'lastPairs', source: 'assembly/fasttext/lastPairs', params: [], result: 'f64' },
+    { name: 'heapBase', source: 'assembly/lib/module-exports/heapBase', params: [], result: 'usize' },
+    { name: 'countNonFinite', source: 'assembly/lib/module-exports/countNonFinite', params: [['ptr', 'usize'], ['n', 'i32']], result: 'i32' },
+  ],
   glove: [
     { name: 'setup', source: 'assembly/glove/setup', params: [['desc', 'usize'], ['threadIndex', 'i32'], ['tablePtr', 'usize'], ['slots', 'u32'], ['maxOccupied', 'u32']], result: 'void' },
     { name: 'initInverseDistances', source: 'assembly/glove/initInverseDistances', params: [['desc', 'usize']], result: 'void' },
@@ -76,6 +88,30 @@ export const KERNEL_SIGNATURES = {
     { name: 'countNonFinite', source: 'assembly/lib/module-exports/countNonFinite', params: [['ptr', 'usize'], ['n', 'i32']], result: 'i32' },
   ],
 } as const;
+
+/** The exports of assembly/fasttext.ts as the kernel workers call them (raw values: i64 as bigint, results as numbers). */
+export interface FasttextExports {
+  /** assembly/fasttext/setup(descPtr: usize, scratchPtr: usize, seed: u64, thread: i32): void */
+  setup(descPtr: number, scratchPtr: number, seed: bigint, thread: number): void;
+  /** assembly/fasttext/initTables(descPtr: usize): void */
+  initTables(descPtr: number): void;
+  /** assembly/fasttext/initKeep(descPtr: usize, counts: usize, n: i32, t: f64, ntokens: f64): void */
+  initKeep(descPtr: number, counts: number, n: number, t: number, ntokens: number): void;
+  /** assembly/fasttext/initNegatives(descPtr: usize, counts: usize, n: i32): void */
+  initNegatives(descPtr: number, counts: number, n: number): void;
+  /** assembly/fasttext/initInput(descPtr: usize, seed: u64, from: i32, to: i32): void */
+  initInput(descPtr: number, seed: bigint, from: number, to: number): void;
+  /** assembly/fasttext/trainChunk(ids: usize, n: i32, wordsBefore: f64): i32 */
+  trainChunk(ids: number, n: number, wordsBefore: number): number;
+  /** assembly/fasttext/lastLoss(): f64 */
+  lastLoss(): number;
+  /** assembly/fasttext/lastPairs(): f64 */
+  lastPairs(): number;
+  /** assembly/lib/module-exports/heapBase(): usize */
+  heapBase(): number;
+  /** assembly/lib/module-exports/countNonFinite(ptr: usize, n: i32): i32 */
+  countNonFinite(ptr: number, n: number): number;
+}
 
 /** The exports of assembly/glove.ts as the kernel workers call them (raw values: i64 as bigint, results as numbers). */
 export interface GloveExports {
@@ -221,6 +257,7 @@ export interface Word2VecExports {
 
 /** Export interface of each kernel module, by module name. */
 export interface KernelExports {
+  fasttext: FasttextExports;
   glove: GloveExports;
   linear: LinearExports;
   lstm: LstmExports;
