@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates test/fixtures/fasttext/: small models written by Debian's fastText 0.9.2 (one by gensim
 # 4.2's save_facebook_model, two by wasm2vec's own writer), with what the fastText tools print for
-# them, so the tests in test/fasttext/ compare wasm2vec's reader and writer with the real tool without
+# them, so the tests in test/train/fasttext/ compare wasm2vec's reader and writer with the real tool without
 # needing it installed.
 #
 #   apt-get install -y fasttext python3-fasttext python3-gensim   # Debian 12: 0.9.2+ds / 4.2.0
@@ -103,9 +103,9 @@ model.train(corpus_iterable=sentences, total_examples=len(sentences), epochs=mod
 save_facebook_model(model, sys.argv[2])
 EOF
 
-# Two models built in memory and written by wasm2vec's writer (test/fasttext/synthetic-models.ts), so
+# Two models built in memory and written by wasm2vec's writer (test/train/fasttext/synthetic-models.ts), so
 # the outputs below are fastText reading our writer's files.
-npx tsx test/fasttext/write-synthetic.ts "$OUT"
+npx tsx test/train/fasttext/write-synthetic.ts "$OUT"
 
 ALL="skipgram.bin cbow-hs.bin gensim.bin supervised.bin supervised.ftz supervised-ova.bin firstword-hs.bin
   firstword-hs.ftz synthetic-skipgram.bin synthetic-supervised.bin"
@@ -146,5 +146,7 @@ for m in sys.argv[2:]:
             preds.append({'hex': s.hex(), 'predictions': [[label, float(p)] for p, label in res]})
         json.dump(preds, open(f'{out}/{name}.predict.json', 'w'))
 EOF
+# Nearest neighbours, analogies and sentence vectors (and the model they are recorded on).
+bash scripts/fasttext-query-fixtures.sh
 ls -l "$OUT"
 du -sb "$OUT"

@@ -53,7 +53,10 @@ export async function evaluateWordPairs(e: WordVectors, pathOrPairs: string | re
   const dummy = boolOption('dummy4unknown', options.dummy4unknown, false);
   const ngrams = enumOption('oov', options.oov, 'skip', ['skip', 'ngrams'] as const) === 'ngrams';
   if (ngrams && e.subwordVectors !== true) {
-    throw new Wasm2VecError('INVALID_OPTION', "option oov: 'ngrams' needs subword vectors (a FastText model's embeddings); these vectors have only their vocabulary");
+    throw new Wasm2VecError(
+      'INVALID_OPTION',
+      "option oov: 'ngrams' needs subword vectors (a FastText model's embeddings); these vectors have only their vocabulary",
+    );
   }
   if (ngrams && dummy) throw new Wasm2VecError('INVALID_OPTION', "options oov: 'ngrams' and dummy4unknown contradict each other: give one");
   let pairs: readonly WordPair[];
