@@ -22,6 +22,11 @@ import { emptyTextsOption, emptyTextsWarning, type EmptyTextsPolicy, type FitWar
 import { runCooperatively, type Steps } from '../../runtime/cooperative.js';
 import { resolveLinearOptions, type LinearClassifierOptions, type ResolvedLinearOptions } from './options.js';
 import { LinearKernel, type EncodedSet, type LinearLoss, type LinearSpec } from './kernel.js';
+import { FastTextPredictor, type FastTextRow } from './fasttext-predictor.js';
+import { FASTTEXT_MAGIC } from '../../train/fasttext/args.js';
+import type { FastTextModel } from '../../train/fasttext/model.js';
+import { readFastText } from '../../train/fasttext/reader.js';
+import { fastTextBytes } from '../../train/fasttext/writer.js';
 
 export type { Label, LabelInput, LinearClassifierOptions, LinearLoss, FitWarning, EmptyTextsPolicy };
 
@@ -129,6 +134,16 @@ interface TrainedModel {
   spec: LinearSpec;
 }
 
+/** A classifier loaded from a fastText .bin/.ftz: fastText's own arithmetic, in TypeScript. */
+interface FastTextClassifier {
+  model: FastTextModel;
+  predictor: FastTextPredictor;
+  labels: LabelSet;
+}
+
+/** Texts per slice of fastText-model predictions between event-loop turns (an abort lands between them). */
+const FASTTEXT_SLICE = 256;
+
 /** How fit treats a text without words, in a warning or an error. */
 const EMPTY_TREATMENT = 'inputs holding only the end-of-line row </s> (as fastText trains a line with a label and no words)';
 
@@ -156,6 +171,7 @@ export class LinearClassifier {
   private readonly tokenizer: Tokenizer;
   private readonly pretrained: ResolvedLinearOptions['pretrained'];
   private model: TrainedModel | null = null;
+  private fastText: FastTextClassifier | null = null;
   private disposed = false;
 
   constructor(options: LinearClassifierOptions = {}) {
@@ -168,19 +184,55 @@ export class LinearClassifier {
 
   /** The labels the model knows, in output order (by training frequency); empty before fit(). */
   get labels(): readonly Label[] {
-    return this.model?.labels.values ?? [];
+    return this.fastText?.labels.values ?? this.model?.labels.values ?? [];
   }
 
   /** The loss the model trains/trained with (before fit: the option, if given). */
   get loss(): LinearLoss | undefined {
-    return this.model?.spec.loss ?? this.options.loss;
+    return this.fastText?.predictor.loss ?? this.model?.spec.loss ?? this.options.loss;
+  }
+
+  /** True when the classifier was loaded from a fastText .bin/.ftz (it predicts with fastText's arithmetic). */
+  get isFastText(): boolean {
+    return this.fastText !== null;
   }
 
   private trained(what: string): TrainedModel {
     if (this.disposed) throw disposedError(`LinearClassifier.${what}`, 'classifier');
+    if (this.fastText) {
+      throw new Wasm2VecError('UNSUPPORTED', `LinearClassifier.${what}: not available for a model loaded from a fastText file (${this.fastText.model.name})`);
+    }
     if (!this.model)
       throw new Wasm2VecError('UNSUPPORTED', `LinearClassifier.${what}: the classifier is not trained; call fit() or LinearClassifier.load() first`);
     return this.model;
+  }
+
+  /** The fastText model, when loaded from one (after checking the classifier is not disposed). */
+  private fastTextModel(what: string): FastTextClassifier | null {
+    if (this.disposed) throw disposedError(`LinearClassifier.${what}`, 'classifier');
+    return this.fastText;
+  }
+
+  /**
+   * Every text's fastText row (null: no input rows, fastText predicts nothing), handed to `each` in
+   * order, in slices between event-loop turns so an abort lands.
+   */
+  private async fastTextRows(
+    ft: FastTextClassifier,
+    what: string,
+    texts: readonly string[],
+    signal: AbortSignal | undefined,
+    each: (i: number, row: FastTextRow | null) => void,
+  ): Promise<void> {
+    const predictor = ft.predictor;
+    function* steps(): Steps<void> {
+      for (let i = 0; i < texts.length; i++) {
+        if (i % FASTTEXT_SLICE === FASTTEXT_SLICE - 1) yield;
+        each(i, predictor.row(texts[i]));
+      }
+    }
+    throwIfAborted(signal, `LinearClassifier.${what}`);
+    await runCooperatively(steps(), signal, `LinearClassifier.${what}`);
   }
 
   /**
@@ -212,6 +264,7 @@ export class LinearClassifier {
 
     this.model?.runtime.dispose();
     this.model = null;
+    this.fastText = null;
     const threads = o.threads ?? (await availableCores());
     const runtime = await LinearKernel.create(spec, threads, train, signal);
     const run = new TrainingRun({
@@ -369,7 +422,7 @@ export class LinearClassifier {
   }
 
   private labelIdsFor(what: string, texts: readonly string[], labels: readonly LabelInput[]): number[][] {
-    const m = this.trained(what);
+    const m = this.fastText ?? this.trained(what);
     const norm = normalizeLabels(what, labels, texts.length, { kind: m.labels.kind, multiLabel: m.labels.multiLabel });
     return norm.lists.map((ls) => ls.map((l) => m.labels.id(l)));
   }
@@ -379,12 +432,21 @@ export class LinearClassifier {
    * A single string is a batch of one. A text without words gets the answer of the `</s>` row alone.
    */
   async predict(texts: readonly string[] | string, options: LinearPredictOptions = {}): Promise<LinearPrediction[][]> {
-    const m = this.trained('predict');
+    const ft = this.fastTextModel('predict');
     const list = checkTexts('predict', typeof texts === 'string' ? [texts] : texts);
     knownOptions('predict', options, ['k', 'threshold', 'signal']);
     const k = intOption('k', options.k, 1, 1);
     const threshold = numberOption('threshold', options.threshold, 0, 0, 1);
     const signal = signalOption(options.signal);
+    if (ft) {
+      const result: LinearPrediction[][] = new Array(list.length);
+      const C = ft.labels.size;
+      await this.fastTextRows(ft, 'predict', list, signal, (i, row) => {
+        result[i] = row ? topK(row.reported, 0, C, k, threshold).map((c) => ({ label: ft.labels.values[c], probability: row.reported[c] })) : [];
+      });
+      return result;
+    }
+    const m = this.trained('predict');
     const C = m.labels.size;
     const out: LinearPrediction[][] = new Array(list.length);
     await m.runtime.forward(
@@ -403,11 +465,38 @@ export class LinearClassifier {
 
   /** Accuracy (top label is one of the text's labels) and mean loss over labelled texts. */
   async evaluate(texts: readonly string[], labels: readonly LabelInput[], options: { signal?: AbortSignal } = {}): Promise<LinearEvaluation> {
-    const m = this.trained('evaluate');
+    const ft = this.fastTextModel('evaluate');
     const list = checkTexts('evaluate', texts);
     const gold = this.labelIdsFor('evaluate', list, labels);
     knownOptions('evaluate', options, ['signal']);
     const signal = signalOption(options.signal);
+    if (ft) {
+      const C = ft.labels.size;
+      const oneVsAll = ft.predictor.loss === 'ns' || ft.predictor.loss === 'ova';
+      // As the kernel's forwardRange: -log(p + 1e-5) of the labels (averaged), or the one-vs-all cross-entropy.
+      const nlog = (p: number) => -Math.log(Math.fround(p + 1e-5));
+      let correct = 0;
+      let loss = 0;
+      let counted = 0;
+      await this.fastTextRows(ft, 'evaluate', list, signal, (i, row) => {
+        const g = gold[i];
+        if (g.length === 0) return;
+        const raw = row?.raw ?? new Float32Array(C);
+        let l = 0;
+        if (oneVsAll) {
+          for (let c = 0; c < C; c++) l += g.includes(c) ? nlog(raw[c]) : nlog(Math.fround(1 - raw[c]));
+          for (const x of g) if (x < 0) l += nlog(0);
+        } else {
+          for (const x of g) l += nlog(x < 0 ? 0 : raw[x]);
+          l /= g.length;
+        }
+        loss += l;
+        counted++;
+        if (row && g.includes(topK(row.reported, 0, C, 1, 0)[0])) correct++;
+      });
+      return { accuracy: counted > 0 ? correct / counted : 0, loss: counted > 0 ? loss / counted : 0, examples: counted };
+    }
+    const m = this.trained('evaluate');
     const C = m.labels.size;
     let correct = 0;
     const { loss, counted } = await m.runtime.forward(
@@ -423,18 +512,33 @@ export class LinearClassifier {
 
   /** fastText's `test`: precision and recall at k over texts with at least one label. */
   async test(texts: readonly string[], labels: readonly LabelInput[], options: LinearPredictOptions = {}): Promise<LinearTestResult> {
-    const m = this.trained('test');
+    const ft = this.fastTextModel('test');
     const list = checkTexts('test', texts);
     const gold = this.labelIdsFor('test', list, labels);
     knownOptions('test', options, ['k', 'threshold', 'signal']);
     const k = intOption('k', options.k, 1, 1);
     const threshold = numberOption('threshold', options.threshold, 0, 0, 1);
     const signal = signalOption(options.signal);
-    const C = m.labels.size;
     let examples = 0,
       predicted = 0,
       goldCount = 0,
       correct = 0;
+    if (ft) {
+      const C = ft.labels.size;
+      await this.fastTextRows(ft, 'test', list, signal, (i, row) => {
+        if (gold[i].length === 0) return;
+        examples++;
+        goldCount += gold[i].length;
+        if (!row) return;
+        for (const c of topK(row.reported, 0, C, k, threshold)) {
+          predicted++;
+          if (gold[i].includes(c)) correct++;
+        }
+      });
+      return { examples, k, precision: predicted > 0 ? correct / predicted : 0, recall: goldCount > 0 ? correct / goldCount : 0 };
+    }
+    const m = this.trained('test');
+    const C = m.labels.size;
     await m.runtime.forward(
       await this.encodeTexts('test', list, null, signal),
       false,
@@ -461,8 +565,10 @@ export class LinearClassifier {
     return { dim: m.spec.dim, words: m.encoder.words, usedBuckets: m.spec.usedBuckets, input: w.input, output: w.output, labels: m.labels.values };
   }
 
-  /** The model as bytes (loadable with LinearClassifier.load in Node and browsers). */
+  /** The model as bytes (loadable with LinearClassifier.load in Node and browsers; a fastText-loaded model: its .bin/.ftz). */
   async toBytes(): Promise<Uint8Array> {
+    const ft = this.fastTextModel('toBytes');
+    if (ft) return fastTextBytes(ft.model);
     const m = this.trained('toBytes');
     const w = await m.runtime.readWeights();
     const o = this.options;
@@ -486,7 +592,7 @@ export class LinearClassifier {
     return encodeLinearModel({ header, input: w.input, output: w.output, usedBuckets: m.spec.usedBuckets, idf: w.idf, unseenIdf: w.unseenIdf });
   }
 
-  /** Writes the model to a file (Node). In a browser use toBytes(). */
+  /** Writes the model to a file (Node; a model loaded from a fastText file is written back as one). In a browser use toBytes(). */
   async save(path: string): Promise<void> {
     if (typeof path !== 'string' || path === '') throw new Wasm2VecError('INVALID_OPTION', `save: path must be a non-empty string, got ${describe(path)}`);
     const bytes = await this.toBytes();
@@ -499,8 +605,13 @@ export class LinearClassifier {
   }
 
   /**
-   * Loads a saved classifier from a file path (Node) or its bytes. A model trained with a custom
-   * tokenizer function needs that function again: load(source, { tokenizer }).
+   * Loads a saved classifier from a file path (Node) or its bytes: wasm2vec's own format, or a fastText
+   * 0.9.x supervised .bin or .ftz (recognised by its magic number), which then predicts exactly as
+   * `fasttext predict-prob` does: fastText's tokenisation (whitespace, no lowercasing, `</s>` at the
+   * end), labels as fastText names them (`__label__` prefix included), probabilities as it reports
+   * them (p + 1e-5: fastText adds 1e-5 inside its log), a .ftz's quantized rows decoded from their
+   * codes as needed. A model trained with a custom tokenizer function needs that function again:
+   * load(source, { tokenizer }).
    */
   static async load(source: string | Uint8Array | ArrayBuffer, options: { threads?: number; tokenizer?: Tokenizer } = {}): Promise<LinearClassifier> {
     knownOptions('load', options, ['threads', 'tokenizer']);
@@ -509,8 +620,18 @@ export class LinearClassifier {
     if (typeof source === 'string') {
       const fs = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
       try {
+        // A fastText model is streamed by its reader (it may be large); only wasm2vec's format is read whole.
+        const handle = await fs.open(source, 'r');
+        const head = new Uint8Array(4);
+        try {
+          await handle.read(head, 0, 4, 0);
+        } finally {
+          await handle.close();
+        }
+        if (isFastTextMagic(head)) return LinearClassifier.fromFastText(source, options);
         bytes = new Uint8Array(await fs.readFile(source));
       } catch (e) {
+        if (e instanceof Wasm2VecError) throw e;
         throw new Wasm2VecError('IO', `load: cannot read ${source}: ${(e as Error).message}`, { cause: e });
       }
       name = source;
@@ -521,6 +642,7 @@ export class LinearClassifier {
       bytes = new Uint8Array(source);
       name = 'model bytes';
     } else throw new Wasm2VecError('INVALID_OPTION', `load: expected a file path, Uint8Array or ArrayBuffer, got ${describe(source)}`);
+    if (isFastTextMagic(bytes)) return LinearClassifier.fromFastText(bytes, options);
     const data = decodeLinearModel(bytes, name);
     const h = data.header;
     const threads = threadsOption(options.threads);
@@ -568,12 +690,52 @@ export class LinearClassifier {
     return clf;
   }
 
+  private static async fromFastText(source: string | Uint8Array, options: { threads?: number; tokenizer?: Tokenizer }): Promise<LinearClassifier> {
+    threadsOption(options.threads); // validated; fastText-model predictions run on the calling thread
+    if (options.tokenizer !== undefined) {
+      throw new Wasm2VecError(
+        'INVALID_OPTION',
+        'load: option tokenizer: a fastText model tokenises as fastText does (whitespace, no lowercasing); it takes no tokenizer',
+      );
+    }
+    const model = await readFastText(source);
+    const predictor = new FastTextPredictor(model);
+    const a = model.args;
+    // `options` shows the file's settings, held to this class's option ranges (a fastText file may exceed them).
+    const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+    const clf = new LinearClassifier({
+      dim: clamp(a.dim, 1, 10000),
+      wordNgrams: clamp(a.wordNgrams, 1, 5),
+      buckets: clamp(a.bucket, 1, 1 << 30),
+      epochs: clamp(a.epoch, 1, 100000),
+      loss: a.loss,
+      negative: clamp(a.neg, 1, 1000),
+      minCount: Math.max(1, a.minCount),
+      tokenizer: 'whitespace',
+    });
+    const values = predictor.labels.map((l) => l.label);
+    const labels = new LabelSet(
+      values,
+      Float64Array.from(predictor.labels, (l) => l.count),
+      'string',
+      a.loss === 'ova',
+    );
+    clf.fastText = { model, predictor, labels };
+    return clf;
+  }
+
   /** Ends the workers and releases the WebAssembly memory. */
   dispose(): void {
     this.model?.runtime.dispose();
     this.model = null;
+    this.fastText = null;
     this.disposed = true;
   }
+}
+
+/** fastText's magic number 793712314 as the first four bytes (little-endian). */
+function isFastTextMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getInt32(0, true) === FASTTEXT_MAGIC;
 }
 
 /** Label indices of the k highest probabilities >= threshold; ties go to the lower index (more frequent label). */
