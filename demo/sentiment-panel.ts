@@ -2,7 +2,7 @@
  * Panel 2: train the Embedding + LSTM TextClassifier on MR movie-review sentences (or a dropped TSV),
  * chart training and validation accuracy per epoch, then classify whatever is typed into the text box.
  */
-import { TextClassifier, type EpochLogs, type TextClassifierOptions } from '../src/index.js';
+import { TextClassifier, type TextClassifierEpochLogs, type TextClassifierOptions } from '../src/index.js';
 import { renderLineChart, type Series } from './charts.js';
 import { byId, fileDropZone, formatInt, param, setProgress, setStatus } from './dom.js';
 import { parseLabelledText, splitData, type LabelledData } from './labelled-text.js';
@@ -187,7 +187,7 @@ export function sentimentPanel(): void {
             `Epoch ${b.epoch}/${epochs} · batch ${b.batch}/${b.batches} · loss ${b.loss.toFixed(3)} · accuracy ${(b.accuracy * 100).toFixed(0)} %`,
           );
         },
-        onEpochEnd: (l: EpochLogs) => {
+        onEpochEnd: (l: TextClassifierEpochLogs) => {
           trainAcc.points.push([l.epoch, l.accuracy]);
           if (l.valAccuracy !== undefined) valAcc.points.push([l.epoch, l.valAccuracy]);
           renderLineChart(chart, [trainAcc, valAcc], { ...chartOptions, xDomain: [1, Math.max(2, epochs)] });
