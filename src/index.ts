@@ -44,7 +44,7 @@ export {
   type TextClassifierBatchLogs,
   type TextClassifierEarlyStoppingOptions,
   type TextClassifierWeightTensor,
-  type TextClassifierClassifierInput,
+  type TextClassifierInput,
   type FitWarning,
   type EmptyTextsPolicy,
   type FitOptions,

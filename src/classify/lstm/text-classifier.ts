@@ -28,7 +28,7 @@ export type {
 };
 
 /** Texts, or already tokenised id sequences (0 = padding, 1 = OOV, words from 2). */
-export type TextClassifierClassifierInput = readonly string[] | readonly ArrayLike<number>[];
+export type TextClassifierInput = readonly string[] | readonly ArrayLike<number>[];
 
 export interface TextClassifierFitOptions {
   /** Passes over the training data (default 1, as in Keras). */
@@ -41,7 +41,7 @@ export interface TextClassifierFitOptions {
    */
   validationSplit?: number;
   /** Explicit validation set [texts, labels] (instead of validationSplit). */
-  validationData?: [TextClassifierClassifierInput, ArrayLike<number>];
+  validationData?: [TextClassifierInput, ArrayLike<number>];
   /**
    * Shuffle the training rows every epoch (default true): a seeded permutation of the rows sorted by
    * content, so the order the texts come in does not change the result. false trains in the given order.
@@ -212,7 +212,7 @@ export class TextClassifier {
   }
 
   /** Validated rows × sequenceLength ids for `inputs`; builds the vocabulary on the first fit. */
-  private async encodeInputs(inputs: TextClassifierClassifierInput, what: string, fitting: boolean, signal?: AbortSignal): Promise<Int32Array> {
+  private async encodeInputs(inputs: TextClassifierInput, what: string, fitting: boolean, signal?: AbortSignal): Promise<Int32Array> {
     const ids = inputs.length > 0 && isIdInput(inputs);
     if (this.idInput !== null && ids !== this.idInput) {
       throw new Wasm2VecError(
@@ -247,11 +247,11 @@ export class TextClassifier {
    * Trains for `epochs` epochs with Adam on shuffled mini-batches; returns the Keras-like history.
    * Labels: 0/1 for a binary classifier (classes 2), else integer classes 0..classes-1.
    */
-  fit(texts: TextClassifierClassifierInput, labels: ArrayLike<number>, options: TextClassifierFitOptions = {}): Promise<TextClassifierFitResult> {
+  fit(texts: TextClassifierInput, labels: ArrayLike<number>, options: TextClassifierFitOptions = {}): Promise<TextClassifierFitResult> {
     return this.run('fit', () => this.fitImpl(texts, labels, options));
   }
 
-  private async fitImpl(texts: TextClassifierClassifierInput, labels: ArrayLike<number>, options: TextClassifierFitOptions): Promise<TextClassifierFitResult> {
+  private async fitImpl(texts: TextClassifierInput, labels: ArrayLike<number>, options: TextClassifierFitOptions): Promise<TextClassifierFitResult> {
     const what = 'TextClassifier.fit';
     if (typeof options !== 'object' || options === null) invalidOption('fit options', options, 'an object');
     for (const k of Object.keys(options)) if (!FIT_KEYS.has(k)) throw new Wasm2VecError('INVALID_OPTION', `${what}: unknown option ${JSON.stringify(k)}`);
@@ -276,9 +276,9 @@ export class TextClassifier {
     if (options.validationData !== undefined && s.validationSplit > 0) {
       throw new Wasm2VecError('INVALID_OPTION', `${what}: give validationSplit or validationData, not both`);
     }
-    let trainInputs: TextClassifierClassifierInput = texts,
+    let trainInputs: TextClassifierInput = texts,
       trainLabels: ArrayLike<number> = labels;
-    let valInputs: TextClassifierClassifierInput | null = null,
+    let valInputs: TextClassifierInput | null = null,
       valLabels: ArrayLike<number> | null = null;
     if (s.validationSplit > 0) {
       const splitAt = Math.floor(texts.length * (1 - s.validationSplit));
@@ -288,15 +288,15 @@ export class TextClassifier {
           `${what}: validationSplit ${s.validationSplit} of ${texts.length} texts leaves ${splitAt} to train on and ${texts.length - splitAt} to validate`,
         );
       }
-      trainInputs = texts.slice(0, splitAt) as TextClassifierClassifierInput;
+      trainInputs = texts.slice(0, splitAt) as TextClassifierInput;
       trainLabels = Array.prototype.slice.call(labels, 0, splitAt);
-      valInputs = texts.slice(splitAt) as TextClassifierClassifierInput;
+      valInputs = texts.slice(splitAt) as TextClassifierInput;
       valLabels = Array.prototype.slice.call(labels, splitAt);
     } else if (options.validationData !== undefined) {
       const vd = options.validationData as unknown;
       if (!Array.isArray(vd) || vd.length !== 2) invalidOption('validationData', vd, '[texts, labels]');
       checkPair(vd[0], vd[1], `${what}: validationData`);
-      [valInputs, valLabels] = vd as [TextClassifierClassifierInput, ArrayLike<number>];
+      [valInputs, valLabels] = vd as [TextClassifierInput, ArrayLike<number>];
     }
     const yTrain = checkLabels(trainLabels, this.config.classes, what);
     const yVal = valLabels ? checkLabels(valLabels, this.config.classes, `${what}: validationData`) : null;
@@ -441,12 +441,12 @@ export class TextClassifier {
   private dataWarnings(
     what: string,
     policy: EmptyTextsPolicy,
-    texts: TextClassifierClassifierInput,
+    texts: TextClassifierInput,
     xTrain: Int32Array,
     yTrain: Int32Array,
     xVal: Int32Array | null,
     yVal: Int32Array | null,
-    validationTexts: TextClassifierClassifierInput | null,
+    validationTexts: TextClassifierInput | null,
   ): FitWarning[] {
     const T = this.config.sequenceLength;
     const warnings: FitWarning[] = [];
@@ -515,7 +515,7 @@ export class TextClassifier {
   }
 
   /** Mean loss and accuracy on labelled texts (Keras' model.evaluate). */
-  evaluate(texts: TextClassifierClassifierInput, labels: ArrayLike<number>, options: { signal?: AbortSignal } = {}): Promise<TextClassifierEvaluation> {
+  evaluate(texts: TextClassifierInput, labels: ArrayLike<number>, options: { signal?: AbortSignal } = {}): Promise<TextClassifierEvaluation> {
     return this.run('evaluate', async () => {
       const what = 'TextClassifier.evaluate';
       knownOptions(what, options, ['signal']);
@@ -532,7 +532,7 @@ export class TextClassifier {
    * Float32Array of class probabilities per text. A single string is a batch of one. A text without
    * words gets the model's answer for an all-padding input.
    */
-  predict(texts: TextClassifierClassifierInput | string, options: { signal?: AbortSignal } = {}): Promise<Float32Array | Float32Array[]> {
+  predict(texts: TextClassifierInput | string, options: { signal?: AbortSignal } = {}): Promise<Float32Array | Float32Array[]> {
     return this.run('predict', async () => {
       const what = 'TextClassifier.predict';
       knownOptions(what, options, ['signal']);
@@ -642,5 +642,5 @@ export type BatchLogs = TextClassifierBatchLogs;
 export type EarlyStoppingOptions = TextClassifierEarlyStoppingOptions;
 /** @deprecated use TextClassifierWeightTensor */
 export type WeightTensor = TextClassifierWeightTensor;
-/** @deprecated use TextClassifierClassifierInput */
-export type ClassifierInput = TextClassifierClassifierInput;
+/** @deprecated use TextClassifierInput */
+export type ClassifierInput = TextClassifierInput;
