@@ -14,6 +14,7 @@ import {
   checkpointTarget,
   classifierCheckpointTarget,
   corpusTarget,
+  fastTextTarget,
   gloveCheckpointTarget,
   linearCheckpointTarget,
   linearTarget,
@@ -50,6 +51,8 @@ const targets: Record<string, () => FuzzTarget> = {
   'model:glove-checkpoint': () => gloveCheckpointTarget(),
   'model:text-classifier-checkpoint': () => classifierCheckpointTarget(),
   'model:linear-checkpoint': () => linearCheckpointTarget(Math.ceil(cases / 50)),
+  'model:fasttext-bin': () => fastTextTarget('bin', Math.ceil(cases / 10)),
+  'model:fasttext-ftz': () => fastTextTarget('ftz', Math.ceil(cases / 10)),
   'json:vocabulary': () => vocabularyTarget(),
   // Seeded from the WordSim sets where the data suite's folder is present, else from the shipped seed file.
   'eval:word-pairs': () => pairsTarget(existsSync(sharedDataDir()) ? 'shared' : 'repo'),

@@ -69,6 +69,7 @@ function vocabularyPart(model: SubwordModel): { words: readonly string[]; vector
     }
     words = named;
   }
+  checkNgramWork(model);
   const vectors = new Float32Array(n * dim);
   const input = model.input;
   for (let i = 0; i < n; i++) {
@@ -78,8 +79,40 @@ function vocabularyPart(model: SubwordModel): { words: readonly string[]; vector
     for (const r of rows) input.addRowToVector(v, r);
     const a = Math.fround(1 / rows.length);
     for (let j = 0; j < dim; j++) v[j] *= a;
+    if (!finite(v)) throw overflow(model, d.words[i], 'BAD_FORMAT');
   }
   return { words, vectors, counts: d.counts.subarray(0, n), index: index ?? undefined };
+}
+
+/**
+ * Precomputing the vocabulary's vectors adds every word's n-gram rows: a word of L characters has
+ * about L · (maxn - minn + 1) of them. Real models have a few dozen per word (cc.en.300: ~6); a
+ * damaged or hostile file (a megabyte-long entry with maxn 100) could ask for billions, which would
+ * hang the load. More than this many per word on average plus a fixed allowance is refused.
+ */
+const NGRAMS_PER_WORD = 256;
+const NGRAM_ALLOWANCE = 1 << 24;
+
+function checkNgramWork(model: SubwordModel): void {
+  const { dictionary: d, args } = model;
+  if (args.maxn <= 0 || args.bucket <= 0) return;
+  const span = args.maxn - Math.max(args.minn, 1) + 1;
+  if (span <= 0) return;
+  let total = 0;
+  let longest = 0;
+  for (let i = 0; i < d.nwords; i++) {
+    // UTF-16 units (or bytes of an invalid entry) bound the characters from above; +2 for "<" and ">".
+    const len = (d.rawBytes(i)?.length ?? d.words[i].length) + 2;
+    if (len > longest) longest = len;
+    total += len * span;
+  }
+  if (total > NGRAMS_PER_WORD * d.nwords + NGRAM_ALLOWANCE) {
+    throw new Wasm2VecError(
+      'BAD_FORMAT',
+      `fastText model: its ${d.nwords.toLocaleString('en-US')} words would have up to ${total.toLocaleString('en-US')} character n-grams of ` +
+        `${args.minn}..${args.maxn} characters (the longest word ${longest - 2} characters): far beyond any real model; a damaged args.maxn or dictionary`,
+    );
+  }
 }
 
 const SPACE = /[ \t\n\v\f\r]+/;
@@ -124,6 +157,7 @@ export class SubwordEmbeddings extends Embeddings {
   /** The word's vector computed from the model (its rows' mean), warning once for a word without rows. */
   private computed(word: string, out?: Float32Array): Float32Array {
     const r = wordVector(this.model, word, out);
+    if (!finite(r.vector)) throw overflow(this.model, word, 'NUMERIC');
     if (r.rows === 0 && !this.warned.has(word)) {
       this.warned.add(word);
       const { minn, maxn } = this.model.args;
@@ -283,6 +317,19 @@ export class SubwordEmbeddings extends Embeddings {
     }
     return out;
   }
+}
+
+function finite(v: Float32Array): boolean {
+  for (let k = 0; k < v.length; k++) if (v[k] - v[k] !== 0) return false;
+  return true;
+}
+
+/** Finite weights whose float32 sum is not (magnitudes near 3.4e38): only a damaged matrix has them. */
+function overflow(model: SubwordModel, word: string, code: 'BAD_FORMAT' | 'NUMERIC'): Wasm2VecError {
+  return new Wasm2VecError(
+    code,
+    `fastText model: the vector of ${JSON.stringify(word)} overflows float32 (its ${model.input.kind} input rows hold weights near the float32 limit): a damaged matrix`,
+  );
 }
 
 function unit(v: Float32Array): Float32Array {

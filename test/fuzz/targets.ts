@@ -20,6 +20,7 @@ import {
   type VectorFormat,
 } from '../../src/index.js';
 import { decodeLinearModel } from '../../src/classify/linear/model-file.js';
+import { FastText } from '../../src/train/fasttext/fasttext.js';
 import { decodeClassifierFile } from '../../src/classify/lstm/model-file.js';
 import { scanCorpus } from '../../src/text/id-stream.js';
 import { decodeCheckpoint } from '../../src/train/word2vec/checkpoint.js';
@@ -29,7 +30,7 @@ import { decodeLinearCheckpoint } from '../../src/classify/linear/checkpoint.js'
 import { loadVectors } from '../../src/vectors/load-vectors.js';
 import { createTokenizer } from '../../src/text/tokenizer.js';
 import { demoCorpusPath, repoData, repoRoot, sharedData } from '../helpers/data.js';
-import { Rng, jsonHeaderMutator, jsonMutator, utf8, type FuzzTarget } from './harness.js';
+import { Rng, jsonHeaderMutator, jsonMutator, utf8, type FuzzTarget, type Mutator } from './harness.js';
 
 const lenient = new TextDecoder('utf-8');
 
@@ -162,6 +163,66 @@ export function vectorTarget(format: VectorFormat): FuzzTarget {
         const top = e.mostSimilar({ positive: [e.words[0]], topN: 3 });
         for (const t of top) if (!Number.isFinite(t.score) || !e.has(t.word)) throw new Error(`silent wrong answer: ${JSON.stringify(t)}`);
         e.dispose();
+      }
+    },
+  };
+}
+
+// ---- fastText .bin / .ftz ------------------------------------------------------------------------
+
+/** Header fields a fastText file's counts and shapes live in: the args (bytes 8..56) and the dictionary header (56..84). */
+const FASTTEXT_INT32_FIELDS = [8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60, 64];
+const FASTTEXT_VALUES = [0, 1, -1, 2, 3, 7, 100, 101, 255, 256, 65536, 1_000_000, 2_000_000, 0x3fffffff, 0x7fffffff, -0x80000000];
+
+/** Sets one header int32 (args, dictionary counts) or an int64 matrix shape field to an edge value. */
+const fastTextHeaderMutator: Mutator = (b, { rng }) => {
+  if (b.length < 84) return b;
+  const out = b.slice();
+  const v = new DataView(out.buffer);
+  if (rng.chance(0.8)) v.setInt32(rng.pick(FASTTEXT_INT32_FIELDS), rng.pick(FASTTEXT_VALUES), true);
+  else v.setInt32(68 + 4 * rng.int(4), rng.pick(FASTTEXT_VALUES), true); // ntokens, pruneidx_size
+  return out;
+};
+
+/**
+ * fastText model files (.bin: skip-gram, CBOW, gensim's writer, supervised; .ftz: quantized and
+ * pruned): FastText.load (float32 or float16, from bytes, a Blob or a stream of random chunks), then
+ * vectors and a sentence vector of in-vocabulary and OOV words, and for supervised models a budget of
+ * LinearClassifier loads with predictions.
+ */
+export function fastTextTarget(format: 'bin' | 'ftz', predictions = 50): FuzzTarget {
+  const files =
+    format === 'bin' ? ['synthetic-skipgram.bin', 'synthetic-supervised.bin', 'supervised-ova.bin', 'gensim.bin'] : ['supervised.ftz', 'firstword-hs.ftz'];
+  let predicted = 0;
+  const quiet = { onWarning: () => undefined };
+  return {
+    name: `model:fasttext-${format}`,
+    kind: 'binary',
+    mutators: { header: fastTextHeaderMutator },
+    seeds: () => files.map((f) => new Uint8Array(readFileSync(join(repoRoot, 'test', 'fixtures', 'fasttext', f)))),
+    run: async (bytes, rng) => {
+      const variant = rng.int(10);
+      const source = variant < 5 ? bytes : variant < 7 ? new Blob([bytes as Uint8Array<ArrayBuffer>]) : iterate(randomChunks(bytes, rng));
+      const ft = await FastText.load(source, { ...quiet, dtype: rng.chance(0.3) ? 'float16' : 'float32' });
+      try {
+        const e = ft.embeddings;
+        checkFinite(e.vectors, 'word vectors');
+        for (const w of ['the', 'king', 'unfathomably', '北京', e.words[e.size - 1] ?? 'a']) checkFinite(e.vector(w), `vector(${w})`);
+        checkFinite(e.sentenceVector('the king said to the queen'), 'sentence vector');
+        if (ft.args.model === 'supervised' && predicted < predictions) {
+          predicted++;
+          const clf = await LinearClassifier.load(bytes);
+          try {
+            const preds = await clf.predict(['the king said', '', 'a wasm2vecification of naïve 北京大学'], { k: 3 });
+            // fastText reports exp of log(p + 1e-5) summed along the hs path: a certain label shows as up to 1 + depth · 1e-5.
+            for (const p of preds)
+              for (const l of p) if (!(l.probability >= 0 && l.probability <= 1.001)) throw new Error(`silent wrong answer: probability ${l.probability}`);
+          } finally {
+            clf.dispose();
+          }
+        }
+      } finally {
+        ft.dispose();
       }
     },
   };

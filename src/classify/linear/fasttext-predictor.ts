@@ -55,6 +55,15 @@ export class FastTextPredictor {
     this.loss = this.parts.loss;
     this.dim = this.parts.dim;
     if (this.labels.length === 0) throw new Wasm2VecError('BAD_FORMAT', `${model.name}: a supervised model without labels`);
+    if (this.loss === 'hs') {
+      // fastText's tree builder treats 1e15 as "not merged yet": a label count that large would make the tree cyclic.
+      const big = this.labels.findIndex((l) => l.count >= 1e15);
+      if (big >= 0)
+        throw new Wasm2VecError(
+          'BAD_FORMAT',
+          `${model.name}: label ${JSON.stringify(this.labels[big].label)} has count ${this.labels[big].count}, too large for hierarchical softmax's tree (below 1e15)`,
+        );
+    }
     this.tree = this.loss === 'hs' ? huffman(this.labels.map((l) => l.count)) : null;
   }
 
@@ -70,6 +79,14 @@ export class FastTextPredictor {
     for (const r of rows) this.parts.input.addRowToVector(h, r);
     const a = f(1 / rows.length);
     for (let j = 0; j < this.dim; j++) h[j] *= a;
+    for (let j = 0; j < this.dim; j++) {
+      if (h[j] - h[j] !== 0) {
+        throw new Wasm2VecError(
+          'NUMERIC',
+          `${this.model.name}: the hidden vector of ${JSON.stringify(text.slice(0, 80))} overflows float32: the input matrix holds weights near the float32 limit (a damaged file)`,
+        );
+      }
+    }
     return h;
   }
 
