@@ -55,19 +55,26 @@ export class ByteCursor {
   /** Appends the next chunk to the unread bytes; false at the end of the data. */
   async more(): Promise<boolean> {
     while (!this.ended) {
+      const left = this.available;
+      // A file's stream reads every chunk into one reused buffer: the unread bytes must be copied
+      // out before the next chunk is requested, or it overwrites them.
+      const kept = left > 0 ? this.buf.slice(this.pos) : null;
       const r = await this.chunks.next();
       if (r.done) {
         this.ended = true;
+        if (kept) this.setKept(kept);
         break;
       }
-      if (r.value.length === 0) continue;
-      const left = this.available;
-      if (left === 0) {
+      if (r.value.length === 0) {
+        if (kept) this.setKept(kept);
+        continue;
+      }
+      if (!kept) {
         this.base += this.buf.length;
         this.setBuffer(r.value);
       } else {
         const joined = new Uint8Array(left + r.value.length);
-        joined.set(this.buf.subarray(this.pos));
+        joined.set(kept);
         joined.set(r.value, left);
         this.base += this.pos;
         this.setBuffer(joined);
@@ -169,6 +176,12 @@ export class ByteCursor {
   async close(): Promise<void> {
     await this.chunks.return(undefined);
     await this.stream.close();
+  }
+
+  /** The unread bytes as the buffer again (the stream's own buffer may be overwritten by now). */
+  private setKept(kept: Uint8Array): void {
+    this.base += this.pos;
+    this.setBuffer(kept);
   }
 
   private setBuffer(b: Uint8Array): void {
