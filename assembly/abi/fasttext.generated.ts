@@ -18,7 +18,7 @@ export const LOSS_NS: i32 = 2;
 export const LOSS_SOFTMAX: i32 = 3;
 /** bool (u32 0 / 1): CBOW instead of skip-gram */
 export const D_CBOW: usize = 40;
-/** bool (u32 0 / 1): batched skip-gram (ns): one hidden vector and one set of negatives per window */
+/** bool (u32 0 / 1): batched skip-gram (ns): one hidden vector and one update of the input rows per window */
 export const D_BATCHED: usize = 48;
 /** bool (u32 0 / 1): subsample frequent words (thresholds at keep) */
 export const D_SAMPLE: usize = 56;
@@ -60,9 +60,9 @@ export const D_HIDDEN_OFFSET: usize = 192;
 export const D_GRAD_OFFSET: usize = 200;
 /** u32: offset in the scratch block of the subsampled sentence (maxSentence i32) */
 export const D_SENTENCE_OFFSET: usize = 208;
-/** u32: offset in the scratch block of the batched window: 2·window + negative output row addresses, then as many word ids */
+/** u32: offset in the scratch block of the batched window: 2·window·(negative + 1) output row addresses, then as many word ids (-1 for a negative) */
 export const D_OUTS_OFFSET: usize = 216;
-/** u32: offset in the scratch block of the scores (softmax: nwords f32; batched: 2·window + negative f32) */
+/** u32: offset in the scratch block of the scores (softmax: nwords f32; batched: 2·window·(negative + 1) f32) */
 export const D_SCORES_OFFSET: usize = 224;
 export const FAST_TEXT_DESCRIPTOR_BYTES: usize = 232;
 

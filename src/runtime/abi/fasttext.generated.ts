@@ -17,7 +17,7 @@ export interface FastTextDescriptor {
   loss: 'hs' | 'ns' | 'softmax';
   /** bool (u32 0 / 1): CBOW instead of skip-gram */
   cbow: boolean;
-  /** bool (u32 0 / 1): batched skip-gram (ns): one hidden vector and one set of negatives per window */
+  /** bool (u32 0 / 1): batched skip-gram (ns): one hidden vector and one update of the input rows per window */
   batched: boolean;
   /** bool (u32 0 / 1): subsample frequent words (thresholds at keep) */
   sample: boolean;
@@ -59,9 +59,9 @@ export interface FastTextDescriptor {
   gradOffset: number;
   /** u32: offset in the scratch block of the subsampled sentence (maxSentence i32) */
   sentenceOffset: number;
-  /** u32: offset in the scratch block of the batched window: 2·window + negative output row addresses, then as many word ids */
+  /** u32: offset in the scratch block of the batched window: 2·window·(negative + 1) output row addresses, then as many word ids (-1 for a negative) */
   outsOffset: number;
-  /** u32: offset in the scratch block of the scores (softmax: nwords f32; batched: 2·window + negative f32) */
+  /** u32: offset in the scratch block of the scores (softmax: nwords f32; batched: 2·window·(negative + 1) f32) */
   scoresOffset: number;
 }
 
