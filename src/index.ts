@@ -1,6 +1,16 @@
 export { Word2Vec, type Word2VecOptions, type Word2VecProgress, type Word2VecStats } from './train/word2vec/word2vec.js';
 export { GloVe, type GloVeOptions, type GloVeProgress, type GloVeStats, type GloVeVectors, type CooccurrenceMatrix } from './train/glove/glove.js';
 export { Embeddings, type EmbeddingsOptions } from './vectors/embeddings.js';
+export {
+  FastText,
+  type FastTextLoadOptions,
+  type FastTextModelOptions,
+  type FastTextArgs,
+  type FastTextDtype,
+  type FastTextLoss,
+  type FastTextModelKind,
+} from './train/fasttext/fasttext.js';
+export { SubwordEmbeddings, type SubwordEmbeddingsOptions, type Ngram } from './vectors/subword-embeddings.js';
 export type { WordVectors, ScoredWord, MostSimilarQuery, QueryTerm, BatchOptions } from './vectors/word-vectors.js';
 export { Alignment, type WordPairList, type TranslateOptions } from './vectors/alignment.js';
 export { parseWordPairs, parseAnalogies, type WordPair, type AnalogyQuestion, type AnalogySection } from './vectors/eval-files.js';
