@@ -4,7 +4,7 @@ export { Embeddings, type EmbeddingsOptions } from './vectors/embeddings.js';
 export {
   FastText,
   type FastTextLoadOptions,
-  type FastTextModelOptions,
+  type FastTextSettings,
   type FastTextArgs,
   type FastTextDtype,
   type FastTextLoss,

@@ -28,8 +28,11 @@ export interface FastTextLoadOptions {
   onWarning?: (message: string) => void;
 }
 
-/** The model's settings under wasm2vec's option names (fastText's own are in `args`). */
-export interface FastTextModelOptions {
+/**
+ * The model's settings under wasm2vec's option names (fastText's own are in `args`): what a .bin
+ * stores. Training-only options (learningRate, seed, threads) are not part of a fastText model file.
+ */
+export interface FastTextSettings {
   model: FastTextModelKind;
   loss: FastTextLoss;
   dim: number;
@@ -71,7 +74,7 @@ export class FastText {
   readonly warnings: readonly string[];
 
   /** The same settings under wasm2vec's names (window, epochs, negative, sample, ...). */
-  get options(): FastTextModelOptions {
+  get options(): FastTextSettings {
     const a = this.args;
     return {
       model: a.model,
