@@ -193,12 +193,19 @@ async function trainOnStream(
     seed: o.seed,
     signal: o.signal,
   });
-  // An untrained model's loss per update: ln 2 per binary term (ns: the target and its negatives; hs: the code's length), ln(nwords) for softmax.
+  // An untrained model's loss per update: ln 2 per binary term (ns: the target and its negatives; hs: the
+  // code's length, averaged over the words subsampling keeps), ln(nwords) for softmax.
   let untrained = Math.LN2 * (o.negative + 1);
   if (huff) {
     let codeLength = 0;
-    for (let i = 0; i < nwords; i++) codeLength += (huff.codeLength[i] * vocab.counts[i]) / vocab.totalCount;
-    untrained = Math.LN2 * codeLength;
+    let kept = 0;
+    for (let i = 0; i < nwords; i++) {
+      const f = vocab.counts[i] / Math.max(1, rawTokens);
+      const w = vocab.counts[i] * (o.sample > 0 ? Math.min(1, Math.sqrt(o.sample / f) + o.sample / f) : 1);
+      codeLength += huff.codeLength[i] * w;
+      kept += w;
+    }
+    untrained = (Math.LN2 * codeLength) / Math.max(kept, 1e-300);
   } else if (o.loss === 'softmax') untrained = Math.log(nwords);
   const run = new TrainingRun({
     model: 'FastText',
