@@ -9,6 +9,9 @@ export {
   type FastTextDtype,
   type FastTextLoss,
   type FastTextModelKind,
+  type FastTextOptions,
+  type FastTextProgress,
+  type FastTextStats,
 } from './train/fasttext/fasttext.js';
 export { SubwordEmbeddings, type SubwordEmbeddingsOptions, type Ngram } from './vectors/subword-embeddings.js';
 export type { WordVectors, ScoredWord, MostSimilarQuery, QueryTerm, BatchOptions } from './vectors/word-vectors.js';

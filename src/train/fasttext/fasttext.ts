@@ -8,8 +8,11 @@ import type { FastTextArgs, FastTextLoss, FastTextModelKind } from './args.js';
 import type { FastTextModel } from './model.js';
 import { type FastTextDtype, FastTextReader } from './reader.js';
 import { fastTextBytes, saveFastText } from './writer.js';
+import type { CorpusInput } from '../../text/corpus.js';
+import type { Vocabulary } from '../../text/vocabulary.js';
+import { type FastTextOptions, type FastTextProgress, type FastTextStats, trainFastText } from './trainer.js';
 
-export type { FastTextArgs, FastTextDtype, FastTextLoss, FastTextModelKind };
+export type { FastTextArgs, FastTextDtype, FastTextLoss, FastTextModelKind, FastTextOptions, FastTextProgress, FastTextStats };
 
 export interface FastTextLoadOptions {
   /**
@@ -62,6 +65,10 @@ export class FastText {
     model: FastTextModel,
     /** Subword-aware vectors: `vector(word)` for any word, queries that accept OOV words. */
     readonly embeddings: SubwordEmbeddings,
+    /** Training statistics (null for a loaded model). */
+    readonly stats: FastTextStats | null = null,
+    /** The training vocabulary in the dictionary's order (null for a loaded model). */
+    readonly vocabulary: Vocabulary | null = null,
   ) {
     this.model = model;
     this.args = Object.freeze({ ...model.args });
@@ -96,6 +103,16 @@ export class FastText {
   /** True for a .ftz (product-quantized input matrix). */
   get quantized(): boolean {
     return this.live('quantized').input.kind === 'quantized';
+  }
+
+  /**
+   * Trains skip-gram or CBOW with character n-grams as fastText 0.9.2 does (see trainFastText for the
+   * options: fastText's defaults, `learningRate` also as `lr` or `alpha`, threads, abort, progress,
+   * checkpoints and resume) and returns the model, ready to query and to save as a .bin.
+   */
+  static async train(corpus: CorpusInput, options?: FastTextOptions): Promise<FastText> {
+    const r = await trainFastText(corpus, options);
+    return new FastText(r.model, new SubwordEmbeddings(r.model, { warnings: r.model.warnings }), r.stats, r.vocabulary);
   }
 
   /**
