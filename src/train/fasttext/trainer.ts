@@ -65,9 +65,15 @@ export interface FastTextStats {
   finalLoss: number;
 }
 
+/** A trained model: both matrices dense float32. */
+export interface TrainedFastTextModel extends FastTextModel {
+  readonly input: DenseMatrix;
+  readonly output: DenseMatrix;
+}
+
 export interface FastTextTrainResult {
   /** args, dictionary (the words, no labels), input ((nwords + bucket) × dim) and output (nwords × dim) matrices. */
-  model: FastTextModel;
+  model: TrainedFastTextModel;
   stats: FastTextStats;
   /** The vocabulary in the dictionary's id order. */
   vocabulary: Vocabulary;
@@ -311,7 +317,7 @@ async function trainOnStream(
       ntokens: rawTokens,
       index: vocab.wordIndex as Map<string, number>,
     });
-    const model: FastTextModel = { name: 'trained model', version: FASTTEXT_VERSION, args, dictionary, input, output, qout: false, warnings: [] };
+    const model: TrainedFastTextModel = { name: 'trained model', version: FASTTEXT_VERSION, args, dictionary, input, output, qout: false, warnings: [] };
     const stats: FastTextStats = {
       rawTokens,
       tokens: stream.tokens,
