@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<{ command: CliCommand }>> = {
   plot: () => import('./cli/plot.js'),
   classify: () => import('./cli/classify.js'),
   glove: () => import('./cli/glove.js'),
+  fasttext: () => import('./cli/fasttext.js'),
   'print-word-vectors': () => import('./cli/print-word-vectors.js'),
 };
 

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
+import { FastText } from '../../src/train/fasttext/fasttext.js';
 import { Embeddings } from '../../src/vectors/embeddings.js';
+import { demoCorpusPath } from '../helpers/data.js';
 import { byteLines, fixture, fixtureWords, printedLines } from '../train/fasttext/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'w2v-ftcli-'));
@@ -84,6 +86,35 @@ describe('wasm2vec CLI with fastText models', () => {
     expect(half.code).toBe(0);
     expect((await cli(['similar', fixture('skipgram.bin'), 'king', '--limit', '5'])).code).toBe(2);
     expect((await cli(['similar', fixture('skipgram.bin'), 'king', '--dtype', 'float8'])).code).toBe(2);
+  });
+
+  it('fasttext trains a .bin that loads again with the same vectors (OOV words too), writes .vec with --vectors, and reports --json', async () => {
+    const corpus = join(dir, 'tales.txt');
+    writeFileSync(corpus, readFileSync(demoCorpusPath, 'utf8').split('\n').slice(0, 3000).join('\n'));
+    const bin = join(dir, 'tales.bin');
+    const vec = join(dir, 'tales.vec');
+    const args = ['fasttext', corpus, '-o', bin, '--vectors', vec, '--dim', '16', '--bucket', '20000', '--epoch', '1', '--thread', '1'];
+    const r = await cli([...args, '--min-count', '3', '--lr', '0.05', '--json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.out.trim());
+    expect(summary.vocabulary).toBeGreaterThan(500);
+    expect(summary.tokens).toBeGreaterThan(20_000);
+    const loaded = await FastText.load(bin);
+    expect(loaded.args.dim).toBe(16);
+    expect(loaded.args.bucket).toBe(20000);
+    expect(loaded.embeddings.size).toBe(summary.vocabulary);
+    const oov = loaded.embeddings.vector('kingdomless');
+    expect(oov.some((x) => x !== 0)).toBe(true);
+    const text = await Embeddings.load(vec);
+    expect(text.size).toBe(summary.vocabulary);
+    const w = text.words[10];
+    const a = text.vector(w);
+    const b = loaded.embeddings.vector(w);
+    for (let i = 0; i < 16; i++) expect(a[i]).toBeCloseTo(b[i], 4);
+    loaded.dispose();
+    expect((await cli(['fasttext', corpus, '-o', bin, '--loss', 'ova'])).code).toBe(2);
+    expect((await cli(['fasttext', corpus])).code).toBe(2);
   });
 
   it('print-word-vectors: usage errors exit 2', async () => {
