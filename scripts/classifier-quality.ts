@@ -21,7 +21,12 @@
  *   MR fold 0, pretrained (Word2Vec skip-gram dim 64, 5 epochs on corpus.text8.gz, trainable):
  *                                               best epoch 77.06 / 77.34 / 78.00 → mean 77.47 %; last epoch mean 74.03 %
  *   ChnSentiCorp fold 0, SEQ 100:               best epoch 86.49 / 87.13 / 85.59 → mean 86.40 %; last epoch mean 83.57 %
- * After issue 13: see README "Quality" (the --suite readme run, its command and date).
+ * After issue 13 (vocabulary ties by UTF-16 order, canonical shuffles, minCount 2), measured 2026-12-01 with
+ * `--suite readme --threads 1` (67 min; load 2–10 from other jobs):
+ *   MR, reference model:        best epoch 74.91 / 75.94 / 75.94 → mean 75.59 %; last epoch mean 73.94 %
+ *   MR, pretrained (as above):  best epoch 76.40 / 76.40 / 76.59 → mean 76.47 %; last epoch mean 73.50 %
+ *   ChnSentiCorp, SEQ 100:      best epoch 86.49 / 85.07 / 86.36 → mean 85.97 %; last epoch mean 83.66 %
+ *   LinearClassifier, seeds 1–5: MR 78.09 78.75 77.81 77.62 77.25 → 77.90 %; ChnSentiCorp 88.55 88.55 89.19 88.42 88.55 → 88.65 %
  * Test loss rises after epoch 1–3 (the model overfits), which is why the last epoch trails the best.
  */
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';

@@ -3,7 +3,7 @@ import { sharedData } from '../../helpers/data.js';
 import { foldZeroAccuracy } from './fold-accuracy.js';
 
 // Data suite: ChnSentiCorp has no licence, so it cannot ship. Threshold: this small model measured
-// 85.1–86.5 % (seeds 1–3; majority class 68.5 %), so 82 % leaves ~3 points of seed noise while a
+// 85.3–86.2 % (seeds 1–3; majority class 68.5 %), so 82 % leaves ~3 points of seed noise while a
 // broken gradient or input path (which stays at the majority class) cannot pass.
 
 describe('TextClassifier accuracy on fold 0', () => {
