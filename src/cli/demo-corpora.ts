@@ -10,6 +10,7 @@ import { UsageError } from './args.js';
  * word, analogy and odd-one-out below was chosen from 7 runs (seeds 1–5 on 2 threads, seed 1 on one
  * thread, the demo itself) of exactly these settings, keeping those whose answer held in all runs (the
  * man : king analogy on the Gutenberg slice: rank 1 in 6 runs, rank 2 in one), not from one lucky run.
+ * Two later `npm start` runs had queen at rank 2 once and walked at rank 2 once: the demo prints the rank.
  * test/cli/demo.test.ts holds the measured overlaps and scores.
  */
 export interface DemoCorpus {

@@ -68,6 +68,7 @@ export const command: CliCommand = {
     if (fellBack) io.out('  (this installation has no data/en-corpus-gutenberg-head: the npm package ships only the fairy tales)\n');
     io.out(`Training skip-gram (batched; dim 100, window 5, negative 5, min count ${corpus.minCount}), ${epochs} epochs, on ${shown(corpus.path)}\n`);
     const bar = progressBar(io);
+    let printedEpoch = 0;
     const model = await Word2Vec.train(
       { path: corpus.path },
       {
@@ -85,8 +86,12 @@ export const command: CliCommand = {
           if (p.note) io.err(`note: ${p.note}\n`);
           const text = `epoch ${p.epoch}/${p.epochs} ${int(p.wordsPerSecond)} words/s, loss ${p.meanLoss.toFixed(3)}`;
           if (io.tty) bar.update(p.progress, text);
-          // Piped: a line for at most 5 finished epochs (the report that closes an epoch has progress = epoch / epochs).
-          else if (Math.abs(p.progress * p.epochs - p.epoch) < 1e-9 && (p.epoch % Math.ceil(p.epochs / 5) === 0 || p.epoch === p.epochs)) io.out(`  ${text}\n`);
+          // Piped: a line for at most 5 finished epochs (a report that closes an epoch has progress = epoch / epochs;
+          // the last timed report of an epoch can be one too, so each epoch prints once).
+          else if (p.epoch > printedEpoch && Math.abs(p.progress * p.epochs - p.epoch) < 1e-9) {
+            printedEpoch = p.epoch;
+            if (p.epoch % Math.ceil(p.epochs / 5) === 0 || p.epoch === p.epochs) io.out(`  ${text}\n`);
+          }
         },
       },
     );
