@@ -154,7 +154,7 @@ export function decodeCheckpointFile(kind: FileKind, bytes: Uint8Array, source: 
 /** A float32 view of a section (copied only when the file's bytes are misaligned), checked finite. */
 export function finiteFloats(kind: FileKind, source: string, name: string, b: Uint8Array): Float32Array {
   if (b.length % 4 !== 0) badCheckpoint(kind, source, `section ${name} holds ${b.length} bytes, not whole float32 values`);
-  const floats = (b.byteOffset & 3) === 0 ? new Float32Array(b.buffer, b.byteOffset, b.length / 4) : new Float32Array(b.slice().buffer);
+  const floats = (b.byteOffset & 3) === 0 ? new Float32Array(b.buffer, b.byteOffset, b.length / 4) : new Float32Array(new Uint8Array(b).buffer);
   for (let i = 0; i < floats.length; i++) {
     if (!Number.isFinite(floats[i])) badCheckpoint(kind, source, `${name}: value ${i} is ${floats[i]}`);
   }

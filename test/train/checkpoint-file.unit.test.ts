@@ -190,6 +190,12 @@ describe('finiteFloats', () => {
     const copy = finiteFloats(kind, 'ck.bin', 'syn0', shifted.subarray(1));
     expect(copy.buffer).not.toBe(shifted.buffer);
     expect([...copy]).toEqual([...f]);
+    // A Node Buffer's slice() is a view of the whole file: the misaligned copy must not read from its start.
+    const file = Buffer.alloc(21);
+    file.set(b, 9);
+    const fromBuffer = finiteFloats(kind, 'ck.bin', 'syn0', file.subarray(9, 21));
+    expect(fromBuffer.length).toBe(3);
+    expect([...fromBuffer]).toEqual([...f]);
     expect(failure(() => finiteFloats(kind, 'ck.bin', 'syn0', b.subarray(0, 11))).message).toBe(
       'Test checkpoint ck.bin: section syn0 holds 11 bytes, not whole float32 values',
     );
