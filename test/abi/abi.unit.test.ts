@@ -179,6 +179,9 @@ describe('shared AssemblyScript helpers', () => {
 
 describe('kernel hosts: no hand-written descriptors outside the generated encoders', () => {
   const hosts = [
+    'src/train/fasttext/trainer.ts',
+    'src/train/fasttext/kernel.ts',
+    'src/train/fasttext/layout.ts',
     'src/train/word2vec/word2vec.ts',
     'src/train/word2vec/kernel.ts',
     'src/train/word2vec/layout.ts',
@@ -201,6 +204,7 @@ describe('kernel hosts: no hand-written descriptors outside the generated encode
   });
 
   const trainers = [
+    'src/train/fasttext/trainer.ts',
     'src/train/word2vec/word2vec.ts',
     'src/train/glove/glove.ts',
     'src/classify/linear/linear-classifier.ts',
