@@ -57,7 +57,7 @@ export interface FastTextOptions {
   /** Shortest and longest character n-gram, default 3 and 6; maxn 0 trains without subwords. */
   minn?: number;
   maxn?: number;
-  /** Hash buckets of the n-grams (rows of the input matrix beyond the words), default 2,000,000. */
+  /** Hash buckets of the n-grams (rows of the input matrix beyond the words), default 2,000,000; with maxn 0 the model has none (args.bucket 0). */
   bucket?: number;
   /** Subsampling threshold, default 1e-4 as fastText (alias t; 0 turns it off). */
   sample?: number;
