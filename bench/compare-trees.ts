@@ -27,7 +27,7 @@ const rows = mr.filter((r) => r[1] !== '0');
 const texts = rows.map((r) => r[2]);
 const labels = rows.map((r) => Number(r[0]));
 type Side = 'before' | 'after';
-// biome-ignore lint/suspicious/noExplicitAny: two checkouts of the package, possibly with different type declarations
+// any: two checkouts of the package, possibly with different type declarations
 const libs: Record<Side, any> = { before: await import(`${resolve(beforeDir)}/src/index.ts`), after: await import(`${resolve(afterDir)}/src/index.ts`) };
 const cpu = async (f: () => Promise<unknown>) => {
   const c0 = process.cpuUsage();
