@@ -1,6 +1,5 @@
-import { describe } from '../../errors.js';
-import { Vocabulary } from '../../text/vocabulary.js';
-import { badCheckpoint, decodeCheckpointFile, encodeCheckpointFile, finiteFloats, type FileKind, type OutSection } from '../checkpoint-file.js';
+import { finiteFloats, type FileKind } from '../checkpoint-file.js';
+import { decodeStreamCheckpoint, encodeStreamCheckpoint, type MatrixSection, type StreamCheckpointState } from '../stream-checkpoint.js';
 
 /**
  * The Word2Vec checkpoint: everything a run needs to continue exactly where an epoch ended. With one
@@ -16,7 +15,6 @@ import { badCheckpoint, decodeCheckpointFile, encodeCheckpointFile, finiteFloats
 
 export const WORD2VEC_CHECKPOINT: FileKind = { magic: [0x89, 0x57, 0x32, 0x43, 0x0d, 0x0a, 0x1a, 0x0a], version: 1, what: 'Word2Vec checkpoint' };
 const FORMAT = 'wasm2vec-word2vec-checkpoint';
-const MAX_THREADS = 256;
 
 export type MatrixName = 'syn0' | 'syn1neg' | 'syn1';
 
@@ -55,18 +53,7 @@ export const CHECKPOINT_OPTION_NAMES: readonly (keyof CheckpointOptions)[] = [
   'maxSentenceLength',
 ];
 
-export interface CheckpointState {
-  options: CheckpointOptions;
-  vocabulary: Vocabulary;
-  /** Epochs fully trained. */
-  epochsCompleted: number;
-  /** In-vocabulary tokens per epoch (must match the corpus on resume). */
-  tokens: number;
-  rawTokens: number;
-  effectiveTokens: number;
-  /** Each worker's RNG state after the last completed epoch. */
-  rng: bigint[];
-}
+export type CheckpointState = StreamCheckpointState<CheckpointOptions>;
 
 /** A checkpoint as decoded: the state plus the matrices as byte views into the file (no copies). */
 export interface DecodedCheckpoint extends CheckpointState {
@@ -76,31 +63,9 @@ export interface DecodedCheckpoint extends CheckpointState {
 export type { Checkpoint as Word2VecCheckpoint } from '../checkpoint-file.js';
 
 /** The checkpoint file as chunks; `matrices` read the weights out of the model's memory. */
-export function encodeCheckpoint(
-  state: CheckpointState,
-  matrices: { name: MatrixName; bytes: number; read: (offset: number, bytes: number) => Promise<Uint8Array> }[],
-): AsyncGenerator<Uint8Array> {
-  const sections: OutSection[] = [
-    { name: 'vocabulary', data: new TextEncoder().encode(JSON.stringify(state.vocabulary.toJSON())) },
-    { name: 'rng', data: new Uint8Array(new BigUint64Array(state.rng).buffer) },
-    ...matrices,
-  ];
-  return encodeCheckpointFile(
-    WORD2VEC_CHECKPOINT,
-    {
-      format: FORMAT,
-      version: WORD2VEC_CHECKPOINT.version,
-      options: state.options,
-      epochsCompleted: state.epochsCompleted,
-      tokens: state.tokens,
-      rawTokens: state.rawTokens,
-      effectiveTokens: state.effectiveTokens,
-    },
-    sections,
-  );
+export function encodeCheckpoint(state: CheckpointState, matrices: MatrixSection<MatrixName>[]): AsyncGenerator<Uint8Array> {
+  return encodeStreamCheckpoint(WORD2VEC_CHECKPOINT, FORMAT, state, matrices);
 }
-
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /**
  * Decodes and checks a checkpoint: the container, then the state against itself (section sizes
@@ -109,36 +74,14 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
  */
 export function decodeCheckpoint(bytes: Uint8Array, source: string): DecodedCheckpoint {
   const kind = WORD2VEC_CHECKPOINT;
-  const bad: (problem: string) => never = (problem) => badCheckpoint(kind, source, problem);
-  const { header, sections } = decodeCheckpointFile(kind, bytes, source, ['vocabulary', 'rng', 'syn0', 'syn1neg', 'syn1']);
-  const { format, options, epochsCompleted, tokens, rawTokens, effectiveTokens } = header;
-  if (format !== FORMAT) bad(`the header is not a ${FORMAT} header`);
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) bad(`options are ${describe(options)}`);
-  const o = options as Record<string, unknown>;
-  const dim = o.dim;
-  if (!isCount(dim) || dim < 1 || dim > 100000) bad(`dim is ${describe(dim)}`);
-  if (!isCount(o.epochs) || !isCount(epochsCompleted) || epochsCompleted > o.epochs)
-    bad(`epochsCompleted ${describe(epochsCompleted)} of ${describe(o.epochs)} epochs`);
-  if (!isCount(tokens) || !isCount(rawTokens) || tokens > rawTokens) bad(`token counts ${describe(tokens)} / ${describe(rawTokens)}`);
-  if (typeof effectiveTokens !== 'number' || !(effectiveTokens >= 0 && effectiveTokens <= Number.MAX_SAFE_INTEGER))
-    bad(`effectiveTokens ${describe(effectiveTokens)}`);
-
-  const vocabBytes = sections.get('vocabulary');
-  const rngBytes = sections.get('rng');
-  if (!vocabBytes || !rngBytes || !sections.has('syn0')) bad('the vocabulary, rng and syn0 sections are required');
-  let vocabulary: Vocabulary;
-  try {
-    vocabulary = Vocabulary.fromJSON(new TextDecoder('utf-8', { fatal: true }).decode(vocabBytes));
-  } catch (e) {
-    bad(`vocabulary: ${(e as Error).message}`);
-  }
-  if (vocabulary.size === 0) bad('the vocabulary is empty');
-  // The in-vocabulary tokens of an epoch are the vocabulary's counts summed: a cheap consistency check.
-  if (vocabulary.totalCount !== tokens) bad(`tokens ${tokens} do not match the vocabulary's counts (${vocabulary.totalCount})`);
-  if (rngBytes.length === 0 || rngBytes.length % 8 !== 0 || rngBytes.length / 8 > MAX_THREADS) bad(`rng section of ${rngBytes.length} bytes`);
-  const rngView = new DataView(rngBytes.buffer, rngBytes.byteOffset, rngBytes.byteLength);
-  const rng = Array.from({ length: rngBytes.length / 8 }, (_, t) => rngView.getBigUint64(t * 8, true));
-
+  const {
+    options: o,
+    dim,
+    vocabulary,
+    sections,
+    bad,
+    ...counters
+  } = decodeStreamCheckpoint(kind, FORMAT, bytes, source, ['syn0', 'syn1neg', 'syn1'], ['syn0']);
   const matrixBytes = vocabulary.size * dim * 4;
   const expected: MatrixName[] = ['syn0'];
   if (o.negative !== 0) expected.push('syn1neg');
@@ -152,14 +95,5 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): DecodedChec
     finiteFloats(kind, source, name, m);
     matrices.set(name, m);
   }
-  return {
-    options: o as unknown as CheckpointOptions,
-    vocabulary,
-    epochsCompleted,
-    tokens,
-    rawTokens,
-    effectiveTokens: effectiveTokens as number,
-    rng,
-    matrices,
-  };
+  return { options: o as unknown as CheckpointOptions, vocabulary, ...counters, matrices };
 }
